@@ -9,7 +9,8 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 
-fs.rmSync(dist, { recursive: true, force: true });
+// `--clean` starts from an empty dist; the default keeps it so parallel builds do not race.
+if (process.argv.includes('--clean')) fs.rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
   stdio: 'inherit',
   cwd: root,
