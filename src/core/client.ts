@@ -1,0 +1,578 @@
+/**
+ * The UTMOS Open Platform client: signed requests over one keep-alive agent per base URL,
+ * zod validation both ways, typed errors, bounded retries where they are safe.
+ *
+ * Retry policy (why): network errors, 5xx and 429 are retried because the request either did not
+ * reach the platform or can be repeated without effect (a create carries the same idempotency_key,
+ * so the platform answers with the same command). Other 4xx are never retried unchanged, except
+ * TIMESTAMP_EXPIRED (once, after correcting for clock skew from the Date header) and NONCE_REPLAYED
+ * (once, with a fresh nonce). Every attempt is signed anew with a fresh timestamp and nonce.
+ */
+import { randomUUID } from 'crypto';
+import http from 'http';
+import https from 'https';
+import axios, { AxiosError } from 'axios';
+import type { z } from 'zod';
+import {
+  Operation,
+  UtmosAbortError,
+  UtmosError,
+  UtmosInputError,
+  UtmosNetworkError,
+  UtmosResponseError,
+  apiErrorFromResponse,
+} from './errors';
+import {
+  CommandStatus,
+  CommandStatusSchema,
+  CreateCommandRequest,
+  CreateCommandRequestSchema,
+  CreateCommandResponseSchema,
+  DeviceRequest,
+  DeviceRequestFilter,
+  DeviceRequestFilterSchema,
+  DeviceRequestList,
+  DeviceRequestListSchema,
+  DeviceRequestSchema,
+  ErrorEnvelopeSchema,
+  IdSchema,
+  ReplyRequest,
+  ReplyRequestSchema,
+  ReplyResponse,
+  ReplyResponseSchema,
+  describeIssues,
+} from './schemas';
+import { QueryInput, canonicalQuery, signRequest } from './signer';
+
+export const API_PREFIX = '/api/v1/open';
+
+export interface UtmosClientOptions {
+  baseUrl: string;
+  apiId: string;
+  apiKey: string;
+  /** Per-attempt HTTP timeout. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Attempts per call including the first. Default 4. */
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** A Retry-After longer than this ends the call with a rate-limit error instead of waiting. Default 30 s. */
+  maxRetryAfterMs?: number;
+  /** PEM CA certificate(s) to trust for an https baseUrl with a private CA. */
+  ca?: string;
+  maxSockets?: number;
+  /** Observability hook; receives no secrets. */
+  onAttempt?: (info: AttemptInfo) => void;
+  /** Injection points for tests. */
+  now?: () => number;
+  nonce?: () => string;
+  random?: () => number;
+}
+
+export interface AttemptInfo {
+  operation: Operation;
+  method: string;
+  path: string;
+  attempt: number;
+  httpStatus?: number;
+  errorCode?: string;
+  durationMs: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface CreateCommandResult {
+  command_id: string;
+  status: string;
+  accepted_at?: string;
+  request_id?: string;
+  /** True when the platform answered an idempotent replay (HTTP 200): an earlier attempt had created it. */
+  replayed: boolean;
+  [extra: string]: unknown;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost');
+}
+
+/** https is required except for loopback addresses (the simulator, a local gateway). */
+export function validateBaseUrl(raw: unknown): URL {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw new UtmosInputError('baseUrl', 'baseUrl is empty; set it to the platform address, e.g. https://dev.utmos.dev');
+  }
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new UtmosInputError('baseUrl', `baseUrl "${raw}" is not a valid URL; use e.g. https://dev.utmos.dev`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new UtmosInputError(
+      'baseUrl',
+      `baseUrl must use https:// (plain http is only allowed for loopback addresses such as http://127.0.0.1); got ${url.protocol}//${url.host}`,
+    );
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new UtmosInputError('baseUrl', 'baseUrl must not contain a query, fragment or user info; use e.g. https://dev.utmos.dev');
+  }
+  return url;
+}
+
+// One keep-alive agent per base URL origin (and CA), shared by every client of that origin and
+// destroyed with the last one, so redeploys leave no sockets behind.
+interface PooledAgent {
+  agent: http.Agent;
+  refs: number;
+}
+const agentPool = new Map<string, PooledAgent>();
+
+function acquireAgent(url: URL, ca: string | undefined, maxSockets: number): { key: string; agent: http.Agent } {
+  const key = `${url.origin}|${ca ?? ''}`;
+  let pooled = agentPool.get(key);
+  if (!pooled) {
+    const common = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: Math.min(maxSockets, 16) };
+    const agent = url.protocol === 'https:' ? new https.Agent({ ...common, ca: ca || undefined }) : new http.Agent(common);
+    pooled = { agent, refs: 0 };
+    agentPool.set(key, pooled);
+  }
+  pooled.refs += 1;
+  return { key, agent: pooled.agent };
+}
+
+function releaseAgent(key: string): void {
+  const pooled = agentPool.get(key);
+  if (!pooled) return;
+  pooled.refs -= 1;
+  if (pooled.refs <= 0) {
+    agentPool.delete(key);
+    pooled.agent.destroy();
+  }
+}
+
+/** For tests and diagnostics: how many pooled agents are alive. */
+export function pooledAgentCount(): number {
+  return agentPool.size;
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'ERR_NETWORK',
+  'ERR_BAD_RESPONSE',
+]);
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+]);
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+interface RequestSpec<T> {
+  operation: Operation;
+  method: 'GET' | 'POST';
+  path: string;
+  query?: QueryInput;
+  body?: Buffer;
+  schema: z.ZodType<T>;
+  signal?: AbortSignal;
+  /** Decides whether an error response after a retried attempt is in fact the success of an earlier one. */
+  recover?: (error: UtmosError, attempt: number) => Promise<T | undefined>;
+}
+
+export class UtmosClient {
+  readonly baseUrl: string;
+  private readonly basePath: string;
+  private readonly apiId: string;
+  private readonly apiKey: string;
+  private readonly requestTimeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly agentKey: string;
+  private readonly agent: http.Agent;
+  private readonly isHttps: boolean;
+  private readonly onAttempt?: (info: AttemptInfo) => void;
+  private readonly now: () => number;
+  private readonly nonce: () => string;
+  private readonly random: () => number;
+  private closed = false;
+  /** Platform clock minus local clock, learnt from the Date header after TIMESTAMP_EXPIRED. */
+  private clockOffset = 0;
+
+  constructor(options: UtmosClientOptions) {
+    const url = validateBaseUrl(options.baseUrl);
+    if (typeof options.apiId !== 'string' || options.apiId.trim() === '') {
+      throw new UtmosInputError('apiId', 'API ID is empty; set it in the utmos-config node');
+    }
+    if (typeof options.apiKey !== 'string' || options.apiKey === '') {
+      throw new UtmosInputError('apiKey', 'API key is empty; set it in the utmos-config node');
+    }
+    this.baseUrl = url.origin + url.pathname.replace(/\/+$/, '');
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.apiId = options.apiId.trim();
+    // Kept off enumerable properties so that logging the client can never print it.
+    this.apiKey = options.apiKey;
+    Object.defineProperty(this, 'apiKey', { enumerable: false });
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.backoffBaseMs = options.backoffBaseMs ?? 250;
+    this.backoffMaxMs = options.backoffMaxMs ?? 5_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    this.onAttempt = options.onAttempt;
+    this.now = options.now ?? Date.now;
+    this.nonce = options.nonce ?? randomUUID;
+    this.random = options.random ?? Math.random;
+    this.isHttps = url.protocol === 'https:';
+    const pooled = acquireAgent(url, options.ca, options.maxSockets ?? 64);
+    this.agentKey = pooled.key;
+    this.agent = pooled.agent;
+  }
+
+  get clockOffsetMs(): number {
+    return this.clockOffset;
+  }
+
+  /** Releases the shared agent (its sockets close with the last client of that base URL). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    releaseAgent(this.agentKey);
+  }
+
+  async createCommand(input: Omit<CreateCommandRequest, 'vendor'> & { vendor?: 'dji' }, options: CallOptions = {}): Promise<CreateCommandResult> {
+    const parsed = CreateCommandRequestSchema.safeParse({ vendor: 'dji', ...input });
+    if (!parsed.success) {
+      const { field, message } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, message);
+    }
+    const body = jsonBytes(parsed.data, 'payload');
+    let replayed = false;
+    const response = await this.call({
+      operation: 'createCommand',
+      method: 'POST',
+      path: `${API_PREFIX}/downlink/commands`,
+      body,
+      schema: CreateCommandResponseSchema,
+      signal: options.signal,
+    }, (status) => {
+      replayed = status === 200;
+    });
+    return { ...response, status: response.status ?? 'ACCEPTED', replayed };
+  }
+
+  async getCommand(commandId: string, options: CallOptions = {}): Promise<CommandStatus> {
+    const id = checkId('command_id', commandId);
+    return this.call({
+      operation: 'getCommand',
+      method: 'GET',
+      path: `${API_PREFIX}/downlink/commands/${encodeURIComponent(id)}`,
+      schema: CommandStatusSchema,
+      signal: options.signal,
+    });
+  }
+
+  async listDeviceRequests(filter: DeviceRequestFilter = {}, options: CallOptions = {}): Promise<DeviceRequestList> {
+    const parsed = DeviceRequestFilterSchema.safeParse(filter);
+    if (!parsed.success) {
+      const { field, message } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, message);
+    }
+    return this.call({
+      operation: 'listDeviceRequests',
+      method: 'GET',
+      path: `${API_PREFIX}/device-requests`,
+      query: parsed.data as QueryInput,
+      schema: DeviceRequestListSchema,
+      signal: options.signal,
+    });
+  }
+
+  async getDeviceRequest(requestId: string, options: CallOptions = {}): Promise<DeviceRequest> {
+    const id = checkId('request_id', requestId);
+    return this.call({
+      operation: 'getDeviceRequest',
+      method: 'GET',
+      path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}`,
+      schema: DeviceRequestSchema,
+      signal: options.signal,
+    });
+  }
+
+  async replyToDeviceRequest(requestId: string, reply: ReplyRequest, options: CallOptions = {}): Promise<ReplyResponse> {
+    const id = checkId('request_id', requestId);
+    const parsed = ReplyRequestSchema.safeParse(reply);
+    if (!parsed.success) {
+      const { field, message } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, message);
+    }
+    const body = jsonBytes(parsed.data, 'payload');
+    return this.call({
+      operation: 'replyToDeviceRequest',
+      method: 'POST',
+      path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}/reply`,
+      body,
+      schema: ReplyResponseSchema,
+      signal: options.signal,
+      // A reply is not idempotent by key. If an earlier attempt was processed but its response was
+      // lost, a platform that refuses second replies answers 409: the request then already holds
+      // our reply, which is success.
+      recover: async (error, attempt) => {
+        if (attempt < 2 || error.httpStatus !== 409) return undefined;
+        const current = await this.getDeviceRequest(id, options).catch(() => undefined);
+        if (current && current.reply_code === parsed.data.reply_code && current.replied_at) {
+          return {
+            request_id: current.request_id,
+            reply_code: current.reply_code ?? parsed.data.reply_code,
+            reply_message: current.reply_message ?? null,
+            reply_source: current.reply_source ?? 'manual',
+            replied_at: current.replied_at,
+          };
+        }
+        return undefined;
+      },
+    });
+  }
+
+  private async call<T>(spec: RequestSpec<T>, onSuccessStatus?: (status: number) => void): Promise<T> {
+    let skewCorrected = false;
+    let nonceRetried = false;
+    let lastError: UtmosError | undefined;
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw new UtmosAbortError(spec.operation);
+      if (spec.signal?.aborted) throw new UtmosAbortError(spec.operation);
+      let response: RawResponse;
+      const started = this.now();
+      try {
+        response = await this.send(spec);
+      } catch (err) {
+        const error = this.networkError(err, spec.operation, attempt);
+        this.onAttempt?.({ ...attemptBase(spec, attempt), errorCode: error.code, durationMs: this.now() - started });
+        if (error instanceof UtmosAbortError) throw error;
+        lastError = error;
+        if (RETRYABLE_NETWORK_CODES.has(error.code) && attempt < this.maxAttempts) {
+          await this.sleep(this.backoff(attempt), spec);
+          continue;
+        }
+        throw error;
+      }
+      this.onAttempt?.({ ...attemptBase(spec, attempt), httpStatus: response.status, durationMs: this.now() - started });
+
+      if (response.status >= 200 && response.status < 300) {
+        const value = this.parseSuccess(response, spec);
+        onSuccessStatus?.(response.status);
+        return value;
+      }
+
+      const envelope = parseEnvelope(response.body);
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.now());
+      const error = apiErrorFromResponse({
+        httpStatus: response.status,
+        code: envelope.code,
+        message: envelope.message,
+        requestId: envelope.request_id ?? headerString(response.headers['x-request-id']),
+        operation: spec.operation,
+        attempts: attempt,
+        retryAfterMs,
+      });
+      lastError = error;
+
+      if (error.code === 'TIMESTAMP_EXPIRED' && !skewCorrected) {
+        const platformNow = Date.parse(headerString(response.headers['date']) ?? '');
+        if (Number.isFinite(platformNow)) {
+          skewCorrected = true;
+          // Date has 1 s resolution; aim at the middle of that second.
+          this.clockOffset = platformNow + 500 - this.now();
+          continue;
+        }
+      }
+      if (error.code === 'NONCE_REPLAYED' && !nonceRetried) {
+        nonceRetried = true;
+        continue;
+      }
+      const recovered = spec.recover ? await spec.recover(error, attempt) : undefined;
+      if (recovered !== undefined) return recovered;
+
+      const retryable = response.status >= 500 || response.status === 429;
+      if (!retryable || attempt >= this.maxAttempts) throw error;
+      let delay = this.backoff(attempt);
+      if (response.status === 429 && retryAfterMs !== undefined) {
+        if (retryAfterMs > this.maxRetryAfterMs) throw error;
+        delay = retryAfterMs;
+      }
+      await this.sleep(delay, spec);
+    }
+    // Unreachable: the loop returns or throws.
+    throw lastError;
+  }
+
+  private async send(spec: RequestSpec<unknown>): Promise<RawResponse> {
+    const path = this.basePath + spec.path;
+    const query = canonicalQuery(spec.query);
+    const timestamp = Math.floor((this.now() + this.clockOffset) / 1000);
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      ...signRequest(
+        { method: spec.method, path, query: spec.query, body: spec.body, apiId: this.apiId, timestamp, nonce: this.nonce() },
+        this.apiKey,
+      ),
+    };
+    if (spec.body) headers['Content-Type'] = 'application/json';
+    const res = await axios.request<string>({
+      method: spec.method,
+      url: this.baseUrl.slice(0, this.baseUrl.length - this.basePath.length) + path + (query ? `?${query}` : ''),
+      headers,
+      data: spec.body,
+      timeout: this.requestTimeoutMs,
+      signal: spec.signal,
+      ...(this.isHttps ? { httpsAgent: this.agent } : { httpAgent: this.agent }),
+      proxy: false,
+      maxRedirects: 0,
+      responseType: 'text',
+      // Send the signed bytes untouched and read the body ourselves.
+      transformRequest: [(data: unknown) => data],
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+    });
+    return { status: res.status, headers: res.headers as Record<string, unknown>, body: typeof res.data === 'string' ? res.data : '' };
+  }
+
+  private parseSuccess<T>(response: RawResponse, spec: RequestSpec<T>): T {
+    let json: unknown;
+    try {
+      json = response.body === '' ? {} : JSON.parse(response.body);
+    } catch {
+      throw new UtmosResponseError(`${spec.operation}: the platform answered ${response.status} with a body that is not JSON`, {
+        code: 'INVALID_RESPONSE',
+        httpStatus: response.status,
+        operation: spec.operation,
+      });
+    }
+    const parsed = spec.schema.safeParse(json);
+    if (!parsed.success) {
+      const { message } = describeIssues(parsed.error, 'response');
+      const requestId = (json as { request_id?: unknown })?.request_id;
+      throw new UtmosResponseError(`${spec.operation}: unexpected response from the platform: ${message}`, {
+        code: 'INVALID_RESPONSE',
+        httpStatus: response.status,
+        operation: spec.operation,
+        requestId: typeof requestId === 'string' ? requestId : undefined,
+      });
+    }
+    return parsed.data;
+  }
+
+  private networkError(err: unknown, operation: Operation, attempt: number): UtmosError {
+    if (err instanceof UtmosError) return err;
+    const e = err as AxiosError & { cause?: { code?: string } };
+    if (axios.isCancel(err) || e?.code === 'ERR_CANCELED' || (e as { name?: string })?.name === 'CanceledError') {
+      return new UtmosAbortError(operation);
+    }
+    const code = String(e?.code ?? e?.cause?.code ?? 'NETWORK_ERROR');
+    const target = this.baseUrl;
+    if (TLS_CODES.has(code)) {
+      return new UtmosNetworkError(
+        `${operation}: the TLS certificate of ${target} is not trusted (${code}); if the platform uses a private CA, paste its certificate into the utmos-config node`,
+        { code: 'TLS_CERTIFICATE_ERROR', operation, attempts: attempt },
+      );
+    }
+    const what =
+      code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+        ? `no response within ${this.requestTimeoutMs} ms`
+        : code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? 'host name not found'
+            : `network error (${code})`;
+    const tail = RETRYABLE_NETWORK_CODES.has(code) && attempt > 1 ? `; gave up after ${attempt} attempts` : '';
+    return new UtmosNetworkError(`${operation}: ${what} from ${target}${tail}`, { code, operation, attempts: attempt });
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
+    // "Equal jitter": never zero, never synchronised across clients.
+    return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
+  }
+
+  private sleep(ms: number, spec: RequestSpec<unknown>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const signal = spec.signal;
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new UtmosAbortError(spec.operation));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function attemptBase(spec: RequestSpec<unknown>, attempt: number) {
+  return { operation: spec.operation, method: spec.method, path: spec.path, attempt };
+}
+
+function checkId(field: string, value: unknown): string {
+  const parsed = IdSchema.safeParse(value);
+  if (!parsed.success) throw new UtmosInputError(field, `${field} ${parsed.error.issues[0].message}`);
+  return parsed.data;
+}
+
+/** Serialises once; the same bytes are signed and sent. */
+function jsonBytes(value: unknown, field: string): Buffer {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    throw new UtmosInputError(field, `${field} cannot be serialised to JSON (${(err as Error).message}); remove circular references or BigInt values`);
+  }
+  return Buffer.from(text, 'utf8');
+}
+
+function parseEnvelope(body: string): { code?: string | number; message?: string; request_id?: string } {
+  try {
+    const parsed = ErrorEnvelopeSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+function headerString(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: unknown, now: number): number | undefined {
+  const text = headerString(value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}

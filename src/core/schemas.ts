@@ -1,0 +1,149 @@
+/**
+ * zod schemas for what the client sends and what the platform returns.
+ * Outgoing: strict, so bad input never leaves the process. Incoming: tolerant of extra fields and of
+ * both status generations (`status` and `public_status`), strict only on what we rely on.
+ */
+import { z } from 'zod';
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
+  message: 'must be a JSON object (not an array, null or a string); use {} for commands without arguments',
+});
+
+export const IDEMPOTENCY_KEY_MAX = 128;
+
+export const CreateCommandRequestSchema = z.object({
+  vendor: z.literal('dji', { message: 'must be "dji"' }),
+  device_id: z
+    .string({ message: 'must be a string such as "dock-001"' })
+    .min(1, 'must not be empty; set the device SN such as "dock-001"')
+    .max(128, 'must be at most 128 characters'),
+  command_type: z
+    .string({ message: 'must be a string such as "cover_open"' })
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a DJI method name such as "cover_open"'),
+  payload: plainObject,
+  idempotency_key: z
+    .string({ message: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(IDEMPOTENCY_KEY_MAX, `must be at most ${IDEMPOTENCY_KEY_MAX} characters`),
+  timeout_seconds: z
+    .number({ message: 'must be a whole number of seconds from 1 to 300' })
+    .int('must be a whole number of seconds from 1 to 300')
+    .min(1, 'must be at least 1 second')
+    .max(300, 'must be at most 300 seconds')
+    .optional(),
+});
+export type CreateCommandRequest = z.infer<typeof CreateCommandRequestSchema>;
+
+export const ReplyRequestSchema = z.object({
+  reply_code: z
+    .string({ message: 'must be a string such as "APPROVED"' })
+    .min(1, 'must not be empty; use e.g. "APPROVED"')
+    .max(64, 'must be at most 64 characters'),
+  reply_message: z.string({ message: 'must be a string' }).max(1024, 'must be at most 1024 characters').optional(),
+  payload: plainObject.optional(),
+});
+export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
+
+export const DeviceRequestFilterSchema = z.object({
+  vendor: z.string().min(1).max(32).optional(),
+  device_id: z.string().min(1).max(128).optional(),
+  request_type: z.string().min(1).max(64).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+});
+export type DeviceRequestFilter = z.infer<typeof DeviceRequestFilterSchema>;
+
+/** A path identifier (command_id, request_id): non-empty, no characters that would change the path. */
+export const IdSchema = z
+  .string({ message: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9._:-]+$/, 'must contain only letters, digits, ".", "_", ":" and "-"');
+
+const timestamp = z.string().optional().nullable();
+
+export const CreateCommandResponseSchema = z.looseObject({
+  command_id: z.string().min(1),
+  status: z.string().optional(),
+  accepted_at: z.string().optional(),
+  request_id: z.string().optional(),
+});
+export type CreateCommandResponse = z.infer<typeof CreateCommandResponseSchema>;
+
+export const CommandStatusSchema = z
+  .looseObject({
+    command_id: z.string().min(1),
+    status: z.string().optional(),
+    public_status: z.string().optional(),
+    adapter_status: z.string().optional().nullable(),
+    device_execution_status: z.string().optional().nullable(),
+    vendor: z.string().optional(),
+    device_id: z.string().optional(),
+    command_type: z.string().optional(),
+    failure_code: z.string().optional().nullable(),
+    failure_reason: z.string().optional().nullable(),
+    // "string even when numeric" per the docs; accept numbers from older deployments.
+    response_code: z.union([z.string(), z.number()]).optional().nullable(),
+    response_message: z.string().optional().nullable(),
+    vendor_response: z.unknown().optional(),
+    accepted_at: timestamp,
+    delivered_at: timestamp,
+    completed_at: timestamp,
+    response_received_at: timestamp,
+    updated_at: timestamp,
+    request_id: z.string().optional(),
+  })
+  .refine((v) => typeof v.status === 'string' || typeof v.public_status === 'string', {
+    message: 'has neither status nor public_status',
+  });
+export type CommandStatus = z.infer<typeof CommandStatusSchema>;
+
+export const DeviceRequestSchema = z.looseObject({
+  request_id: z.string().min(1),
+  vendor: z.string().optional(),
+  device_id: z.string().optional(),
+  request_type: z.string().optional(),
+  inbound_payload: z.unknown().optional(),
+  routing_decision: z.string().optional().nullable(),
+  reply_code: z.string().optional().nullable(),
+  reply_message: z.string().optional().nullable(),
+  reply_source: z.string().optional().nullable(),
+  standardized_reply: z.unknown().optional(),
+  received_at: z.string().optional().nullable(),
+  replied_at: z.string().optional().nullable(),
+});
+export type DeviceRequest = z.infer<typeof DeviceRequestSchema>;
+
+export const DeviceRequestListSchema = z.looseObject({
+  items: z.array(DeviceRequestSchema),
+  request_id: z.string().optional(),
+});
+export type DeviceRequestList = z.infer<typeof DeviceRequestListSchema>;
+
+export const ReplyResponseSchema = z.looseObject({
+  request_id: z.string().min(1),
+  reply_code: z.string().optional(),
+  reply_message: z.string().optional().nullable(),
+  reply_source: z.string().optional(),
+  replied_at: z.string().optional().nullable(),
+});
+export type ReplyResponse = z.infer<typeof ReplyResponseSchema>;
+
+export const ErrorEnvelopeSchema = z.looseObject({
+  code: z.union([z.string(), z.number()]).optional(),
+  message: z.string().optional(),
+  request_id: z.string().optional(),
+});
+
+/** Formats the first zod issues as "field message" for an input error naming the field. */
+export function describeIssues(error: z.ZodError, prefix = ''): { field: string; message: string } {
+  const issue = error.issues[0];
+  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'input';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
+  return { field, message: `${field} ${issue.message}${more}` };
+}
