@@ -81,6 +81,8 @@ export interface AttemptInfo {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Overrides the client's attempt budget, e.g. 1 for the tracker, which schedules its own retries. */
+  maxAttempts?: number;
 }
 
 export interface CreateCommandResult {
@@ -198,6 +200,7 @@ interface RequestSpec<T> {
   body?: Buffer;
   schema: z.ZodType<T>;
   signal?: AbortSignal;
+  maxAttempts?: number;
   /** Decides whether an error response after a retried attempt is in fact the success of an earlier one. */
   recover?: (error: UtmosError, attempt: number) => Promise<T | undefined>;
 }
@@ -292,6 +295,7 @@ export class UtmosClient {
       path: `${API_PREFIX}/downlink/commands/${encodeURIComponent(id)}`,
       schema: CommandStatusSchema,
       signal: options.signal,
+      maxAttempts: options.maxAttempts,
     });
   }
 
@@ -308,6 +312,7 @@ export class UtmosClient {
       query: parsed.data as QueryInput,
       schema: DeviceRequestListSchema,
       signal: options.signal,
+      maxAttempts: options.maxAttempts,
     });
   }
 
@@ -361,6 +366,7 @@ export class UtmosClient {
     let skewCorrected = false;
     let nonceRetried = false;
     let lastError: UtmosError | undefined;
+    const maxAttempts = Math.max(1, spec.maxAttempts ?? this.maxAttempts);
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new UtmosAbortError(spec.operation);
       if (spec.signal?.aborted) throw new UtmosAbortError(spec.operation);
@@ -373,7 +379,7 @@ export class UtmosClient {
         this.onAttempt?.({ ...attemptBase(spec, attempt), errorCode: error.code, durationMs: this.now() - started });
         if (error instanceof UtmosAbortError) throw error;
         lastError = error;
-        if (RETRYABLE_NETWORK_CODES.has(error.code) && attempt < this.maxAttempts) {
+        if (RETRYABLE_NETWORK_CODES.has(error.code) && attempt < maxAttempts) {
           await this.sleep(this.backoff(attempt), spec);
           continue;
         }
@@ -417,7 +423,7 @@ export class UtmosClient {
       if (recovered !== undefined) return recovered;
 
       const retryable = response.status >= 500 || response.status === 429;
-      if (!retryable || attempt >= this.maxAttempts) throw error;
+      if (!retryable || attempt >= maxAttempts) throw error;
       let delay = this.backoff(attempt);
       if (response.status === 429 && retryAfterMs !== undefined) {
         if (retryAfterMs > this.maxRetryAfterMs) throw error;

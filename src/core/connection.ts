@@ -1,0 +1,83 @@
+/**
+ * One connection per config node: the client, the status tracker, the request feed and the
+ * optional event stream, created together and closed together.
+ */
+import { UtmosClient, UtmosClientOptions } from './client';
+import { EventStream, EventStreamState, parseTopics } from './event-stream';
+import { DeviceRequestFeed } from './request-feed';
+import { StatusTracker, TrackerOptions } from './tracker';
+
+export interface ConnectionOptions extends UtmosClientOptions {
+  maxRequestsPerSecond?: number;
+  maxConcurrentRequests?: number;
+  eventBrokerUrl?: string;
+  eventTopics?: string;
+  eventUsername?: string;
+  eventPassword?: string;
+  eventClientId?: string;
+  tracker?: Partial<Omit<TrackerOptions, 'source'>>;
+}
+
+export class UtmosConnection {
+  readonly client: UtmosClient;
+  readonly tracker: StatusTracker;
+  readonly feed: DeviceRequestFeed;
+  readonly events?: EventStream;
+  private readonly stateListeners = new Set<(state: EventStreamState, detail?: string) => void>();
+  private closing?: Promise<void>;
+
+  constructor(options: ConnectionOptions) {
+    this.client = new UtmosClient(options);
+    this.tracker = new StatusTracker({
+      source: this.client,
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
+      maxConcurrent: options.maxConcurrentRequests,
+      ...options.tracker,
+    });
+    this.feed = new DeviceRequestFeed(this.client);
+    if (options.eventBrokerUrl) {
+      try {
+        this.events = new EventStream({
+          url: options.eventBrokerUrl,
+          topics: parseTopics(options.eventTopics),
+          username: options.eventUsername,
+          password: options.eventPassword,
+          ca: options.ca,
+          clientId: options.eventClientId,
+          onHint: (hint) => {
+            if (hint.commandId) this.tracker.hint(hint.commandId, hint.claimedStatus);
+            if (hint.requestId) this.feed.hint();
+          },
+          onState: (state, detail) => {
+            this.tracker.setEventDriven(state === 'connected');
+            for (const listener of this.stateListeners) listener(state, detail);
+          },
+        });
+      } catch (err) {
+        this.client.close();
+        throw err;
+      }
+      this.events.start();
+    }
+  }
+
+  get eventState(): EventStreamState | undefined {
+    return this.events?.currentState;
+  }
+
+  onEventState(listener: (state: EventStreamState, detail?: string) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Cancels every wait and poll, closes the event stream (bounded) and releases the HTTP agent. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.tracker.close();
+      this.feed.close();
+      this.stateListeners.clear();
+      this.closing = (this.events ? this.events.close() : Promise.resolve()).finally(() => this.client.close());
+    }
+    return this.closing;
+  }
+}

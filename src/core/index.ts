@@ -1,0 +1,11 @@
+/** The Node-RED-free core of node-red-contrib-utmos-dji. */
+export * from './signer';
+export * from './errors';
+export * from './schemas';
+export * from './status';
+export * from './client';
+export * from './tracker';
+export * from './request-feed';
+export * from './event-stream';
+export * from './connection';
+export * from './catalogue/methods';

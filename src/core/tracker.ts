@@ -1,0 +1,431 @@
+/**
+ * The status tracker: follows every in-flight command of one config node.
+ *
+ * - One scheduler timer for all commands (a heap of due polls and a heap of local deadlines),
+ *   not one timer per command, so 10,000 waits cost a few hundred bytes each.
+ * - Adaptive polling per command: fast at first, backing off while nothing changes.
+ * - A token bucket (requests per second) and a concurrency cap bound what a fleet of waits sends.
+ * - Event hints (from the optional event stream) move a command's next poll to "now"; the platform
+ *   API stays the single source of truth, so a forged event can at most cause one signed GET of a
+ *   command we already track.
+ * - Every wait ends: reached, local deadline, fatal error (e.g. 404) or cancelled.
+ */
+import { UtmosError, UtmosRateLimitError } from './errors';
+import { MinHeap } from './min-heap';
+import type { CommandStatus } from './schemas';
+import { effectiveStatus, hasReached, isTerminalStatus } from './status';
+
+export interface StatusSource {
+  getCommand(commandId: string, options?: { signal?: AbortSignal; maxAttempts?: number }): Promise<CommandStatus>;
+}
+
+export interface TrackerOptions {
+  source: StatusSource;
+  maxRequestsPerSecond?: number;
+  maxConcurrent?: number;
+  /** Poll schedule while polling is the only way to learn of a change. */
+  firstPollMs?: number;
+  minIntervalMs?: number;
+  maxIntervalMs?: number;
+  backoffFactor?: number;
+  /** Poll schedule while an event stream is connected: polls are only a safety net then. */
+  eventFirstPollMs?: number;
+  eventMaxIntervalMs?: number;
+  now?: () => number;
+}
+
+export type WaitOutcome =
+  | { kind: 'reached'; status: CommandStatus; effective: string }
+  | { kind: 'deadline'; last?: CommandStatus; lastError?: UtmosError }
+  | { kind: 'error'; error: UtmosError; last?: CommandStatus }
+  | { kind: 'cancelled'; last?: CommandStatus };
+
+export interface WaitRequest {
+  commandId: string;
+  /** 'terminal' or a status name such as 'DELIVERED'. */
+  until: string;
+  /** Local deadline, ms from now. */
+  deadlineMs: number;
+  /** A status already known (e.g. ACCEPTED from the create), so that no poll is spent learning it. */
+  known?: CommandStatus;
+}
+
+export interface WaitHandle {
+  readonly promise: Promise<WaitOutcome>;
+  cancel(): void;
+}
+
+interface Waiter {
+  entry: Entry;
+  until: string;
+  deadline: number;
+  resolve: (outcome: WaitOutcome) => void;
+  done: boolean;
+}
+
+interface Entry {
+  commandId: string;
+  waiters: Set<Waiter>;
+  /** Due time of the next poll; the heap may hold stale copies, recognised by `due` mismatch. */
+  due: number;
+  interval: number;
+  inFlight: boolean;
+  hinted: boolean;
+  last?: CommandStatus;
+  lastEffective?: string;
+  lastError?: UtmosError;
+}
+
+interface HeapSlot {
+  entry: Entry;
+  due: number;
+}
+
+const MAX_TIMER_MS = 60_000; // re-arm long waits in steps, far below Node's 2^31-1 ms limit
+const RECENT_HINTS_MAX = 10_000;
+const RECENT_HINT_TTL_MS = 60_000;
+
+export class StatusTracker {
+  private readonly source: StatusSource;
+  private readonly rate: number;
+  private readonly maxConcurrent: number;
+  private readonly firstPollMs: number;
+  private readonly minIntervalMs: number;
+  private readonly maxIntervalMs: number;
+  private readonly backoffFactor: number;
+  private readonly eventFirstPollMs: number;
+  private readonly eventMaxIntervalMs: number;
+  private readonly now: () => number;
+
+  private readonly entries = new Map<string, Entry>();
+  private readonly polls = new MinHeap<HeapSlot>((s) => s.due);
+  private readonly deadlines = new MinHeap<Waiter>((w) => w.deadline);
+  /** Hints that arrived before their command was tracked (the event can beat the create response). */
+  private readonly recentHints = new Map<string, number>();
+  private tokens: number;
+  private tokensAt: number;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private pausedUntil = 0;
+  private eventDriven = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+
+  /** Counters for status badges, tests and benchmarks. */
+  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0 };
+  private windowStart = 0;
+  private windowCount = 0;
+
+  constructor(options: TrackerOptions) {
+    this.source = options.source;
+    this.rate = Math.max(1, options.maxRequestsPerSecond ?? 20);
+    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 8);
+    this.firstPollMs = options.firstPollMs ?? 300;
+    this.minIntervalMs = options.minIntervalMs ?? 300;
+    this.maxIntervalMs = options.maxIntervalMs ?? 5_000;
+    this.backoffFactor = options.backoffFactor ?? 1.5;
+    this.eventFirstPollMs = options.eventFirstPollMs ?? 5_000;
+    this.eventMaxIntervalMs = options.eventMaxIntervalMs ?? 15_000;
+    this.now = options.now ?? Date.now;
+    this.tokens = this.rate;
+    this.tokensAt = this.now();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get waiting(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.waiters.size;
+    return n;
+  }
+
+  get requestCapPerSecond(): number {
+    return this.rate;
+  }
+
+  /**
+   * While an event stream is connected, polls become a sparse safety net. When it (re)connects,
+   * every tracked command is queried soon, because events may have been missed meanwhile.
+   */
+  setEventDriven(connected: boolean): void {
+    if (this.closed) return;
+    const was = this.eventDriven;
+    this.eventDriven = connected;
+    if (!connected && was) {
+      // Back to polling: make sure nothing waits on a long safety-net interval.
+      const soon = this.now() + this.firstPollMs;
+      for (const entry of this.entries.values()) {
+        entry.interval = this.minIntervalMs;
+        if (entry.due > soon) this.schedule(entry, soon);
+      }
+      this.arm();
+    } else if (connected && !was) {
+      for (const entry of this.entries.values()) this.schedule(entry, this.now());
+      this.arm();
+    }
+  }
+
+  wait(request: WaitRequest): WaitHandle {
+    let resolveFn!: (o: WaitOutcome) => void;
+    const promise = new Promise<WaitOutcome>((resolve) => (resolveFn = resolve));
+    if (this.closed) {
+      resolveFn({ kind: 'cancelled' });
+      return { promise, cancel: () => undefined };
+    }
+    const now = this.now();
+    let entry = this.entries.get(request.commandId);
+    if (!entry) {
+      entry = {
+        commandId: request.commandId,
+        waiters: new Set(),
+        due: Infinity,
+        interval: this.minIntervalMs,
+        inFlight: false,
+        hinted: false,
+      };
+      this.entries.set(request.commandId, entry);
+      if (request.known) this.record(entry, request.known);
+      const hintedAt = this.recentHints.get(request.commandId);
+      if (hintedAt !== undefined) this.recentHints.delete(request.commandId);
+      const first = hintedAt !== undefined ? now : now + (this.eventDriven ? this.eventFirstPollMs : this.firstPollMs);
+      this.schedule(entry, first);
+    }
+    const waiter: Waiter = {
+      entry,
+      until: request.until,
+      deadline: now + Math.max(0, request.deadlineMs),
+      resolve: resolveFn,
+      done: false,
+    };
+    // A status known already may satisfy the wait at once (e.g. until ACCEPTED).
+    if (entry.lastEffective && hasReached(entry.lastEffective, waiter.until) && entry.last) {
+      resolveFn({ kind: 'reached', status: entry.last, effective: entry.lastEffective });
+      if (entry.waiters.size === 0) this.entries.delete(entry.commandId);
+      return { promise, cancel: () => undefined };
+    }
+    entry.waiters.add(waiter);
+    this.deadlines.push(waiter);
+    this.arm();
+    return {
+      promise,
+      cancel: () => this.finish(waiter, { kind: 'cancelled', last: waiter.entry.last }),
+    };
+  }
+
+  /** An event named this command: fetch it now (through the signed API) if we track it. */
+  hint(commandId: string, claimedStatus?: string): void {
+    if (this.closed || typeof commandId !== 'string' || commandId === '') return;
+    const entry = this.entries.get(commandId);
+    if (!entry) {
+      if (this.recentHints.size >= RECENT_HINTS_MAX) this.pruneRecentHints(true);
+      this.recentHints.set(commandId, this.now());
+      return;
+    }
+    // An event whose claimed status would satisfy none of the waiters is not worth a request
+    // (e.g. command.accepted while everybody waits for a terminal status).
+    if (claimedStatus && ![...entry.waiters].some((w) => hasReached(claimedStatus, w.until))) {
+      this.stats.hintsIgnored++;
+      return;
+    }
+    this.stats.hints++;
+    if (entry.inFlight) {
+      entry.hinted = true; // poll again as soon as the current one returns
+      return;
+    }
+    this.schedule(entry, this.now());
+    this.arm();
+  }
+
+  /** Ends every wait (as cancelled) and stops the scheduler. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const entry of [...this.entries.values()]) {
+      for (const waiter of [...entry.waiters]) this.finish(waiter, { kind: 'cancelled', last: entry.last });
+    }
+    this.entries.clear();
+    this.polls.clear();
+    this.deadlines.clear();
+    this.recentHints.clear();
+  }
+
+  private schedule(entry: Entry, due: number): void {
+    if (entry.inFlight) return;
+    if (due >= entry.due) return;
+    entry.due = due;
+    this.polls.push({ entry, due });
+  }
+
+  private record(entry: Entry, status: CommandStatus): void {
+    const effective = effectiveStatus(status);
+    if (effective !== entry.lastEffective) entry.interval = this.minIntervalMs; // moving: look again soon
+    entry.last = status;
+    entry.lastEffective = effective;
+  }
+
+  private finish(waiter: Waiter, outcome: WaitOutcome): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    const entry = waiter.entry;
+    entry.waiters.delete(waiter);
+    if (entry.waiters.size === 0 && this.entries.get(entry.commandId) === entry) {
+      this.entries.delete(entry.commandId);
+      entry.due = Infinity;
+    }
+    waiter.resolve(outcome);
+  }
+
+  private refill(now: number): void {
+    const elapsed = now - this.tokensAt;
+    if (elapsed > 0) {
+      this.tokens = Math.min(this.rate, this.tokens + (elapsed * this.rate) / 1000);
+      this.tokensAt = now;
+    }
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    const now = this.now();
+    let at = Infinity;
+    const nextPoll = this.nextLivePoll();
+    if (nextPoll) {
+      let pollAt = Math.max(nextPoll.due, this.pausedUntil);
+      if (this.inFlight >= this.maxConcurrent) pollAt = Infinity; // a completing poll re-arms
+      else if (this.tokens < 1) pollAt = Math.max(pollAt, now + ((1 - this.tokens) * 1000) / this.rate);
+      at = Math.min(at, pollAt);
+    }
+    const nextDeadline = this.nextLiveDeadline();
+    if (nextDeadline) at = Math.min(at, nextDeadline.deadline);
+    if (at === Infinity) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      return;
+    }
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(at - now)));
+    this.timerAt = now + delay;
+    this.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  private nextLivePoll(): HeapSlot | undefined {
+    for (;;) {
+      const top = this.polls.peek();
+      if (!top) return undefined;
+      if (top.entry.due === top.due && !top.entry.inFlight && this.entries.get(top.entry.commandId) === top.entry) return top;
+      this.polls.pop();
+    }
+  }
+
+  private nextLiveDeadline(): Waiter | undefined {
+    for (;;) {
+      const top = this.deadlines.peek();
+      if (!top) return undefined;
+      if (!top.done) return top;
+      this.deadlines.pop();
+    }
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    if (this.closed) return;
+    const now = this.now();
+    // Local deadlines first: no wait is left hanging, whatever the platform does.
+    for (let w = this.nextLiveDeadline(); w && w.deadline <= now; w = this.nextLiveDeadline()) {
+      this.deadlines.pop();
+      this.finish(w, { kind: 'deadline', last: w.entry.last, lastError: w.entry.lastError });
+    }
+    if (now >= this.pausedUntil) {
+      this.refill(now);
+      for (let slot = this.nextLivePoll(); slot && slot.due <= now; slot = this.nextLivePoll()) {
+        if (this.inFlight >= this.maxConcurrent || this.tokens < 1) break;
+        this.polls.pop();
+        this.tokens -= 1;
+        this.startPoll(slot.entry, now);
+      }
+    }
+    this.pruneRecentHints(false);
+    this.arm();
+  }
+
+  private countRequest(now: number): void {
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    this.windowCount++;
+    if (this.windowCount > this.stats.peakPerSecond) this.stats.peakPerSecond = this.windowCount;
+  }
+
+  private startPoll(entry: Entry, now: number): void {
+    entry.inFlight = true;
+    entry.due = Infinity;
+    entry.hinted = false;
+    this.inFlight++;
+    this.stats.polls++;
+    this.countRequest(now);
+    // One attempt per poll: the tracker schedules its own retries so the request cap always holds.
+    this.source.getCommand(entry.commandId, { signal: this.abort.signal, maxAttempts: 1 }).then(
+      (status) => this.onPollResult(entry, status, undefined),
+      (error: unknown) => this.onPollResult(entry, undefined, error),
+    );
+  }
+
+  private onPollResult(entry: Entry, status: CommandStatus | undefined, error: unknown): void {
+    this.inFlight--;
+    entry.inFlight = false;
+    if (this.closed) return;
+    const now = this.now();
+    if (status) {
+      entry.lastError = undefined;
+      this.record(entry, status);
+      const effective = entry.lastEffective as string;
+      for (const waiter of [...entry.waiters]) {
+        if (hasReached(effective, waiter.until)) this.finish(waiter, { kind: 'reached', status, effective });
+      }
+      if (isTerminalStatus(effective)) {
+        // Nothing more will change; any waiter left would be a bug, end it rather than poll forever.
+        for (const waiter of [...entry.waiters]) this.finish(waiter, { kind: 'reached', status, effective });
+      }
+    } else {
+      this.stats.pollErrors++;
+      const err = error instanceof UtmosError ? error : new UtmosError(String((error as Error)?.message ?? error), { code: 'UNKNOWN' });
+      entry.lastError = err;
+      if (err.code === 'ABORTED') return;
+      if (err instanceof UtmosRateLimitError) {
+        this.pausedUntil = Math.max(this.pausedUntil, now + (err.retryAfterMs ?? 1000));
+      }
+      // Errors that no retry can fix end the waits on this command.
+      const fatal = err.httpStatus !== undefined && err.httpStatus >= 400 && err.httpStatus < 500 && err.httpStatus !== 429 && err.httpStatus !== 408;
+      if (fatal || err.code === 'INVALID_INPUT') {
+        for (const waiter of [...entry.waiters]) this.finish(waiter, { kind: 'error', error: err, last: entry.last });
+      }
+    }
+    if (entry.waiters.size > 0) {
+      const interval = entry.interval;
+      const cap = this.eventDriven ? this.eventMaxIntervalMs : this.maxIntervalMs;
+      entry.interval = Math.min(cap, Math.round(interval * this.backoffFactor));
+      this.schedule(entry, entry.hinted ? now : now + interval);
+      entry.hinted = false;
+    }
+    this.arm();
+  }
+
+  private pruneRecentHints(force: boolean): void {
+    if (this.recentHints.size === 0) return;
+    const cutoff = this.now() - RECENT_HINT_TTL_MS;
+    for (const [id, at] of this.recentHints) {
+      if (at >= cutoff && !force) break; // insertion order = time order
+      this.recentHints.delete(id);
+      if (force && this.recentHints.size < RECENT_HINTS_MAX / 2) break;
+    }
+  }
+}
