@@ -1,0 +1,228 @@
+/**
+ * dji-command: validates and sends one DJI command per input message, then (by default) emits
+ * that message once the command reaches a terminal status: output 1 on SUCCEEDED, output 2 on any
+ * other terminal status. Bad input and platform errors go to Catch nodes through done(err).
+ */
+import { randomUUID } from 'crypto';
+import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
+import type { UtmosConnection } from '../../core/connection';
+import { UtmosError, UtmosInputError } from '../../core/errors';
+import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
+import { SUCCESS_STATUS } from '../../core/status';
+import type { WaitHandle } from '../../core/tracker';
+import { attach } from '../shared/config-access';
+import {
+  DoneFn,
+  Node,
+  NodeDef,
+  NodeMessage,
+  NodeStatus,
+  RedApi,
+  SendFn,
+  clip,
+  describe,
+  errorBadge,
+  evaluateTyped,
+  reportableError,
+  requireText,
+} from '../shared/node-red';
+
+interface CommandDef extends NodeDef {
+  server?: string;
+  deviceId?: string;
+  deviceIdType?: string;
+  commandType?: string;
+  commandTypeType?: string;
+  payload?: string;
+  payloadType?: string;
+  idempotencyKey?: string;
+  idempotencyKeyType?: string;
+  timeoutSeconds?: number | string;
+  waitForResult?: boolean | string;
+}
+
+/** How long past the command's own timeout we keep asking before giving up locally. */
+const RESULT_GRACE_SECONDS = 30;
+
+function parseTimeoutSeconds(raw: unknown): number {
+  const n = raw === undefined || raw === '' ? 30 : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 300) {
+    throw new UtmosInputError('timeoutSeconds', `timeoutSeconds must be a whole number of seconds from 1 to 300 (got ${describe(raw)})`);
+  }
+  return n;
+}
+
+export = function register(RED: RedApi): void {
+  function DjiCommandNode(this: Node, def: CommandDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const waitForResult = def.waitForResult !== false && def.waitForResult !== 'false';
+    const deviceIdType = def.deviceIdType || 'str';
+    const commandTypeType = def.commandTypeType || 'str';
+    const payloadType = def.payloadType || 'msg';
+    const keyType = def.idempotencyKeyType || 'auto';
+    let configProblem: string | undefined;
+    let timeoutSeconds = 30;
+    try {
+      timeoutSeconds = parseTimeoutSeconds(def.timeoutSeconds);
+    } catch (err) {
+      configProblem = (err as Error).message;
+    }
+
+    const inFlight = new Set<WaitHandle>();
+    const abort = new AbortController();
+    let sending = 0;
+    let closed = false;
+
+    const showProgress = (last?: NodeStatus) => {
+      const n = sending + inFlight.size;
+      if (n > 0) node.status({ fill: 'blue', shape: 'dot', text: `waiting ${n}` });
+      else if (last) node.status(last);
+    };
+
+    const attached = attach(RED, node, def.server, (badge) => {
+      if (badge && sending + inFlight.size === 0) node.status(badge);
+    });
+    const connection: UtmosConnection | undefined = attached.connection;
+    configProblem = configProblem ?? attached.problem;
+    if (configProblem && connection) node.status({ fill: 'red', shape: 'ring', text: 'invalid settings' });
+
+    async function prepare(msg: NodeMessage) {
+      const deviceId = requireText('deviceId', await evaluateTyped(RED, node, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
+      const commandType = requireText(
+        'commandType',
+        await evaluateTyped(RED, node, 'commandType', def.commandType, commandTypeType, msg),
+        '"cover_open"',
+      );
+      if (!findDjiMethod(commandType)) {
+        const close = suggestMethods(commandType, 3);
+        throw new UtmosInputError(
+          'commandType',
+          `commandType "${clip(commandType, 64)}" is not a DJI method the platform accepts; pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+        );
+      }
+      const rawPayload = await evaluateTyped(RED, node, 'payload', def.payload ?? 'payload', payloadType, msg);
+      const checked = validateDjiPayload(commandType, rawPayload);
+      if (!checked.ok) {
+        const first = checked.issues[0];
+        throw new UtmosInputError(first?.path ?? 'payload', `${commandType}: ${checked.message}`);
+      }
+      let idempotencyKey: string;
+      if (keyType === 'auto') {
+        idempotencyKey = randomUUID();
+      } else {
+        const key = await evaluateTyped(RED, node, 'idempotencyKey', def.idempotencyKey, keyType, msg);
+        idempotencyKey = requireText('idempotencyKey', key, 'msg.idempotency_key = "mission-42-cover-open"');
+        if (idempotencyKey.length > IDEMPOTENCY_KEY_MAX) {
+          throw new UtmosInputError('idempotencyKey', `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters (got ${idempotencyKey.length})`);
+        }
+      }
+      return { deviceId, commandType, payload: checked.payload, idempotencyKey };
+    }
+
+    node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
+      const fail = (err: unknown) => {
+        const error = reportableError(err, msg);
+        node.status(errorBadge(err));
+        done(error);
+      };
+      if (closed) {
+        done(new UtmosError('dji-command is closing; message not sent', { code: 'ABORTED' }));
+        return;
+      }
+      if (configProblem || !connection) {
+        fail(new UtmosInputError('server', configProblem ?? 'no utmos-config node selected'));
+        return;
+      }
+      sending++;
+      let stillSending = true;
+      const sent = () => {
+        if (stillSending) sending--;
+        stillSending = false;
+      };
+      showProgress();
+      prepare(msg)
+        .then(async (command) => {
+          msg.idempotency_key = command.idempotencyKey;
+          const accepted = await connection.client.createCommand(
+            {
+              device_id: command.deviceId,
+              command_type: command.commandType,
+              payload: command.payload,
+              idempotency_key: command.idempotencyKey,
+              timeout_seconds: timeoutSeconds,
+            },
+            { signal: abort.signal },
+          );
+          sent();
+          msg.command_id = accepted.command_id;
+          if (!waitForResult) {
+            msg.status = accepted.status;
+            msg.payload = accepted;
+            showProgress({ fill: 'green', shape: 'dot', text: accepted.status });
+            send([msg, null]);
+            done();
+            return;
+          }
+          const handle = connection.tracker.wait({
+            commandId: accepted.command_id,
+            until: 'terminal',
+            deadlineMs: (timeoutSeconds + RESULT_GRACE_SECONDS) * 1000,
+            known: { command_id: accepted.command_id, status: accepted.status },
+          });
+          inFlight.add(handle);
+          showProgress();
+          const outcome = await handle.promise;
+          inFlight.delete(handle);
+          switch (outcome.kind) {
+            case 'reached': {
+              msg.status = outcome.effective;
+              msg.payload = outcome.status;
+              const ok = outcome.effective === SUCCESS_STATUS;
+              const code = outcome.status.response_code;
+              showProgress(
+                ok
+                  ? { fill: 'green', shape: 'dot', text: outcome.effective }
+                  : { fill: 'yellow', shape: 'dot', text: clip(`${outcome.effective}${code !== undefined && code !== null ? ` ${code}` : ''}`) },
+              );
+              send(ok ? [msg, null] : [null, msg]);
+              done();
+              return;
+            }
+            case 'deadline': {
+              const last = outcome.last?.status ?? outcome.last?.public_status ?? 'unknown';
+              const why = outcome.lastError ? `; last error: ${outcome.lastError.message}` : '';
+              throw new UtmosError(
+                `no terminal status for command ${accepted.command_id} within ${timeoutSeconds + RESULT_GRACE_SECONDS} s (last status ${last}${why}); follow it up with a dji-status-wait node`,
+                { code: 'RESULT_TIMEOUT' },
+              );
+            }
+            case 'error':
+              outcome.error.message = `command ${accepted.command_id}: ${outcome.error.message}`;
+              throw outcome.error;
+            case 'cancelled':
+              throw new UtmosError(
+                `dji-command closed before command ${accepted.command_id} finished; follow it up with a dji-status-wait node`,
+                { code: 'ABORTED' },
+              );
+          }
+        })
+        .catch((err) => {
+          sent();
+          showProgress();
+          fail(err);
+        });
+    });
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      closed = true;
+      abort.abort();
+      for (const handle of inFlight) handle.cancel();
+      inFlight.clear();
+      if (attached.config) attached.config.deregister(node, done);
+      else done();
+    });
+  }
+
+  RED.nodes.registerType('dji-command', DjiCommandNode);
+};

@@ -1,0 +1,45 @@
+/**
+ * How a user node reaches its utmos-config node: register on start, deregister on close
+ * (reference counting as core MQTT does), status fan-out from the config node to its users.
+ */
+import type { UtmosConnection } from '../../core/connection';
+import type { Node, NodeStatus, RedApi } from './node-red';
+
+export interface ConfigNodeApi {
+  /** Registers a user and returns the shared connection; throws a clear error if the config is unusable. */
+  register(user: Node, onStatus?: (status: NodeStatus | undefined) => void): UtmosConnection;
+  /** Removes the user; the connection closes when the last user leaves. Always calls done. */
+  deregister(user: Node, done: () => void): void;
+  readonly userCount: number;
+}
+
+export function getConfigNode(RED: RedApi, id: unknown): ConfigNodeApi | undefined {
+  if (typeof id !== 'string' || id === '') return undefined;
+  const node = RED.nodes.getNode(id) as Partial<ConfigNodeApi> | null;
+  return node && typeof node.register === 'function' ? (node as ConfigNodeApi) : undefined;
+}
+
+/**
+ * Connects a user node to its config node. Returns the connection, or undefined after putting a
+ * red badge up (missing/unusable config): the node then fails each input with a clear error.
+ */
+export function attach(
+  RED: RedApi,
+  node: Node,
+  serverId: unknown,
+  onStatus?: (status: NodeStatus | undefined) => void,
+): { config?: ConfigNodeApi; connection?: UtmosConnection; problem?: string } {
+  const config = getConfigNode(RED, serverId);
+  if (!config) {
+    const problem = 'no utmos-config node selected: open the node and choose or create a UTMOS connection';
+    node.status({ fill: 'red', shape: 'ring', text: 'no connection configured' });
+    return { problem };
+  }
+  try {
+    return { config, connection: config.register(node, onStatus) };
+  } catch (err) {
+    const problem = `the utmos-config node is not usable: ${(err as Error).message}`;
+    node.status({ fill: 'red', shape: 'ring', text: 'connection config invalid' });
+    return { config, problem };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * utmos-config: endpoint and credentials; owns one shared connection (client, tracker, request
+ * feed, optional event stream) for all nodes that use it, created with the first user and closed
+ * when the last one leaves.
+ */
+import { catalogueForEditor } from '../../core/catalogue';
+import { UtmosConnection } from '../../core/connection';
+import { UtmosInputError } from '../../core/errors';
+import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
+
+interface ConfigDef extends NodeDef {
+  baseUrl?: string;
+  eventBrokerUrl?: string;
+  eventTopics?: string;
+  caCert?: string;
+  requestTimeout?: number | string;
+  maxRequestsPerSecond?: number | string;
+  maxConcurrentRequests?: number | string;
+}
+
+type StatusListener = (status: NodeStatus | undefined) => void;
+
+function numberSetting(field: string, raw: unknown, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UtmosInputError(field, `${field} must be a number from ${min} to ${max} (got ${String(raw)})`);
+  }
+  return n;
+}
+
+function eventBadge(state: string, detail?: string): NodeStatus | undefined {
+  switch (state) {
+    case 'connected':
+      return undefined; // nothing to warn about; the user node shows its own state
+    case 'connecting':
+      return { fill: 'yellow', shape: 'ring', text: 'events: connecting' };
+    case 'disconnected':
+      return { fill: 'yellow', shape: 'ring', text: detail ? 'events: down, polling' : 'events: polling' };
+    default:
+      return undefined;
+  }
+}
+
+export = function register(RED: RedApi): void {
+  function UtmosConfigNode(this: Node & Record<string, unknown>, def: ConfigDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const users = new Map<string, StatusListener | undefined>();
+    let connection: UtmosConnection | undefined;
+    let unsubscribeState: (() => void) | undefined;
+    let closing: Promise<void> | undefined;
+
+    const open = (): UtmosConnection => {
+      if (connection) return connection;
+      const creds = node.credentials ?? {};
+      connection = new UtmosConnection({
+        baseUrl: String(def.baseUrl ?? ''),
+        apiId: String(creds.apiId ?? ''),
+        apiKey: String(creds.apiKey ?? ''),
+        ca: def.caCert ? String(def.caCert) : undefined,
+        requestTimeoutMs: numberSetting('requestTimeout', def.requestTimeout, 10, 1, 120) * 1000,
+        maxRequestsPerSecond: numberSetting('maxRequestsPerSecond', def.maxRequestsPerSecond, 20, 1, 1000),
+        maxConcurrentRequests: numberSetting('maxConcurrentRequests', def.maxConcurrentRequests, 8, 1, 100),
+        eventBrokerUrl: def.eventBrokerUrl ? String(def.eventBrokerUrl).trim() : undefined,
+        eventTopics: def.eventTopics ? String(def.eventTopics) : undefined,
+        eventUsername: creds.eventUsername || undefined,
+        eventPassword: creds.eventPassword || undefined,
+        eventClientId: `utmos-dji-${node.id}-${Math.random().toString(16).slice(2, 8)}`,
+      });
+      const conn = connection;
+      unsubscribeState = conn.onEventState((state, detail) => {
+        const badge = eventBadge(state, detail);
+        for (const listener of users.values()) listener?.(badge);
+        if (state === 'disconnected' && detail) node.warn(`event stream: ${detail}; falling back to polling`);
+      });
+      return conn;
+    };
+
+    const shut = (): Promise<void> => {
+      const conn = connection;
+      connection = undefined;
+      unsubscribeState?.();
+      unsubscribeState = undefined;
+      if (!conn) return Promise.resolve();
+      closing = conn.close();
+      return closing;
+    };
+
+    node.register = (user: Node, onStatus?: StatusListener): UtmosConnection => {
+      const conn = open();
+      users.set(user.id, onStatus);
+      const badge = conn.eventState ? eventBadge(conn.eventState) : undefined;
+      if (badge) onStatus?.(badge);
+      return conn;
+    };
+
+    node.deregister = (user: Node, done: () => void): void => {
+      users.delete(user.id);
+      if (users.size === 0) {
+        shut().then(done, done);
+      } else {
+        done();
+      }
+    };
+
+    Object.defineProperty(node, 'userCount', { get: () => users.size });
+    // Visible for tests and diagnostics only.
+    Object.defineProperty(node, 'connection', { get: () => connection });
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      users.clear();
+      shut()
+        .then(() => closing)
+        .then(
+          () => done(),
+          () => done(),
+        );
+    });
+  }
+
+  RED.nodes.registerType('utmos-config', UtmosConfigNode, {
+    credentials: {
+      apiId: { type: 'text' },
+      apiKey: { type: 'password' },
+      eventUsername: { type: 'text' },
+      eventPassword: { type: 'password' },
+    },
+  });
+
+  // The command picker's data; behind the editor's read permission like every admin endpoint.
+  if (RED.httpAdmin && RED.auth) {
+    const catalogue = catalogueForEditor();
+    RED.httpAdmin.get('/utmos-dji/catalogue', RED.auth.needsPermission('utmos-dji.read'), (_req: unknown, res: { json(v: unknown): void }) => {
+      res.json(catalogue);
+    });
+  }
+};
