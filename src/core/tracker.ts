@@ -4,7 +4,8 @@
  * - One scheduler timer for all commands (a heap of due polls and a heap of local deadlines),
  *   not one timer per command, so 10,000 waits cost a few hundred bytes each.
  * - Adaptive polling per command: fast at first, backing off while nothing changes.
- * - A token bucket (requests per second) and a concurrency cap bound what a fleet of waits sends.
+ * - A sliding one-second window (requests per second) and a concurrency cap bound what a fleet of
+ *   waits sends; unlike a token bucket, no one-second window can ever see more than the cap.
  * - Event hints (from the optional event stream) move a command's next poll to "now"; the platform
  *   API stays the single source of truth, so a forged event can at most cause one signed GET of a
  *   command we already track.
@@ -102,8 +103,9 @@ export class StatusTracker {
   private readonly deadlines = new MinHeap<Waiter>((w) => w.deadline);
   /** Hints that arrived before their command was tracked (the event can beat the create response). */
   private readonly recentHints = new Map<string, number>();
-  private tokens: number;
-  private tokensAt: number;
+  /** Send times of the last `rate` polls (a ring): the next may go when the oldest is 1 s old. */
+  private readonly sendTimes: number[];
+  private sendIndex = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -119,7 +121,7 @@ export class StatusTracker {
 
   constructor(options: TrackerOptions) {
     this.source = options.source;
-    this.rate = Math.max(1, options.maxRequestsPerSecond ?? 20);
+    this.rate = Math.max(1, Math.floor(options.maxRequestsPerSecond ?? 20));
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 8);
     this.firstPollMs = options.firstPollMs ?? 300;
     this.minIntervalMs = options.minIntervalMs ?? 300;
@@ -128,8 +130,7 @@ export class StatusTracker {
     this.eventFirstPollMs = options.eventFirstPollMs ?? 5_000;
     this.eventMaxIntervalMs = options.eventMaxIntervalMs ?? 15_000;
     this.now = options.now ?? Date.now;
-    this.tokens = this.rate;
-    this.tokensAt = this.now();
+    this.sendTimes = new Array<number>(Math.floor(this.rate)).fill(-Infinity);
   }
 
   get size(): number {
@@ -281,12 +282,14 @@ export class StatusTracker {
     waiter.resolve(outcome);
   }
 
-  private refill(now: number): void {
-    const elapsed = now - this.tokensAt;
-    if (elapsed > 0) {
-      this.tokens = Math.min(this.rate, this.tokens + (elapsed * this.rate) / 1000);
-      this.tokensAt = now;
-    }
+  /** Earliest time the next poll may be sent under the per-second cap. */
+  private nextSendSlot(): number {
+    return this.sendTimes[this.sendIndex] + 1000;
+  }
+
+  private takeSendSlot(now: number): void {
+    this.sendTimes[this.sendIndex] = now;
+    this.sendIndex = (this.sendIndex + 1) % this.sendTimes.length;
   }
 
   private arm(): void {
@@ -297,7 +300,7 @@ export class StatusTracker {
     if (nextPoll) {
       let pollAt = Math.max(nextPoll.due, this.pausedUntil);
       if (this.inFlight >= this.maxConcurrent) pollAt = Infinity; // a completing poll re-arms
-      else if (this.tokens < 1) pollAt = Math.max(pollAt, now + ((1 - this.tokens) * 1000) / this.rate);
+      else pollAt = Math.max(pollAt, this.nextSendSlot());
       at = Math.min(at, pollAt);
     }
     const nextDeadline = this.nextLiveDeadline();
@@ -344,11 +347,10 @@ export class StatusTracker {
       this.finish(w, { kind: 'deadline', last: w.entry.last, lastError: w.entry.lastError });
     }
     if (now >= this.pausedUntil) {
-      this.refill(now);
       for (let slot = this.nextLivePoll(); slot && slot.due <= now; slot = this.nextLivePoll()) {
-        if (this.inFlight >= this.maxConcurrent || this.tokens < 1) break;
+        if (this.inFlight >= this.maxConcurrent || this.nextSendSlot() > now) break;
         this.polls.pop();
-        this.tokens -= 1;
+        this.takeSendSlot(now);
         this.startPoll(slot.entry, now);
       }
     }

@@ -1,0 +1,178 @@
+// Unit tests of the status tracker alone, with a scripted status source (a fake is fine inside a
+// unit test of one module). End-to-end behaviour against the simulator is tested elsewhere.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StatusTracker } from '../../src/core/tracker';
+import { UtmosNotFoundError, UtmosRateLimitError, UtmosServerError } from '../../src/core/errors';
+import type { CommandStatus } from '../../src/core/schemas';
+
+type Script = (id: string, call: number) => CommandStatus | Error;
+
+function source(script: Script) {
+  const calls = new Map<string, number>();
+  const log: Array<{ id: string; at: number }> = [];
+  return {
+    log,
+    calls,
+    getCommand: async (id: string) => {
+      const n = (calls.get(id) ?? 0) + 1;
+      calls.set(id, n);
+      log.push({ id, at: Date.now() });
+      const r = script(id, n);
+      if (r instanceof Error) throw r;
+      return r;
+    },
+  };
+}
+
+const st = (id: string, status: string, extra: Partial<CommandStatus> = {}): CommandStatus => ({ command_id: id, status, ...extra });
+
+test('a wait resolves when the command reaches a terminal status, with adaptive polling', async () => {
+  const src = source((id, n) => st(id, n < 3 ? 'DELIVERED' : 'SUCCEEDED'));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 10, minIntervalMs: 10, maxIntervalMs: 40 });
+  const outcome = await tracker.wait({ commandId: 'c1', until: 'terminal', deadlineMs: 5_000 }).promise;
+  assert.equal(outcome.kind, 'reached');
+  assert.equal(outcome.kind === 'reached' && outcome.effective, 'SUCCEEDED');
+  assert.equal(src.calls.get('c1'), 3);
+  assert.equal(tracker.size, 0, 'finished commands are forgotten');
+  tracker.close();
+});
+
+test('until DELIVERED is met by DELIVERED and by anything past it', async () => {
+  const src = source((id) => st(id, id === 'a' ? 'DELIVERED' : 'SUCCEEDED'));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 5 });
+  const [a, b] = await Promise.all([
+    tracker.wait({ commandId: 'a', until: 'DELIVERED', deadlineMs: 1_000 }).promise,
+    tracker.wait({ commandId: 'b', until: 'DELIVERED', deadlineMs: 1_000 }).promise,
+  ]);
+  assert.equal(a.kind === 'reached' && a.effective, 'DELIVERED');
+  assert.equal(b.kind === 'reached' && b.effective, 'SUCCEEDED');
+  tracker.close();
+});
+
+test('public_status wins unless it is UNKNOWN; UNMATCHED_RESPONSE is terminal', async () => {
+  const src = source((id) =>
+    id === 'p' ? { command_id: id, status: 'DELIVERED', public_status: 'CANCELLED' } : { command_id: id, status: 'UNMATCHED_RESPONSE', public_status: 'UNKNOWN' },
+  );
+  const tracker = new StatusTracker({ source: src, firstPollMs: 5 });
+  const p = await tracker.wait({ commandId: 'p', until: 'terminal', deadlineMs: 1_000 }).promise;
+  const u = await tracker.wait({ commandId: 'u', until: 'terminal', deadlineMs: 1_000 }).promise;
+  assert.equal(p.kind === 'reached' && p.effective, 'CANCELLED');
+  assert.equal(u.kind === 'reached' && u.effective, 'UNMATCHED_RESPONSE');
+  tracker.close();
+});
+
+test('the local deadline ends a wait whose command never finishes, with the last known status', async () => {
+  const src = source((id) => st(id, 'DELIVERED'));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 5, minIntervalMs: 5 });
+  const outcome = await tracker.wait({ commandId: 'slow', until: 'terminal', deadlineMs: 60 }).promise;
+  assert.equal(outcome.kind, 'deadline');
+  assert.equal(outcome.kind === 'deadline' && outcome.last?.status, 'DELIVERED');
+  tracker.close();
+});
+
+test('a 404 ends the wait with the error; transient errors keep polling', async () => {
+  const src = source((id, n) => {
+    if (id === 'gone') return new UtmosNotFoundError('404', { code: 'COMMAND_NOT_FOUND', httpStatus: 404 });
+    return n === 1 ? new UtmosServerError('503', { code: 'INTERNAL_ERROR', httpStatus: 503 }) : st(id, 'FAILED');
+  });
+  const tracker = new StatusTracker({ source: src, firstPollMs: 5, minIntervalMs: 5 });
+  const gone = await tracker.wait({ commandId: 'gone', until: 'terminal', deadlineMs: 1_000 }).promise;
+  assert.equal(gone.kind, 'error');
+  assert.equal(gone.kind === 'error' && gone.error.code, 'COMMAND_NOT_FOUND');
+  const flaky = await tracker.wait({ commandId: 'flaky', until: 'terminal', deadlineMs: 1_000 }).promise;
+  assert.equal(flaky.kind === 'reached' && flaky.effective, 'FAILED');
+  assert.equal(src.calls.get('flaky'), 2);
+  tracker.close();
+});
+
+test('several waits on one command share one poll stream', async () => {
+  const src = source((id, n) => st(id, n < 2 ? 'DELIVERED' : 'SUCCEEDED'));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 5, minIntervalMs: 5 });
+  const outcomes = await Promise.all([1, 2, 3].map(() => tracker.wait({ commandId: 'shared', until: 'terminal', deadlineMs: 1_000 }).promise));
+  assert.deepEqual(outcomes.map((o) => o.kind), ['reached', 'reached', 'reached']);
+  assert.equal(src.calls.get('shared'), 2);
+  tracker.close();
+});
+
+test('the request rate never exceeds the cap, even with many commands due at once', async () => {
+  const src = source((id, n) => st(id, n < 2 ? 'DELIVERED' : 'SUCCEEDED'));
+  const tracker = new StatusTracker({ source: src, maxRequestsPerSecond: 50, maxConcurrent: 4, firstPollMs: 0, minIntervalMs: 10 });
+  const waits = Array.from({ length: 40 }, (_, i) => tracker.wait({ commandId: `c${i}`, until: 'terminal', deadlineMs: 10_000 }).promise);
+  const outcomes = await Promise.all(waits);
+  assert.ok(outcomes.every((o) => o.kind === 'reached'));
+  assert.equal(src.log.length, 80);
+  // Sliding one-second windows: at most the cap (the bucket starts full, so the first second may reach it).
+  const times = src.log.map((e) => e.at).sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  assert.ok(peak <= 50, `peak ${peak} requests in one second exceeds the cap of 50`);
+  assert.ok(tracker.stats.peakPerSecond <= 50);
+  tracker.close();
+});
+
+test('a hint fetches a tracked command at once; a claimed status nobody waits for is ignored', async () => {
+  let status = 'DELIVERED';
+  const src = source((id) => st(id, status));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 60_000 });
+  const wait = tracker.wait({ commandId: 'h', until: 'terminal', deadlineMs: 120_000 });
+  tracker.hint('h', 'ACCEPTED');
+  assert.equal(tracker.stats.hintsIgnored, 1);
+  status = 'SUCCEEDED';
+  const started = Date.now();
+  tracker.hint('h', 'SUCCEEDED');
+  const outcome = await wait.promise;
+  assert.equal(outcome.kind === 'reached' && outcome.effective, 'SUCCEEDED');
+  assert.ok(Date.now() - started < 1_000, 'the hint, not the 60 s poll, finished the wait');
+  assert.equal(src.calls.get('h'), 1);
+  tracker.close();
+});
+
+test('a hint that arrives before the wait starts is remembered briefly', async () => {
+  const src = source((id) => st(id, 'SUCCEEDED'));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 60_000 });
+  tracker.hint('early');
+  const outcome = await tracker.wait({ commandId: 'early', until: 'terminal', deadlineMs: 120_000 }).promise;
+  assert.equal(outcome.kind, 'reached');
+  tracker.hint('never-tracked');
+  assert.equal(src.calls.get('never-tracked'), undefined, 'a hint for an untracked command sends nothing');
+  tracker.close();
+});
+
+test('429 with Retry-After pauses polling', async () => {
+  const src = source((id, n) => (n === 1 ? new UtmosRateLimitError('429', { code: 'RATE_LIMITED', httpStatus: 429, retryAfterMs: 200 }) : st(id, 'SUCCEEDED')));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 0, minIntervalMs: 5 });
+  const outcome = await tracker.wait({ commandId: 'r', until: 'terminal', deadlineMs: 5_000 }).promise;
+  assert.equal(outcome.kind, 'reached');
+  assert.ok(src.log[1].at - src.log[0].at >= 190, 'second poll waited for Retry-After');
+  tracker.close();
+});
+
+test('cancel and close end waits as cancelled and leave no timer behind', async () => {
+  const src = source((id) => st(id, 'DELIVERED'));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 50 });
+  const a = tracker.wait({ commandId: 'x', until: 'terminal', deadlineMs: 3_600_000 * 24 * 40 });
+  const b = tracker.wait({ commandId: 'y', until: 'terminal', deadlineMs: 10_000 });
+  a.cancel();
+  assert.equal((await a.promise).kind, 'cancelled');
+  tracker.close();
+  assert.equal((await b.promise).kind, 'cancelled');
+  assert.equal(tracker.size, 0);
+  // A wait after close is cancelled at once.
+  assert.equal((await tracker.wait({ commandId: 'z', until: 'terminal', deadlineMs: 10 }).promise).kind, 'cancelled');
+});
+
+test('deadlines beyond the 2^31-1 ms timer limit do not fire early', async () => {
+  const src = source((id) => st(id, 'DELIVERED'));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 10, minIntervalMs: 10, maxIntervalMs: 20 });
+  const wait = tracker.wait({ commandId: 'long', until: 'terminal', deadlineMs: 2 ** 31 + 5_000 });
+  let settled = false;
+  void wait.promise.then(() => (settled = true));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(settled, false);
+  tracker.close();
+  assert.equal((await wait.promise).kind, 'cancelled');
+});
