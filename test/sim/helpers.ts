@@ -1,0 +1,159 @@
+/**
+ * Tiny test helpers for the simulator tests: signed requests built on the project's signer (not on
+ * the product client), plain control calls, and waiting utilities.
+ */
+import { randomUUID } from 'crypto';
+import http from 'http';
+import { signRequest } from '../../src/core/signer';
+
+export interface HttpResult {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+export interface RawRequest {
+  method: string;
+  url: string; // full URL
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** One HTTP request with node:http (no keep-alive so that close() is never held up). */
+export function rawRequest(req: RawRequest): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(req.url);
+    const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
+    const r = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: req.method,
+        agent: false,
+        headers: {
+          ...(body ? { 'Content-Type': 'application/json', 'Content-Length': String(body.length) } : {}),
+          ...(req.headers ?? {}),
+          Connection: 'close',
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = undefined;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+        });
+        res.on('error', reject);
+      },
+    );
+    r.on('error', reject);
+    if (body) r.write(body);
+    r.end();
+  });
+}
+
+export interface Creds {
+  base: string;
+  apiId: string;
+  apiKey: string;
+}
+
+export interface SignedOptions {
+  query?: string; // raw query string without '?'
+  body?: unknown; // object → JSON; string → as is
+  headers?: Record<string, string>;
+  timestamp?: number | string;
+  nonce?: string;
+  /** Change the headers after signing (to test failures). */
+  tamper?: (h: Record<string, string>) => void;
+  /** Body actually sent (after signing `body`). */
+  sendBody?: string;
+}
+
+/** Signs and sends one request to the simulator's platform API. */
+export function signed(c: Creds, method: string, path: string, opts: SignedOptions = {}): Promise<HttpResult> {
+  const bodyText =
+    opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const query = opts.query ? new URLSearchParams(opts.query) : undefined;
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const nonce = opts.nonce ?? randomUUID();
+  const h: Record<string, string> = {
+    ...signRequest(
+      {
+        method,
+        path,
+        query: query ? [...query.entries()] : undefined,
+        body: bodyText,
+        apiId: c.apiId,
+        timestamp,
+        nonce,
+      },
+      c.apiKey,
+    ),
+    ...(opts.headers ?? {}),
+  };
+  opts.tamper?.(h);
+  return rawRequest({
+    method,
+    url: c.base + path + (opts.query ? '?' + opts.query : ''),
+    headers: h,
+    body: opts.sendBody ?? bodyText,
+  });
+}
+
+/** Unsigned call to the /__sim/ control surface. */
+export function control(base: string, method: string, path: string, body?: unknown): Promise<HttpResult> {
+  return rawRequest({ method, url: base + path, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `fn` until it returns a truthy value or the time runs out. */
+export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, stepMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(stepMs);
+  }
+}
+
+export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'UNMATCHED_RESPONSE']);
+
+/** Creates a command and polls it (through the signed API) until it is terminal. */
+export async function runCommand(
+  c: Creds,
+  deviceId: string,
+  commandType: string,
+  payload: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+  timeoutMs = 8000,
+): Promise<HttpResult> {
+  const created = await signed(c, 'POST', '/api/v1/open/downlink/commands', {
+    body: {
+      vendor: 'dji',
+      device_id: deviceId,
+      command_type: commandType,
+      payload,
+      idempotency_key: randomUUID(),
+      ...extra,
+    },
+  });
+  if (created.status !== 202) throw new Error(`create ${commandType}: ${created.status} ${created.text}`);
+  const id = created.body.command_id as string;
+  return waitFor(async () => {
+    const r = await signed(c, 'GET', `/api/v1/open/downlink/commands/${id}`);
+    return TERMINAL.has(r.body?.status) ? r : undefined;
+  }, timeoutMs);
+}
