@@ -76,6 +76,8 @@ export interface SignedOptions {
   tamper?: (h: Record<string, string>) => void;
   /** Body actually sent (after signing `body`). */
   sendBody?: string;
+  /** Query actually sent (after signing `query`). */
+  sendQuery?: string;
 }
 
 /** Signs and sends one request to the simulator's platform API. */
@@ -103,7 +105,7 @@ export function signed(c: Creds, method: string, path: string, opts: SignedOptio
   opts.tamper?.(h);
   return rawRequest({
     method,
-    url: c.base + path + (opts.query ? '?' + opts.query : ''),
+    url: c.base + path + ((opts.sendQuery ?? opts.query) ? '?' + (opts.sendQuery ?? opts.query) : ''),
     headers: h,
     body: opts.sendBody ?? bodyText,
   });

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/**
+ * utmos-dji-sim: runs the UTMOS Open Platform + DJI dock simulator until SIGINT/SIGTERM.
+ * Prints exactly one JSON line on stdout when listening; logs go to stderr with --verbose.
+ */
+import { startSimulator, SimulatorOptions } from './index';
+
+const HELP = `Usage: utmos-dji-sim [options]
+
+Local simulator of the UTMOS Open Platform (signed HTTP API) and of DJI docks (embedded MQTT broker).
+When ready it prints one JSON line on stdout: {"http":...,"mqtt":...,"api_id":...,"api_key":...}
+
+Options:
+  --host HOST                     interface to bind (default 127.0.0.1)
+  --port N                        HTTP port, 0 = pick a free one (default 0)
+  --mqtt-port N                   MQTT broker port, 0 = pick a free one (default 0)
+  --api-id ID                     API id of the main credential (default sim-api-id)
+  --api-key KEY                   its API key (default: random, printed on the JSON line)
+  --tenant-id ID                  tenant of the main credential (default tenant-001)
+  --docks N                       number of docks dock-001.. with aircraft drone-001.. (default 3)
+  --reply-delay-ms N              how long a dock takes to reply to a service (default 100)
+  --mission-duration-ms N         how long a wayline mission flies (default 3000)
+  --config-request-interval-ms N  docks raise a "config" device request every N ms, 0 = never (default 0)
+  --osd-interval-ms N             docks publish OSD every N ms, 0 = never (default 2000)
+  --timestamp-window-seconds N    allowed X-Api-Timestamp skew (default 300)
+  --second-reply MODE             second reply to a device request: overwrite | conflict (default overwrite)
+  --mqtt-username USER            require this MQTT user name (with --mqtt-password)
+  --mqtt-password PASS            require this MQTT password
+  --verbose                       log to stderr
+  --help                          show this help
+`;
+
+class UsageError extends Error {}
+
+type Kind = 'string' | 'port' | 'count' | 'ms' | 'seconds' | 'secondReply';
+
+const OPTIONS: Record<string, { key: keyof SimulatorOptions; kind: Kind }> = {
+  '--host': { key: 'host', kind: 'string' },
+  '--port': { key: 'port', kind: 'port' },
+  '--mqtt-port': { key: 'mqttPort', kind: 'port' },
+  '--api-id': { key: 'apiId', kind: 'string' },
+  '--api-key': { key: 'apiKey', kind: 'string' },
+  '--tenant-id': { key: 'tenantId', kind: 'string' },
+  '--docks': { key: 'docks', kind: 'count' },
+  '--reply-delay-ms': { key: 'replyDelayMs', kind: 'ms' },
+  '--mission-duration-ms': { key: 'missionDurationMs', kind: 'ms' },
+  '--config-request-interval-ms': { key: 'configRequestIntervalMs', kind: 'ms' },
+  '--osd-interval-ms': { key: 'osdIntervalMs', kind: 'ms' },
+  '--timestamp-window-seconds': { key: 'timestampWindowSeconds', kind: 'seconds' },
+  '--second-reply': { key: 'secondReply', kind: 'secondReply' },
+  '--mqtt-username': { key: 'mqttUsername', kind: 'string' },
+  '--mqtt-password': { key: 'mqttPassword', kind: 'string' },
+};
+
+function convert(name: string, kind: Kind, raw: string): unknown {
+  const int = (min: number, max: number): number => {
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return Number(raw);
+  };
+  switch (kind) {
+    case 'string':
+      if (raw.length === 0) throw new UsageError(`${name} must not be empty`);
+      return raw;
+    case 'port':
+      return int(0, 65535);
+    case 'count':
+      return int(1, 999);
+    case 'ms':
+      return int(0, 3_600_000);
+    case 'seconds':
+      return int(1, 86_400);
+    case 'secondReply':
+      if (raw !== 'overwrite' && raw !== 'conflict') {
+        throw new UsageError(`${name} must be "overwrite" or "conflict", got "${raw}"`);
+      }
+      return raw;
+  }
+}
+
+export function parseArgs(argv: string[]): { options: SimulatorOptions; verbose: boolean; help: boolean } {
+  const options: Record<string, unknown> = { osdIntervalMs: 2000 };
+  let verbose = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (arg === '--verbose') {
+      verbose = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = OPTIONS[name];
+    if (!spec) throw new UsageError(`unknown option ${arg}`);
+    let value: string | undefined;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+    }
+    options[spec.key] = convert(name, spec.kind, value);
+  }
+  if ((options.mqttUsername === undefined) !== (options.mqttPassword === undefined)) {
+    throw new UsageError('--mqtt-username and --mqtt-password go together');
+  }
+  return { options: options as SimulatorOptions, verbose, help };
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`utmos-dji-sim: ${err.message}\nTry --help.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const log = parsed.verbose
+    ? (line: string): void => {
+        process.stderr.write(`[sim ${new Date().toISOString()}] ${line}\n`);
+      }
+    : undefined;
+  let sim;
+  try {
+    sim = await startSimulator({ ...parsed.options, log });
+  } catch (err) {
+    process.stderr.write(`utmos-dji-sim: cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    JSON.stringify({ http: sim.http, mqtt: sim.mqtt, api_id: sim.apiId, api_key: sim.apiKey }) + '\n',
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log?.(`${signal}: closing`);
+    const force = setTimeout(() => process.exit(0), 3000);
+    force.unref();
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  void main();
+}

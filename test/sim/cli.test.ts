@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { control, signed } from './helpers';
+
+const CLI = path.join(__dirname, '..', '..', 'sim', 'cli.js');
+
+test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTERM', async () => {
+  const child = spawn(process.execPath, [CLI, '--port', '0', '--mqtt-port', '0', '--docks', '2', '--osd-interval-ms', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const started = Date.now();
+    while (!stdout.includes('\n')) {
+      if (Date.now() - started > 10_000) throw new Error(`no line from CLI; stderr: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const line = JSON.parse(stdout.trim()) as Record<string, string>;
+    assert.deepEqual(Object.keys(line), ['http', 'mqtt', 'api_id', 'api_key']);
+    assert.match(line.http, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(line.mqtt, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(line.api_id, 'sim-api-id');
+    assert.ok(line.api_key.length >= 32);
+
+    const c = { base: line.http, apiId: line.api_id, apiKey: line.api_key };
+    const r = await signed(c, 'GET', '/api/v1/open/device-requests');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.items, []);
+    const health = await control(line.http, 'GET', '/__sim/health');
+    assert.deepEqual(health.body, { ok: true });
+    const docks = await control(line.http, 'GET', '/__sim/docks');
+    assert.equal(docks.body.items.length, 2);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0);
+  assert.equal(stdout.trim().split('\n').length, 1, 'exactly one line on stdout');
+  assert.equal(stderr, '', 'no stderr output without --verbose');
+});
+
+test('CLI rejects bad option values with exit code 2 and a message on stderr', () => {
+  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port']]) {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(r.status, 2, `args ${args.join(' ')}`);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /utmos-dji-sim: /);
+  }
+});
+
+test('CLI --help prints usage and exits 0', () => {
+  const r = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /--mqtt-port/);
+});

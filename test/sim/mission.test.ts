@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import mqtt from 'mqtt';
+import { Simulator, startSimulator } from '../../sim';
+import { Creds, control, runCommand, signed, waitFor } from './helpers';
+
+const DR = '/api/v1/open/device-requests';
+
+const preparePayload = (flightId: string): Record<string, unknown> => ({
+  flight_id: flightId,
+  task_type: 0,
+  execute_time: Date.now(),
+  file: { url: 'https://objects.example/waylines/w1.kmz', fingerprint: 'd41d8cd98f00b204e9800998ecf8427e' },
+  rth_altitude: 100,
+  rth_mode: 1,
+  out_of_control_action: 0,
+  exit_wayline_when_rc_lost: 0,
+});
+
+describe('wayline mission and device requests', () => {
+  let sim: Simulator;
+  let c: Creds;
+  before(async () => {
+    sim = await startSimulator({ docks: 2, replyDelayMs: 10, missionDurationMs: 500, jobDurationMs: 40 });
+    c = { base: sim.http, apiId: sim.apiId, apiKey: sim.apiKey };
+  });
+  after(() => sim.close());
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const dockOf = (sn: string): any => sim.control.getDock(sn);
+
+  test('prepare → resource request → API reply reaches the dock → execute → mission finishes', async () => {
+    // watch the dock's DJI traffic like a real cloud would
+    const watcher = await mqtt.connectAsync(sim.mqtt, { clientId: 'watch-' + randomUUID().slice(0, 6) });
+    const events: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    watcher.on('message', (_t, p) => events.push(JSON.parse(p.toString())));
+    await watcher.subscribeAsync('thing/product/dock-001/events', { qos: 1 });
+
+    // debug mode first: debug_mode_open is refused later while the mission runs
+    assert.equal((await runCommand(c, 'dock-001', 'debug_mode_open')).body.status, 'SUCCEEDED');
+    assert.equal((await runCommand(c, 'dock-001', 'debug_mode_close')).body.status, 'SUCCEEDED');
+
+    const flightId = 'flight-' + randomUUID().slice(0, 8);
+    const prep = await runCommand(c, 'dock-001', 'flighttask_prepare', preparePayload(flightId));
+    assert.equal(prep.body.status, 'SUCCEEDED', JSON.stringify(prep.body));
+
+    // the dock asks for the wayline file: it shows up as a device request
+    const item = await waitFor(async () => {
+      const r = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
+      return r.body.items.find((i: any) => i.inbound_payload?.flight_id === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
+    });
+    assert.equal(item.vendor, 'dji');
+    assert.equal(item.device_id, 'dock-001');
+    assert.equal(item.routing_decision, 'manual_reply_required');
+    assert.equal(item.replied_at, null);
+    assert.equal(item.reply_code, null);
+    assert.ok(!Number.isNaN(Date.parse(item.received_at)));
+    assert.equal(dockOf('dock-001').mission.phase, 'prepared');
+
+    // executing before the resource reply is accepted; the mission waits for the file
+    const exec = await runCommand(c, 'dock-001', 'flighttask_execute', { flight_id: flightId });
+    assert.equal(exec.body.status, 'SUCCEEDED');
+    assert.equal(dockOf('dock-001').mission.phase, 'prepared');
+    const again = await runCommand(c, 'dock-001', 'flighttask_execute', { flight_id: flightId });
+    assert.equal(again.body.response_code, '321257', 'same mission cannot start twice');
+
+    const output = { file: { url: 'https://objects.example/waylines/w1.kmz', fingerprint: 'd41d8cd98f00b204e9800998ecf8427e' } };
+    const reply = await signed(c, 'POST', `${DR}/${item.request_id}/reply`, {
+      body: { reply_code: 'APPROVED', reply_message: 'here is the route', payload: output },
+    });
+    assert.equal(reply.status, 202);
+    assert.equal(reply.body.request_id, item.request_id);
+    assert.equal(reply.body.reply_code, 'APPROVED');
+    assert.equal(reply.body.reply_message, 'here is the route');
+    assert.equal(reply.body.reply_source, 'manual');
+    assert.ok(reply.body.replied_at);
+    assert.ok(reply.headers['x-request-id']);
+
+    const detail = await signed(c, 'GET', `${DR}/${item.request_id}`);
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.request_id, item.request_id);
+    assert.equal(detail.body.reply_code, 'APPROVED');
+    assert.equal(detail.body.reply_source, 'manual');
+    assert.deepEqual(detail.body.standardized_reply, { result: 0, output });
+    assert.ok(detail.body.replied_at);
+
+    // the dock received the DJI requests_reply with the same tid/bid/method
+    const dock = await waitFor(async () => {
+      const d = (await control(sim.http, 'GET', '/__sim/docks/dock-001')).body;
+      return d.requests_replies_received.length > 0 ? d : undefined;
+    });
+    const env = dock.requests_replies_received.at(-1);
+    assert.equal(env.method, 'flighttask_resource_get');
+    assert.deepEqual(env.data, { result: 0, output });
+    assert.equal(typeof env.tid, 'string');
+    assert.equal(typeof env.timestamp, 'number');
+
+    // the mission runs: cover open, aircraft out, working mode; debug mode is refused meanwhile
+    await waitFor(() => dockOf('dock-001').mission.phase === 'executing', 2000, 5);
+    const flying = dockOf('dock-001');
+    assert.equal(flying.mode_code, 4);
+    assert.equal(flying.cover_state, 1);
+    assert.equal(flying.drone_in_dock, 0);
+    const debug = await runCommand(c, 'dock-001', 'debug_mode_open');
+    assert.equal(debug.body.response_code, '514148');
+    const other = await runCommand(c, 'dock-001', 'flighttask_execute', { flight_id: 'another' });
+    assert.equal(other.body.response_code, '319016');
+
+    await waitFor(() => dockOf('dock-001').mission.phase === 'finished', 5000);
+    const landed = dockOf('dock-001');
+    assert.equal(landed.mode_code, 0);
+    assert.equal(landed.cover_state, 0);
+    assert.equal(landed.drone_in_dock, 1);
+
+    await waitFor(() => events.some((e) => e.method === 'flighttask_progress' && e.data.output.status === 'ok'), 2000);
+    const progress = events.filter((e) => e.method === 'flighttask_progress');
+    assert.ok(progress.length >= 2);
+    assert.equal(progress[0].need_reply, 1);
+    assert.equal(progress[0].bid, sim.control.getCommand(exec.body.command_id).bid, 'progress carries the execute bid');
+    const percents = progress.map((e) => e.data.output.progress.percent);
+    assert.deepEqual([...percents].sort((a, b) => a - b), percents, 'progress rises');
+    assert.equal(percents.at(-1), 100);
+    assert.equal(progress.at(-1)!.data.output.ext.flight_id, flightId);
+    await watcher.endAsync();
+  });
+
+  test('return_home during a mission ends it early', async () => {
+    const flightId = 'rth-' + randomUUID().slice(0, 8);
+    await runCommand(c, 'dock-002', 'flighttask_prepare', preparePayload(flightId));
+    const item = await waitFor(async () => {
+      const r = await signed(c, 'GET', DR, { query: 'device_id=dock-002&request_type=flighttask_resource_get&limit=1' });
+      return r.body.items.find((i: any) => i.inbound_payload.flight_id === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
+    });
+    await signed(c, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED', payload: {} } });
+    await waitFor(() => dockOf('dock-002').mission.phase === 'resource_ready');
+    await runCommand(c, 'dock-002', 'flighttask_execute', { flight_id: flightId });
+    await waitFor(() => dockOf('dock-002').mission.phase === 'executing', 2000, 5);
+    const rth = await runCommand(c, 'dock-002', 'return_home');
+    assert.equal(rth.body.status, 'SUCCEEDED');
+    await waitFor(() => dockOf('dock-002').mission.phase === 'finished', 3000);
+    assert.equal(dockOf('dock-002').drone_in_dock, 1);
+  });
+
+  test('device-request list: filters, limit, newest first, validation and 404s', async () => {
+    const a = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { config_scope: 'product' } });
+    const b = (await control(sim.http, 'POST', '/__sim/docks/dock-002/requests', { request_type: 'storage_config_get', data: { module: 0 } })).body;
+    assert.match(b.request_id, /^[0-9a-f-]{36}$/);
+    const all = await signed(c, 'GET', DR);
+    assert.equal(all.status, 200);
+    assert.ok(all.body.request_id);
+    assert.equal(all.body.items[0].request_id, b.request_id, 'newest first');
+    assert.equal(all.body.items[1].request_id, a.request_id);
+
+    const cfg = await signed(c, 'GET', DR, { query: 'request_type=config&vendor=dji' });
+    assert.ok(cfg.body.items.length >= 1);
+    assert.ok(cfg.body.items.every((i: any) => i.request_type === 'config')); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const dock1 = await signed(c, 'GET', DR, { query: 'device_id=dock-001&request_type=config' });
+    assert.deepEqual(dock1.body.items, []);
+    const px4 = await signed(c, 'GET', DR, { query: 'vendor=px4' });
+    assert.deepEqual(px4.body.items, []);
+    const one = await signed(c, 'GET', DR, { query: 'limit=1' });
+    assert.equal(one.body.items.length, 1);
+
+    for (const q of ['limit=0', 'limit=501', 'limit=abc', 'limit=1.5', 'colour=blue', 'vendor=']) {
+      const r = await signed(c, 'GET', DR, { query: q });
+      assert.equal(r.status, 400, q);
+      assert.equal(r.body.code, 'VALIDATION_FAILED', q);
+    }
+
+    let r = await signed(c, 'GET', `${DR}/${randomUUID()}`);
+    assert.equal(r.status, 404);
+    assert.equal(r.body.code, 'DEVICE_REQUEST_NOT_FOUND');
+    r = await signed(c, 'POST', `${DR}/${randomUUID()}/reply`, { body: { reply_code: 'APPROVED' } });
+    assert.equal(r.status, 404);
+    assert.equal(r.body.code, 'DEVICE_REQUEST_NOT_FOUND');
+
+    for (const bad of [{}, { reply_code: '' }, { reply_code: 'APPROVED', payload: [] }, { reply_code: 'APPROVED', reply_message: 5 }]) {
+      r = await signed(c, 'POST', `${DR}/${a.request_id}/reply`, { body: bad });
+      assert.equal(r.status, 400);
+      assert.equal(r.body.code, 'VALIDATION_FAILED');
+    }
+    r = await signed(c, 'POST', `${DR}/${a.request_id}/reply`, { body: 'nope' });
+    assert.equal(r.body.code, 'INVALID_REQUEST_BODY');
+
+    // a rejection is sent to the dock as result 1; a second reply overwrites by default
+    r = await signed(c, 'POST', `${DR}/${a.request_id}/reply`, { body: { reply_code: 'REJECTED' } });
+    assert.equal(r.status, 202);
+    r = await signed(c, 'POST', `${DR}/${a.request_id}/reply`, { body: { reply_code: 'APPROVED', payload: { ntp_server_host: 'ntp.local' } } });
+    assert.equal(r.status, 202);
+    const d = await waitFor(() => {
+      const dock = dockOf('dock-002') as { requests_replies_received: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const got = dock.requests_replies_received.filter((e) => e.method === 'config');
+      return got.length >= 2 ? got : undefined;
+    });
+    assert.equal(d.at(-2)!.data.result, 1);
+    assert.deepEqual(d.at(-1)!.data, { result: 0, output: { ntp_server_host: 'ntp.local' } });
+    assert.equal(sim.control.counters().requests_replies_published >= 3, true);
+  });
+
+  test('secondReply "conflict" answers 409 DEVICE_REQUEST_ALREADY_REPLIED; docks raise config requests periodically', async () => {
+    const other = await startSimulator({ docks: 1, secondReply: 'conflict', configRequestIntervalMs: 50 });
+    try {
+      const oc = { base: other.http, apiId: other.apiId, apiKey: other.apiKey };
+      const item = await waitFor(async () => (await signed(oc, 'GET', DR, { query: 'request_type=config' })).body.items[0]);
+      assert.deepEqual(item.inbound_payload, { config_type: 'json', config_scope: 'product' });
+      let r = await signed(oc, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED' } });
+      assert.equal(r.status, 202);
+      r = await signed(oc, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED' } });
+      assert.equal(r.status, 409);
+      assert.equal(r.body.code, 'DEVICE_REQUEST_ALREADY_REPLIED');
+    } finally {
+      await other.close();
+    }
+  });
+});
