@@ -153,10 +153,11 @@ export class SimDock {
     client.on('close', () => {
       this.online = false;
     });
+    let ready: Promise<void> = Promise.resolve();
     client.on('connect', () => {
       this.online = true;
       // (re)announce the topology on every (re)connect, after the subscriptions are in place
-      this.subscribeAndAnnounce(client).catch((err: Error) => this.opts.log(`dock ${this.sn}: ${err.message}`));
+      ready = this.subscribeAndAnnounce(client).catch((err: Error) => this.opts.log(`dock ${this.sn}: ${err.message}`));
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
@@ -166,6 +167,8 @@ export class SimDock {
         resolve();
       });
     });
+    // resolve only once the dock listens on its topics, so a command sent next is not lost
+    await ready;
     this.startTimers();
   }
 
