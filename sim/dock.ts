@@ -180,6 +180,11 @@ export class SimDock {
       [`${t}/events_reply`]: { qos: 1 },
       [`sys/product/${this.sn}/status_reply`]: { qos: 1 },
     });
+    this.announceTopology();
+  }
+
+  /** `update_topo` on sys/product/{sn}/status; sub_devices is empty while the aircraft is off. */
+  private announceTopology(): void {
     this.publish(`sys/product/${this.sn}/status`, {
       tid: randomUUID(),
       bid: randomUUID(),
@@ -573,10 +578,9 @@ export class SimDock {
         this.coverState = 0;
         break;
       case 'drone_open':
-        this.droneOnline = true;
-        break;
       case 'drone_close':
-        this.droneOnline = false;
+        this.droneOnline = method === 'drone_open';
+        this.announceTopology();
         break;
       case 'charge_open':
         this.chargeState = 1;

@@ -161,6 +161,8 @@ describe('downlink commands', () => {
     assert.equal(job.body.status, 'SUCCEEDED');
     assert.equal(job.body.vendor_response.output.status, 'in_progress');
     await waitFor(() => sim.control.getDock('dock-002').cover_state === 1, 2000);
+    assert.equal((await runCommand(c, 'dock-002', 'drone_close', {})).body.status, 'SUCCEEDED');
+    await waitFor(() => sim.control.getDock('dock-002').drone_online === false, 2000);
     const prep = await runCommand(c, 'dock-002', 'flighttask_prepare', {
       flight_id: 'f2', task_type: 0, execute_time: Date.now(), file: { url: 'https://x/f.kmz', fingerprint: 'abc' },
       rth_altitude: 100, out_of_control_action: 0, exit_wayline_when_rc_lost: 0,

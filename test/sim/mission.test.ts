@@ -197,6 +197,20 @@ describe('wayline mission and device requests', () => {
     assert.equal(sim.control.counters().requests_replies_published >= 3, true);
   });
 
+  test('a mission whose route request is never answered fails (314013 on execute)', async () => {
+    const other = await startSimulator({ docks: 1, replyDelayMs: 5, resourceTimeoutMs: 150 });
+    try {
+      const oc = { base: other.http, apiId: other.apiId, apiKey: other.apiKey };
+      assert.equal((await runCommand(oc, 'dock-001', 'flighttask_prepare', preparePayload('lonely'))).body.status, 'SUCCEEDED');
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await waitFor(() => (other.control.getDock('dock-001') as any).mission.phase === 'failed', 3000);
+      const exec = await runCommand(oc, 'dock-001', 'flighttask_execute', { flight_id: 'lonely' });
+      assert.equal(exec.body.response_code, '314013');
+    } finally {
+      await other.close();
+    }
+  });
+
   test('secondReply "conflict" answers 409 DEVICE_REQUEST_ALREADY_REPLIED; docks raise config requests periodically', async () => {
     const other = await startSimulator({ docks: 1, secondReply: 'conflict', configRequestIntervalMs: 50 });
     try {
