@@ -8,4 +8,4 @@ export * from './tracker';
 export * from './request-feed';
 export * from './event-stream';
 export * from './connection';
-export * from './catalogue/methods';
+export * from './catalogue';

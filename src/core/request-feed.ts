@@ -5,6 +5,7 @@
  * "Once" is decided by a per-subscriber SeenIds set that the caller owns (so a Node-RED node can
  * keep it across redeploys and persist it in a context store); it is bounded, so memory stays flat.
  */
+import { unlimitedAbortController } from './abort';
 import { UtmosError } from './errors';
 import type { DeviceRequest, DeviceRequestFilter, DeviceRequestList } from './schemas';
 
@@ -76,7 +77,7 @@ const MIN_GAP_MS = 200;
 
 export class DeviceRequestFeed {
   private readonly subs = new Set<Sub>();
-  private readonly abort = new AbortController();
+  private readonly abort = unlimitedAbortController();
   private closed = false;
   readonly stats = { polls: 0, errors: 0, emitted: 0 };
 

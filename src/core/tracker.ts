@@ -11,6 +11,7 @@
  *   command we already track.
  * - Every wait ends: reached, local deadline, fatal error (e.g. 404) or cancelled.
  */
+import { unlimitedAbortController } from './abort';
 import { UtmosError, UtmosRateLimitError } from './errors';
 import { MinHeap } from './min-heap';
 import type { CommandStatus } from './schemas';
@@ -112,7 +113,7 @@ export class StatusTracker {
   private pausedUntil = 0;
   private eventDriven = false;
   private closed = false;
-  private readonly abort = new AbortController();
+  private readonly abort = unlimitedAbortController();
 
   /** Counters for status badges, tests and benchmarks. */
   readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0 };

@@ -3,6 +3,7 @@
  * that message once the command reaches a terminal status: output 1 on SUCCEEDED, output 2 on any
  * other terminal status. Bad input and platform errors go to Catch nodes through done(err).
  */
+import { unlimitedAbortController } from '../../core/abort';
 import { randomUUID } from 'crypto';
 import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
@@ -70,7 +71,7 @@ export = function register(RED: RedApi): void {
     }
 
     const inFlight = new Set<WaitHandle>();
-    const abort = new AbortController();
+    const abort = unlimitedAbortController();
     let sending = 0;
     let closed = false;
 

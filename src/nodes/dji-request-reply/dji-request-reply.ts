@@ -2,6 +2,7 @@
  * dji-request-reply: answers one device request (default msg.request_id) and emits the platform's
  * reply response in msg.payload. A 404 or a refused reply is a catchable error naming the request.
  */
+import { unlimitedAbortController } from '../../core/abort';
 import { UtmosError, UtmosInputError } from '../../core/errors';
 import { isPlainObject } from '../../core/schemas';
 import { attach } from '../shared/config-access';
@@ -36,7 +37,7 @@ export = function register(RED: RedApi): void {
   function DjiRequestReplyNode(this: Node, def: ReplyDef) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const abort = new AbortController();
+    const abort = unlimitedAbortController();
     let active = 0;
     const attached = attach(RED, node, def.server, (badge) => {
       if (badge && active === 0) node.status(badge);

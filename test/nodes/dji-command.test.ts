@@ -1,0 +1,290 @@
+// dji-command in a real Node-RED runtime (node-red-node-test-helper) against the real simulator.
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import mqtt from 'mqtt';
+import type { Simulator } from '../../sim';
+import { ALL_NODES, collect, credsFor, flowWith, helper, simCounters, sleep, withSimulator } from '../helpers/harness';
+
+let sim: Simulator;
+
+before(async () => {
+  sim = await withSimulator({ docks: 3, replyDelayMs: 30 });
+});
+after(async () => {
+  await sim.close();
+});
+beforeEach(() => helper.startServer());
+afterEach(async () => {
+  sim.control.clearFaults();
+  for (const sn of sim.dockSns) await sim.control.configureDock(sn, { silent: false, failure_rate: 0, reply_mode: 'normal', reply_delay_ms: 30 });
+  await helper.unload();
+  await helper.stopServer();
+});
+
+function commandFlow(props: Record<string, unknown> = {}, config: Record<string, unknown> = {}) {
+  return flowWith({
+    sim,
+    config,
+    nodes: [
+      {
+        id: 'n1',
+        type: 'dji-command',
+        server: 'c1',
+        deviceId: 'dock-001',
+        deviceIdType: 'str',
+        commandType: 'debug_mode_open',
+        commandTypeType: 'str',
+        payload: '{}',
+        payloadType: 'json',
+        idempotencyKeyType: 'auto',
+        timeoutSeconds: 30,
+        waitForResult: true,
+        wires: [['ok'], ['bad']],
+        ...props,
+      },
+      { id: 'ok', type: 'helper' },
+      { id: 'bad', type: 'helper' },
+      { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ],
+  });
+}
+
+describe('outputs', () => {
+  test('SUCCEEDED goes to output 1 with command_id, status and the full status object; the msg is kept', async () => {
+    await helper.load(ALL_NODES, commandFlow(), credsFor(sim));
+    const ok = collect('ok');
+    helper.getNode('n1').receive({ topic: 'mission-7', custom: { a: 1 } });
+    const msg = await ok.next();
+    assert.equal(msg.status, 'SUCCEEDED');
+    assert.match(msg.command_id, /^[0-9a-f-]{36}$/);
+    assert.equal(msg.payload.command_id, msg.command_id);
+    assert.equal(msg.payload.status, 'SUCCEEDED');
+    assert.equal(msg.payload.command_type, 'debug_mode_open');
+    assert.equal(msg.payload.response_code, '0');
+    assert.equal(msg.topic, 'mission-7');
+    assert.deepEqual(msg.custom, { a: 1 });
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ text: 'SUCCEEDED' }));
+  });
+
+  test('a device failure goes to output 2 with response_code and response_message (not an error)', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0-0"}', deviceId: 'dock-002' }), credsFor(sim));
+    const ok = collect('ok');
+    const bad = collect('bad');
+    const caught = collect('caught');
+    helper.getNode('n1').receive({ payload: 1 });
+    await ok.next();
+    helper.getNode('n1').receive({ payload: 2 });
+    const failed = await bad.next();
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.payload.response_code, '327007');
+    assert.equal(typeof failed.payload.response_message, 'string');
+    assert.ok(failed.payload.response_message.length > 0);
+    assert.equal(failed.payload.failure_code, 'DEVICE_EXECUTION_FAILED');
+    await sleep(50);
+    assert.equal(caught.messages.length, 0, 'a device failure is not a node error');
+  });
+
+  test('a platform TIMED_OUT goes to output 2', async () => {
+    await helper.load(ALL_NODES, commandFlow({ deviceId: 'drone-999', timeoutSeconds: 1 }), credsFor(sim));
+    const bad = collect('bad');
+    helper.getNode('n1').receive({});
+    const msg = await bad.waitFor(1, 8_000).then((m) => m[0]);
+    assert.equal(msg.status, 'TIMED_OUT');
+  });
+
+  test('UNMATCHED_RESPONSE goes to output 2', async () => {
+    await sim.control.configureDock('dock-003', { reply_mode: 'wrong_tid' });
+    await helper.load(ALL_NODES, commandFlow({ deviceId: 'dock-003' }), credsFor(sim));
+    const bad = collect('bad');
+    helper.getNode('n1').receive({});
+    const msg = await bad.next();
+    assert.equal(msg.status, 'UNMATCHED_RESPONSE');
+  });
+
+  test('without waitForResult it emits on acceptance on output 1', async () => {
+    await helper.load(ALL_NODES, commandFlow({ waitForResult: false }), credsFor(sim));
+    const ok = collect('ok');
+    helper.getNode('n1').receive({});
+    const msg = await ok.next();
+    assert.equal(msg.status, 'ACCEPTED');
+    assert.equal(msg.payload.command_id, msg.command_id);
+  });
+});
+
+describe('idempotency', () => {
+  test('a response lost after the platform accepted still makes one command', async () => {
+    await helper.load(ALL_NODES, commandFlow(), credsFor(sim));
+    const ok = collect('ok');
+    const before = (await simCounters(sim)).commands_created;
+    sim.control.addDrop({ count: 1, phase: 'after', match: 'POST /api/v1/open/downlink/commands' });
+    helper.getNode('n1').receive({});
+    await ok.next();
+    assert.equal((await simCounters(sim)).commands_created - before, 1);
+  });
+
+  test('two input messages make two commands', async () => {
+    await helper.load(ALL_NODES, commandFlow(), credsFor(sim));
+    const ok = collect('ok');
+    const before = (await simCounters(sim)).commands_created;
+    helper.getNode('n1').receive({ n: 1 });
+    helper.getNode('n1').receive({ n: 2 });
+    const [a, b] = await ok.waitFor(2);
+    assert.notEqual(a.command_id, b.command_id);
+    assert.equal((await simCounters(sim)).commands_created - before, 2);
+  });
+
+  test('the same user-supplied key twice makes one command', async () => {
+    await helper.load(ALL_NODES, commandFlow({ idempotencyKey: 'key', idempotencyKeyType: 'msg' }), credsFor(sim));
+    const ok = collect('ok');
+    const before = (await simCounters(sim)).commands_created;
+    helper.getNode('n1').receive({ key: 'mission-42-debug-open' });
+    helper.getNode('n1').receive({ key: 'mission-42-debug-open' });
+    const [a, b] = await ok.waitFor(2);
+    assert.equal(a.command_id, b.command_id);
+    assert.equal(a.idempotency_key, 'mission-42-debug-open');
+    assert.equal((await simCounters(sim)).commands_created - before, 1);
+  });
+});
+
+describe('bad input and platform errors reach Catch nodes', () => {
+  test('payload validation errors name the field and nothing is sent', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'camera_recording_start', payload: '{}' }), credsFor(sim));
+    const caught = collect('caught');
+    const before = (await simCounters(sim)).total_calls;
+    helper.getNode('n1').receive({ _msgid: 'm1' });
+    const msg = await caught.next();
+    assert.match(msg.error.message, /payload_index/);
+    assert.equal(msg.utmos_error.code, 'INVALID_INPUT');
+    assert.equal(msg.utmos_error.field, 'payload.payload_index');
+    assert.equal((await simCounters(sim)).total_calls, before);
+  });
+
+  test('an unknown command type is refused with suggestions', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'cover_opn' }), credsFor(sim));
+    const caught = collect('caught');
+    helper.getNode('n1').receive({});
+    const msg = await caught.next();
+    assert.match(msg.error.message, /commandType "cover_opn".*cover_open/);
+  });
+
+  test('a missing device id from msg names the field', async () => {
+    await helper.load(ALL_NODES, commandFlow({ deviceId: 'dock', deviceIdType: 'msg' }), credsFor(sim));
+    const caught = collect('caught');
+    helper.getNode('n1').receive({});
+    const msg = await caught.next();
+    assert.match(msg.error.message, /deviceId is required/);
+  });
+
+  test('a platform auth error carries code and request_id; the badge shows it', async () => {
+    await helper.load(ALL_NODES, commandFlow(), { c1: { apiId: sim.apiId, apiKey: 'not-the-key' } });
+    const caught = collect('caught');
+    helper.getNode('n1').receive({});
+    const msg = await caught.next();
+    assert.match(msg.error.message, /401 SIGNATURE_INVALID/);
+    assert.match(msg.error.message, /request_id \S+/);
+    assert.equal(msg.utmos_error.code, 'SIGNATURE_INVALID');
+    assert.equal(msg.utmos_error.http_status, 401);
+    assert.ok(msg.utmos_error.request_id);
+    assert.ok(!JSON.stringify(msg).includes('not-the-key'));
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ text: '401 SIGNATURE_INVALID' }));
+  });
+
+  test('retries exhausted on 5xx end in a catchable error', async () => {
+    sim.control.addFault({ status: 503, count: 20, match: 'POST /api/v1/open/downlink/commands' });
+    await helper.load(ALL_NODES, commandFlow(), credsFor(sim));
+    const caught = collect('caught');
+    helper.getNode('n1').receive({});
+    const msg = await caught.waitFor(1, 15_000).then((m) => m[0]);
+    assert.match(msg.error.message, /503/);
+    assert.equal(msg.utmos_error.attempts, 4);
+  });
+
+  test('a node without a config node fails each message clearly', async () => {
+    const flow = commandFlow({ server: '' });
+    await helper.load(ALL_NODES, flow, credsFor(sim));
+    const caught = collect('caught');
+    helper.getNode('n1').receive({});
+    const msg = await caught.next();
+    assert.match(msg.error.message, /utmos-config/);
+  });
+});
+
+test('50 concurrent commands through one node: each message emitted exactly once with its own msg', async () => {
+  await helper.load(ALL_NODES, commandFlow({ commandType: 'debug_mode_open', deviceId: 'dock-003' }), credsFor(sim));
+  const ok = collect('ok');
+  const bad = collect('bad');
+  const n1 = helper.getNode('n1');
+  for (let i = 0; i < 50; i++) n1.receive({ seq: i });
+  const deadline = Date.now() + 20_000;
+  while (ok.messages.length + bad.messages.length < 50 && Date.now() < deadline) await sleep(20);
+  await sleep(300);
+  const all = [...ok.messages, ...bad.messages];
+  assert.equal(all.length, 50, 'exactly 50 outputs');
+  assert.equal(bad.messages.length, 0);
+  assert.deepEqual(all.map((m) => m.seq).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  assert.equal(new Set(all.map((m) => m.command_id)).size, 50);
+  for (const m of all) assert.equal(m.payload.command_id, m.command_id);
+});
+
+describe('event stream', () => {
+  async function detectionLatencies(config: Record<string, unknown>, count: number): Promise<{ latencies: number[]; calls: number }> {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'debug_mode_open', deviceId: 'dock-001' }, config), credsFor(sim));
+    await sim.control.configureDock('dock-001', { reply_delay_ms: 400 });
+    const ok = collect('ok');
+    // Give the event stream time to connect.
+    await sleep(300);
+    const before = (await simCounters(sim)).total_calls;
+    const latencies: number[] = [];
+    for (let i = 0; i < count; i++) {
+      helper.getNode('n1').receive({ i });
+      const msg = await ok.next();
+      const received = performance.timeOrigin + performance.now();
+      const internal = sim.control.getCommand(msg.command_id) as { terminal_at_ms: number };
+      latencies.push(received - internal.terminal_at_ms);
+    }
+    const calls = (await simCounters(sim)).total_calls - before;
+    await helper.unload();
+    return { latencies, calls };
+  }
+
+  test('with the event stream a command completes sooner after the dock answers, with fewer calls', async () => {
+    const poll = await detectionLatencies({}, 5);
+    const push = await detectionLatencies({ eventBrokerUrl: sim.mqtt }, 5);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(push.latencies) < mean(poll.latencies), `push ${mean(push.latencies).toFixed(1)} ms vs poll ${mean(poll.latencies).toFixed(1)} ms`);
+    assert.ok(push.calls <= 5 * 2 + 1, `push used ${push.calls} calls for 5 commands`);
+    assert.ok(push.calls < poll.calls, `push ${push.calls} calls vs poll ${poll.calls}`);
+  });
+
+  test('a forged command.completed event cannot complete a command or put data into the flow', async () => {
+    await sim.control.configureDock('dock-002', { silent: true });
+    await helper.load(ALL_NODES, commandFlow({ deviceId: 'dock-002', timeoutSeconds: 2 }, { eventBrokerUrl: sim.mqtt }), credsFor(sim));
+    const ok = collect('ok');
+    const bad = collect('bad');
+    await sleep(300);
+    helper.getNode('n1').receive({});
+    // Learn the command id from the simulator's accepted event, then forge a completion for it.
+    const client = await mqtt.connectAsync(sim.mqtt);
+    const accepted = new Promise<any>((resolve) => {
+      client.on('message', (_t, p) => resolve(JSON.parse(p.toString())));
+    });
+    await client.subscribeAsync(`tenant/${sim.tenantId}/command/accepted`);
+    helper.getNode('n1').receive({ second: true });
+    const event = await accepted;
+    await client.publishAsync(
+      `tenant/${sim.tenantId}/command/completed`,
+      JSON.stringify({ event_type: 'command.completed', command_id: event.command_id, status: 'SUCCEEDED', injected: 'evil' }),
+      { qos: 1 },
+    );
+    await sleep(400);
+    assert.equal(ok.messages.length, 0, 'the forged SUCCEEDED did not reach output 1');
+    await client.endAsync();
+    const timedOut = await bad.waitFor(2, 10_000);
+    for (const m of timedOut) {
+      assert.equal(m.status, 'TIMED_OUT');
+      assert.equal(m.payload.injected, undefined);
+    }
+  });
+});
