@@ -19,8 +19,16 @@ export async function withSimulator(options: SimulatorOptions = {}): Promise<Sim
   return startSimulator({ replyDelayMs: 50, ...options });
 }
 
+/** What a flow needs to reach a simulator, in-process or in a child process. */
+export interface SimEndpoint {
+  http: string;
+  mqtt: string;
+  apiId: string;
+  apiKey: string;
+}
+
 export interface FlowSpec {
-  sim: Simulator;
+  sim: SimEndpoint;
   nodes: object[];
   config?: Record<string, unknown>;
   credentials?: Record<string, string>;
@@ -35,7 +43,7 @@ export function flowWith({ sim, nodes, config = {} }: FlowSpec): object[] {
   ];
 }
 
-export function credsFor(sim: Simulator, extra: Record<string, string> = {}): Record<string, Record<string, string>> {
+export function credsFor(sim: SimEndpoint, extra: Record<string, string> = {}): Record<string, Record<string, string>> {
   return { c1: { apiId: sim.apiId, apiKey: sim.apiKey, ...extra } };
 }
 
@@ -67,12 +75,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Signed-API call counters of the simulator. */
-export async function simCounters(sim: Simulator): Promise<any> {
+export async function simCounters(sim: SimEndpoint): Promise<any> {
   const res = await fetch(`${sim.http}/__sim/counters`);
   return res.json();
 }
 
-export async function simControl(sim: Simulator, method: string, path: string, body?: unknown): Promise<any> {
+export async function simControl(sim: SimEndpoint, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${sim.http}/__sim/${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
@@ -81,4 +89,51 @@ export async function simControl(sim: Simulator, method: string, path: string, b
   const text = await res.text();
   if (!res.ok) throw new Error(`sim control ${method} ${path} -> ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+export interface SimProcess {
+  http: string;
+  mqtt: string;
+  apiId: string;
+  apiKey: string;
+  tenantId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The simulator as a separate process (the `utmos-dji-sim` CLI), for tests that count this
+ * process's own timers and sockets and must not see the simulator's.
+ */
+export async function startSimulatorProcess(args: string[] = []): Promise<SimProcess> {
+  const { spawn } = await import('node:child_process');
+  const path = await import('node:path');
+  const cli = path.resolve(__dirname, '..', '..', 'sim', 'cli.js');
+  const child = spawn(process.execPath, [cli, '--port', '0', '--mqtt-port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        child.stdout.off('data', onData);
+        resolve(buf.slice(0, nl));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`simulator exited early with ${code}`)));
+  });
+  const info = JSON.parse(line) as { http: string; mqtt: string; api_id: string; api_key: string; tenant_id?: string };
+  return {
+    http: info.http,
+    mqtt: info.mqtt,
+    apiId: info.api_id,
+    apiKey: info.api_key,
+    tenantId: info.tenant_id ?? 'tenant-001',
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
