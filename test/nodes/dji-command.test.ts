@@ -201,6 +201,15 @@ describe('bad input and platform errors reach Catch nodes', () => {
     assert.equal(msg.utmos_error.attempts, 4);
   });
 
+  test('a config node with a plain-http remote baseUrl is refused: https is required except for loopback', async () => {
+    await helper.load(ALL_NODES, commandFlow({}, { baseUrl: 'http://example.com' }), credsFor(sim));
+    const caught = collect('caught');
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'connection config invalid' }));
+    helper.getNode('n1').receive({});
+    const msg = await caught.next();
+    assert.match(msg.error.message, /baseUrl must use https:\/\//);
+  });
+
   test('a node without a config node fails each message clearly', async () => {
     const flow = commandFlow({ server: '' });
     await helper.load(ALL_NODES, flow, credsFor(sim));
