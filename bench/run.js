@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+/**
+ * npm run bench [-- options]
+ *
+ * Runs diy / poll / push (and, with --inflight N, the in-flight run) one after another, each in its
+ * own Node-RED process against a fresh simulator process with the same settings. Prints a table and,
+ * as the LAST line, one JSON object {"diy":{...},"poll":{...},"push":{...},"inflight":{...}}.
+ * Results also go to bench-results/ (git-ignored).
+ *
+ * Options:
+ *   --n N                 commands per variant (default 2000)
+ *   --docks N             docks (default 50)
+ *   --reply-delay-ms N    how long a dock takes to answer (default 1000)
+ *   --cap N               maxRequestsPerSecond of utmos-config for poll/push (default 100; the node's own
+ *                         default, 20/s, would cap 50 busy docks at 20 confirmed commands per second)
+ *   --inflight N          also run N commands in flight at once (100 docks, long reply delay)
+ *   --inflight-docks N    (default 100)
+ *   --inflight-reply-delay-ms N  (default 60000)
+ *   --inflight-cap N      maxRequestsPerSecond for the in-flight run (default 200)
+ *   --variants a,b        subset of diy,poll,push,inflight
+ *   --dist DIR            compiled output to benchmark (default dist; e.g. dist-bench)
+ *   --out DIR             results folder (default bench-results)
+ *   --no-save             do not write results
+ */
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+function parseArgs(argv) {
+  const o = {
+    n: 2000,
+    docks: 50,
+    replyDelayMs: 1000,
+    cap: 100,
+    inflight: 0,
+    inflightDocks: 100,
+    inflightReplyDelayMs: 60000,
+    inflightCap: 200,
+    variants: undefined,
+    dist: 'dist',
+    out: path.join(ROOT, 'bench-results'),
+    save: true,
+  };
+  const num = (name, v) => {
+    if (!/^\d+$/.test(String(v))) throw new Error(`${name} needs a whole number, got ${v}`);
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    const eq = a.indexOf('=');
+    if (eq > 0) [a, v] = [a.slice(0, eq), a.slice(eq + 1)];
+    const next = () => (v !== undefined ? v : argv[++i]);
+    switch (a) {
+      case '--n': o.n = num(a, next()); break;
+      case '--docks': o.docks = num(a, next()); break;
+      case '--reply-delay-ms': o.replyDelayMs = num(a, next()); break;
+      case '--cap': o.cap = num(a, next()); break;
+      case '--inflight': o.inflight = num(a, next()); break;
+      case '--inflight-docks': o.inflightDocks = num(a, next()); break;
+      case '--inflight-reply-delay-ms': o.inflightReplyDelayMs = num(a, next()); break;
+      case '--inflight-cap': o.inflightCap = num(a, next()); break;
+      case '--variants': o.variants = String(next()).split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--dist': o.dist = String(next()); break;
+      case '--out': o.out = path.resolve(String(next())); break;
+      case '--no-save': o.save = false; break;
+      case '--help': case '-h':
+        process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0] + '*/\n');
+        process.exit(0);
+      // eslint-disable-next-line no-fallthrough
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  if (o.n < 1 || o.docks < 1 || o.docks > 999) throw new Error('--n must be >= 1 and --docks 1..999');
+  if (!o.variants) o.variants = ['diy', 'poll', 'push', ...(o.inflight > 0 ? ['inflight'] : [])];
+  for (const v of o.variants) if (!['diy', 'poll', 'push', 'inflight'].includes(v)) throw new Error(`unknown variant ${v}`);
+  if (o.variants.includes('inflight') && o.inflight === 0) o.inflight = 10000;
+  return o;
+}
+
+/** The runtime loads the package from its root (nodesDir). For another --dist, a temporary root. */
+function packageRoot(dist) {
+  const distAbs = path.resolve(ROOT, dist);
+  if (distAbs === path.join(ROOT, 'dist')) return { root: ROOT, cleanup: () => undefined };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-bench-pkg-'));
+  const root = path.join(tmp, pkg.name);
+  fs.mkdirSync(root);
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg));
+  fs.symlinkSync(distAbs, path.join(root, 'dist'), 'dir');
+  return { root, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+}
+
+function startSim(dist, args) {
+  const cli = path.resolve(ROOT, dist, 'sim', 'cli.js');
+  const child = spawn(process.execPath, [cli, '--port', '0', '--mqtt-port', '0', '--osd-interval-ms', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      child.stdout.off('data', onData);
+      const info = JSON.parse(buf.slice(0, nl));
+      resolve({
+        info,
+        close: () =>
+          new Promise((r) => {
+            if (child.exitCode !== null) return r();
+            child.once('exit', () => r());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`simulator exited early with ${code}`)));
+  });
+}
+
+function runWorker(config) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js'), JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: ROOT,
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d.toString()));
+    child.once('exit', (code) => {
+      const lines = out.trim().split('\n');
+      const last = lines[lines.length - 1];
+      if (lines.length > 1) process.stderr.write(lines.slice(0, -1).join('\n') + '\n');
+      if (code !== 0 || !last) return reject(new Error(`${config.variant} worker exited with ${code}`));
+      try {
+        resolve(JSON.parse(last));
+      } catch (err) {
+        reject(new Error(`${config.variant} worker printed no JSON: ${last}`));
+      }
+    });
+  });
+}
+
+function machine() {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  return {
+    nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    cpu: model.trim(),
+    node: process.version,
+    mem_gb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+const fmt = (v) => (v === null || v === undefined ? '-' : String(v));
+function pad(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => fmt(r[i]).length)));
+  return rows.map((r) => '| ' + r.map((c, i) => fmt(c).padEnd(widths[i])).join(' | ') + ' |');
+}
+
+function table(results, o) {
+  const lines = [];
+  const fleet = ['diy', 'poll', 'push'].filter((v) => results[v]);
+  if (fleet.length) {
+    lines.push(`N=${o.n} commands over ${o.docks} docks, reply delay ${o.replyDelayMs} ms, each dock one command at a time; poll/push: maxRequestsPerSecond ${o.cap}`);
+    const rows = [['variant', 'throughput/s', 'detect p50 ms', 'detect p99 ms', 'HTTP/cmd', 'peak RSS MB', 'peak heap MB', 'emitted once']];
+    for (const v of fleet) {
+      const r = results[v];
+      rows.push([v, r.throughput_per_s, r.detect_ms_p50, r.detect_ms_p99, r.http_per_command, r.rss_mb, r.heap_mb, r.emitted_once]);
+    }
+    lines.push(...pad(rows).map((l, i) => (i === 1 ? pad(rows)[0].replace(/[^|]/g, '-') + '\n' + l : l)));
+  }
+  const f = results.inflight;
+  if (f) {
+    lines.push('');
+    lines.push(`in flight: ${f.commands} commands at once over ${f.docks} docks, reply delay ${f.reply_delay_ms} ms, event stream on`);
+    const rows = [
+      ['heap/cmd KB', 'loop delay p99 ms', 'peak req/s', 'cap req/s', 'emitted once', 'peak RSS MB', 'HTTP/cmd'],
+      [f.heap_kb_per_command, f.loop_delay_p99_ms, f.peak_requests_per_s, f.request_cap_per_s, f.emitted_once, f.rss_mb, f.http_per_command],
+    ];
+    lines.push(...pad(rows).map((l, i) => (i === 1 ? pad(rows)[0].replace(/[^|]/g, '-') + '\n' + l : l)));
+  }
+  return lines.join('\n');
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const pkg = packageRoot(o.dist);
+  const results = { diy: null, poll: null, push: null, inflight: null };
+  const full = {};
+  try {
+    for (const variant of o.variants) {
+      const inflight = variant === 'inflight';
+      const docks = inflight ? o.inflightDocks : o.docks;
+      const replyDelayMs = inflight ? o.inflightReplyDelayMs : o.replyDelayMs;
+      const n = inflight ? o.inflight : o.n;
+      const sim = await startSim(o.dist, ['--docks', String(docks), '--reply-delay-ms', String(replyDelayMs)]);
+      process.stderr.write(`[bench] ${variant}: ${n} commands, ${docks} docks, reply delay ${replyDelayMs} ms ...\n`);
+      try {
+        const r = await runWorker({
+          variant,
+          pkgRoot: pkg.root,
+          sim: sim.info,
+          n,
+          docks,
+          replyDelayMs,
+          cap: inflight ? o.inflightCap : o.cap,
+          timeoutMs: inflight ? replyDelayMs + 600_000 : Math.max(120_000, n * 100),
+        });
+        full[variant] = r;
+        results[variant] = inflight
+          ? {
+              commands: r.commands,
+              heap_kb_per_command: r.heap_kb_per_command,
+              loop_delay_p99_ms: r.loop_delay_p99_ms,
+              peak_requests_per_s: r.peak_requests_per_s,
+              request_cap_per_s: r.request_cap_per_s,
+              emitted_once: r.emitted_once,
+            }
+          : {
+              throughput_per_s: r.throughput_per_s,
+              detect_ms_p50: r.detect_ms_p50,
+              detect_ms_p99: r.detect_ms_p99,
+              http_per_command: r.http_per_command,
+              rss_mb: r.rss_mb,
+              heap_mb: r.heap_mb,
+              emitted_once: r.emitted_once,
+            };
+        process.stderr.write(`[bench] ${variant}: ${JSON.stringify(r)}\n`);
+      } finally {
+        await sim.close();
+      }
+    }
+  } finally {
+    pkg.cleanup();
+  }
+  const m = machine();
+  const text = table(full, o);
+  process.stdout.write(`machine: ${m.nproc} cores, ${m.cpu}, ${m.mem_gb} GB, Node ${m.node}\n${text}\n`);
+  if (o.save) {
+    fs.mkdirSync(o.out, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const doc = { at: new Date().toISOString(), machine: m, options: { ...o, out: undefined }, summary: results, details: full, table: text };
+    fs.writeFileSync(path.join(o.out, `bench-${stamp}.json`), JSON.stringify(doc, null, 2));
+    fs.writeFileSync(path.join(o.out, 'latest.json'), JSON.stringify(doc, null, 2));
+    fs.writeFileSync(path.join(o.out, 'latest.txt'), `machine: ${m.nproc} cores, ${m.cpu}, Node ${m.node}\n${text}\n`);
+  }
+  process.stdout.write(JSON.stringify(results) + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err && err.message ? err.message : err}\n`);
+  process.exit(1);
+});
