@@ -73,7 +73,7 @@ function runtimeSettings({ userDir, port, logLevel = 'info' }) {
     httpAdminRoot: '/',
     httpNodeRoot: false, // the examples use no HTTP-in nodes
     nodesDir: [ROOT],
-    editorTheme: { tours: false, projects: { enabled: false } },
+    editorTheme: { tours: false },
     telemetry: { enabled: false },
     diagnostics: { enabled: false },
     externalModules: { palette: { allowInstall: false } },
