@@ -134,12 +134,34 @@ export class FaultBook {
   }
 }
 
+const brokerRestartSchema = z.object({ down_ms: z.number().int().min(0).max(60_000).optional() });
+
+/** Hooks into parts of the simulator that SimControl does not own. */
+export interface SimControlHooks {
+  /** Drops every MQTT connection and refuses new ones for downMs, then listens on the same port again. */
+  restartBroker?: (downMs: number) => Promise<void>;
+}
+
 export class SimControl {
   constructor(
     private readonly platform: PlatformCore,
     private readonly docks: ReadonlyMap<string, SimDock>,
     readonly faultBook: FaultBook,
+    private readonly hooks: SimControlHooks = {},
   ) {}
+
+  /** Every command of this simulator run, internal view (idempotency_key, status, ...). */
+  listCommands(): Record<string, unknown>[] {
+    return this.platform.listCommands().map(commandInternalView);
+  }
+
+  /** Restarts the MQTT broker's listener (docks, platform and event clients are disconnected and reconnect). */
+  async restartBroker(spec: { down_ms?: number } = {}): Promise<{ down_ms: number }> {
+    const downMs = parse(brokerRestartSchema, spec).down_ms ?? 500;
+    if (!this.hooks.restartBroker) throw new SimControlError(501, 'NOT_SUPPORTED', 'this simulator cannot restart its broker');
+    await this.hooks.restartBroker(downMs);
+    return { down_ms: downMs };
+  }
 
   health(): { ok: true } {
     return { ok: true };

@@ -524,8 +524,12 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
           return ok(keep(await control.raiseDeviceRequest(seg[1], input as never)));
         case 'GET /commands/:id':
           return ok(control.getCommand(seg[1]));
+        case 'GET /commands':
+          return ok({ items: control.listCommands() });
+        case 'POST /broker/restart':
+          return ok(await control.restartBroker(input as never));
         default: {
-          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|commands\/:id)$/;
+          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|commands|commands\/:id|broker\/restart)$/;
           const samePath = ['GET', 'POST', 'DELETE'].some((m) => known.test(`${m} ${route.slice(route.indexOf(' ') + 1)}`));
           return samePath
             ? error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`)

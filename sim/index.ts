@@ -194,14 +194,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!topoOk) log('warning: not every dock announced its topology in time');
 
     // ---- HTTP
-    const control = new SimControl(platform, docks, new FaultBook());
+    let closing: Promise<void> | undefined;
+    let brokerRestart: Promise<void> | undefined;
+    const restartBroker = (downMs: number): Promise<void> =>
+      (brokerRestart ??= (async () => {
+        await new Promise<void>((resolve) => {
+          mqttServer.close(() => resolve());
+          for (const s of brokerSockets) s.destroy();
+        });
+        await new Promise((r) => setTimeout(r, downMs));
+        if (!closing) await listen(mqttServer, mqttPort, host);
+      })().finally(() => {
+        brokerRestart = undefined;
+      }));
+    const control = new SimControl(platform, docks, new FaultBook(), { restartBroker });
     const httpServer = createHttpServer(platform, control, { log });
     const httpPort = await listen(httpServer.server as unknown as Server, options.port ?? 0, host);
     cleanups.push(() => httpServer.close());
     const httpUrl = `http://${urlHost(host)}:${httpPort}`;
     log(`simulator listening: http ${httpUrl}, mqtt ${mqttUrl}, ${dockCount} docks`);
 
-    let closing: Promise<void> | undefined;
     return {
       http: httpUrl,
       mqtt: mqttUrl,

@@ -489,6 +489,11 @@ export class PlatformCore {
     return this.commands.get(id);
   }
 
+  /** Every command this platform instance created (for test controls). */
+  listCommands(): CommandRecord[] {
+    return [...this.commands.values()];
+  }
+
   get commandCount(): number {
     return this.commands.size;
   }
