@@ -97,7 +97,8 @@ function packageRoot(dist) {
 
 function startSim(dist, args) {
   const cli = path.resolve(ROOT, dist, 'sim', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--port', '0', '--mqtt-port', '0', '--osd-interval-ms', '0', ...args], {
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF, 'sim')] : [];
+  const child = spawn(process.execPath, [...prof, cli, '--port', '0', '--mqtt-port', '0', '--osd-interval-ms', '0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -125,7 +126,9 @@ function startSim(dist, args) {
 
 function runWorker(config) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js'), JSON.stringify(config)], {
+    // BENCH_CPU_PROF=dir: write a V8 CPU profile of each worker there (node --cpu-prof).
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
+    const child = spawn(process.execPath, ['--expose-gc', ...prof, path.join(__dirname, 'worker.js'), JSON.stringify(config)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: ROOT,
     });

@@ -15,7 +15,7 @@
  *
  * diy/poll/push: each dock works through its share of the N commands one after another (a dock
  * executes one service at a time); the next command for a dock enters the flow when the previous
- * one's message leaves it. Times are performance.timeOrigin + performance.now(), the clock the
+ * one's message leaves it. The docks' first commands are spread over one reply delay. Times are performance.timeOrigin + performance.now(), the clock the
  * simulator stamps terminal_at_ms with.
  */
 'use strict';
@@ -181,6 +181,30 @@ async function runFleet() {
     const conf = RED.nodes.getNode('bench-config');
     await waitFor(() => conf.connection && conf.connection.eventState === 'connected', 10_000, 'event stream');
   }
+  // BENCH_TRACE=1: per-command stage times (event hint received, status query sent / answered).
+  const trace = new Map();
+  if (process.env.BENCH_TRACE && cfg.variant !== 'diy') {
+    const conn = RED.nodes.getNode('bench-config').connection;
+    const stage = (id, k) => {
+      let t = trace.get(id);
+      if (!t) trace.set(id, (t = {}));
+      if (t[k] === undefined) t[k] = now();
+    };
+    const hint = conn.tracker.hint.bind(conn.tracker);
+    conn.tracker.hint = (id, claimed) => {
+      if (claimed === 'SUCCEEDED') stage(id, 'hint');
+      return hint(id, claimed);
+    };
+    const get = conn.client.getCommand.bind(conn.client);
+    conn.client.getCommand = (id, o) => {
+      const t = trace.get(id);
+      if (t) t.sent = now();
+      return get(id, o).then((r) => {
+        if (t) t.answered = now();
+        return r;
+      });
+    };
+  }
 
   const N = cfg.n;
   const docks = cfg.docks;
@@ -229,7 +253,13 @@ async function runFleet() {
 
   sampleMemory();
   firstIn = now();
-  for (let d = 0; d < docks; d++) inject(d);
+  // Docks start spread over one reply delay (dock d after d/docks of it), as a fleet whose docks are
+  // not synchronised; then each dock's next command follows its previous one's output.
+  for (let d = 0; d < docks; d++) {
+    const at = (d * cfg.replyDelayMs) / docks;
+    if (at === 0) inject(d);
+    else setTimeout(() => inject(d), at);
+  }
   const timeout = setTimeout(() => finish('timeout'), cfg.timeoutMs);
   const why = await finished;
   clearTimeout(timeout);
@@ -248,6 +278,28 @@ async function runFleet() {
     else detect.push(rec.at - t);
   }
   detect.sort((a, b) => a - b);
+  let stages;
+  if (trace.size) {
+    const rows = { hint: [], sent: [], answered: [], out: [] };
+    for (const [id, t] of trace) {
+      const term = terminal.get(id);
+      const out = emitted.get(id)?.at;
+      if (typeof term !== 'number' || t.hint === undefined || t.sent === undefined || out === undefined) continue;
+      rows.hint.push(t.hint - term);
+      rows.sent.push(t.sent - term);
+      rows.answered.push(t.answered - term);
+      rows.out.push(out - term);
+    }
+    stages = { hint_hist_10ms: {} };
+    for (const v of rows.hint) {
+      const b = Math.floor(v / 10) * 10;
+      stages.hint_hist_10ms[b] = (stages.hint_hist_10ms[b] || 0) + 1;
+    }
+    for (const [k, v] of Object.entries(rows)) {
+      v.sort((a, b) => a - b);
+      stages[k] = { p50: round(percentile(v, 50)), p90: round(percentile(v, 90)), p99: round(percentile(v, 99)) };
+    }
+  }
   const dupes = [...emitted.values()].filter((r) => r.count !== 1).length;
   let trackerStats;
   if (cfg.variant !== 'diy') trackerStats = { ...RED.nodes.getNode('bench-config').connection?.tracker.stats };
@@ -275,6 +327,7 @@ async function runFleet() {
     missing_terminal_at: missingTerminal,
     elapsed_s: round(elapsedS, 2),
     tracker: trackerStats,
+    stages,
   };
 }
 

@@ -6,6 +6,10 @@
  * - Adaptive polling per command: fast at first, backing off while nothing changes.
  * - A sliding one-second window (requests per second) and a concurrency cap bound what a fleet of
  *   waits sends; unlike a token bucket, no one-second window can ever see more than the cap.
+ * - Learned first poll: for waits until a terminal status, the first poll is aimed at the recent
+ *   durations (platform accepted_at -> completed_at) of the same command type, followed by short
+ *   look-agains, instead of a fixed 300 ms schedule that spends several polls on a command
+ *   that cannot have finished yet.
  * - Event hints (from the optional event stream) move a command's next poll to "now"; the platform
  *   API stays the single source of truth, so a forged event can at most cause one signed GET of a
  *   command we already track.
@@ -15,7 +19,7 @@ import { unlimitedAbortController } from './abort';
 import { UtmosError, UtmosRateLimitError } from './errors';
 import { MinHeap } from './min-heap';
 import type { CommandStatus } from './schemas';
-import { effectiveStatus, hasReached, isTerminalStatus } from './status';
+import { SUCCESS_STATUS, effectiveStatus, hasReached, isTerminalStatus } from './status';
 
 export interface StatusSource {
   getCommand(commandId: string, options?: { signal?: AbortSignal; maxAttempts?: number }): Promise<CommandStatus>;
@@ -33,6 +37,13 @@ export interface TrackerOptions {
   /** Poll schedule while an event stream is connected: polls are only a safety net then. */
   eventFirstPollMs?: number;
   eventMaxIntervalMs?: number;
+  /**
+   * Aim the first poll of a terminal wait at the recent durations of the same command type (when
+   * known and at most maxIntervalMs). Default true.
+   */
+  learnDurations?: boolean;
+  /** First look-again after an aimed poll found the command still running. Default 50 ms. */
+  nearIntervalMs?: number;
   now?: () => number;
 }
 
@@ -50,6 +61,8 @@ export interface WaitRequest {
   deadlineMs: number;
   /** A status already known (e.g. ACCEPTED from the create), so that no poll is spent learning it. */
   known?: CommandStatus;
+  /** What kind of command this is (e.g. the DJI method), for learned poll timing. */
+  kind?: string;
 }
 
 export interface WaitHandle {
@@ -76,6 +89,7 @@ interface Entry {
   last?: CommandStatus;
   lastEffective?: string;
   lastError?: UtmosError;
+  kind?: string;
 }
 
 interface HeapSlot {
@@ -86,6 +100,16 @@ interface HeapSlot {
 const MAX_TIMER_MS = 60_000; // re-arm long waits in steps, far below Node's 2^31-1 ms limit
 const RECENT_HINTS_MAX = 10_000;
 const RECENT_HINT_TTL_MS = 60_000;
+const DURATION_SAMPLES = 16;
+const KINDS_MAX = 256;
+
+/** Platform-side duration of a finished command (both stamps from the platform's clock), or undefined. */
+function platformDurationMs(status: CommandStatus): number | undefined {
+  const s = status as { accepted_at?: unknown; completed_at?: unknown };
+  if (typeof s.accepted_at !== 'string' || typeof s.completed_at !== 'string') return undefined;
+  const d = Date.parse(s.completed_at) - Date.parse(s.accepted_at);
+  return Number.isFinite(d) && d >= 0 ? d : undefined;
+}
 
 export class StatusTracker {
   private readonly source: StatusSource;
@@ -103,7 +127,11 @@ export class StatusTracker {
   private readonly polls = new MinHeap<HeapSlot>((s) => s.due);
   private readonly deadlines = new MinHeap<Waiter>((w) => w.deadline);
   /** Hints that arrived before their command was tracked (the event can beat the create response). */
-  private readonly recentHints = new Map<string, number>();
+  private readonly recentHints = new Map<string, { at: number; claimed?: string }>();
+  /** Recent successful durations per command kind (a small ring each), for aiming first polls. */
+  private readonly durations = new Map<string, { samples: number[]; next: number }>();
+  private readonly learnDurations: boolean;
+  private readonly nearIntervalMs: number;
   /** Send times of the last `rate` polls (a ring): the next may go when the oldest is 1 s old. */
   private readonly sendTimes: number[];
   private sendIndex = 0;
@@ -116,7 +144,7 @@ export class StatusTracker {
   private readonly abort = unlimitedAbortController();
 
   /** Counters for status badges, tests and benchmarks. */
-  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0 };
+  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0, aimedPolls: 0 };
   private windowStart = 0;
   private windowCount = 0;
 
@@ -130,6 +158,8 @@ export class StatusTracker {
     this.backoffFactor = options.backoffFactor ?? 1.5;
     this.eventFirstPollMs = options.eventFirstPollMs ?? 5_000;
     this.eventMaxIntervalMs = options.eventMaxIntervalMs ?? 15_000;
+    this.learnDurations = options.learnDurations ?? true;
+    this.nearIntervalMs = options.nearIntervalMs ?? 50;
     this.now = options.now ?? Date.now;
     this.sendTimes = new Array<number>(Math.floor(this.rate)).fill(-Infinity);
   }
@@ -187,12 +217,25 @@ export class StatusTracker {
         interval: this.minIntervalMs,
         inFlight: false,
         hinted: false,
+        kind: request.kind,
       };
       this.entries.set(request.commandId, entry);
       if (request.known) this.record(entry, request.known);
-      const hintedAt = this.recentHints.get(request.commandId);
-      if (hintedAt !== undefined) this.recentHints.delete(request.commandId);
-      const first = hintedAt !== undefined ? now : now + (this.eventDriven ? this.eventFirstPollMs : this.firstPollMs);
+      const early = this.recentHints.get(request.commandId);
+      if (early !== undefined) this.recentHints.delete(request.commandId);
+      // An early event only matters if what it claims could end this wait (not e.g. command.accepted).
+      const hinted = early !== undefined && (!early.claimed || hasReached(early.claimed, request.until));
+      if (early !== undefined && !hinted) this.stats.hintsIgnored++;
+      let first = now + (this.eventDriven ? this.eventFirstPollMs : this.firstPollMs);
+      if (hinted) first = now;
+      else if (!this.eventDriven && request.until === 'terminal') {
+        const aim = this.expectedDurationMs(request.kind);
+        if (aim !== undefined && aim > this.firstPollMs) {
+          first = now + aim;
+          entry.interval = Math.min(this.minIntervalMs, this.nearIntervalMs);
+          this.stats.aimedPolls++;
+        }
+      }
       this.schedule(entry, first);
     }
     const waiter: Waiter = {
@@ -223,7 +266,7 @@ export class StatusTracker {
     const entry = this.entries.get(commandId);
     if (!entry) {
       if (this.recentHints.size >= RECENT_HINTS_MAX) this.pruneRecentHints(true);
-      this.recentHints.set(commandId, this.now());
+      this.recentHints.set(commandId, { at: this.now(), claimed: claimedStatus });
       return;
     }
     // An event whose claimed status would satisfy none of the waiters is not worth a request
@@ -264,9 +307,42 @@ export class StatusTracker {
     this.polls.push({ entry, due });
   }
 
+  /**
+   * When to aim the first poll of a terminal wait of this kind: from the recent successful durations,
+   * their 90th percentile when they agree (spread within max(100 ms, 20 %)), so that one poll usually
+   * suffices; their 10th percentile when they vary, so that a fast one is not found late. Undefined
+   * when nothing is known or the aim would exceed maxIntervalMs (the plain schedule is as good then).
+   */
+  private expectedDurationMs(kind: string | undefined): number | undefined {
+    if (!this.learnDurations || !kind) return undefined;
+    const ring = this.durations.get(kind);
+    if (!ring || ring.samples.length === 0) return undefined;
+    const sorted = [...ring.samples].sort((a, b) => a - b);
+    const low = sorted[Math.floor(0.1 * (sorted.length - 1))];
+    const high = sorted[Math.ceil(0.9 * (sorted.length - 1))];
+    const agree = sorted.length >= 4 && high - low <= Math.max(100, 0.2 * low);
+    const aim = agree ? high : low;
+    return aim <= this.maxIntervalMs ? aim : undefined;
+  }
+
+  private learn(entry: Entry, status: CommandStatus, effective: string): void {
+    if (!this.learnDurations || !entry.kind || effective !== SUCCESS_STATUS) return;
+    const d = platformDurationMs(status);
+    if (d === undefined) return;
+    let ring = this.durations.get(entry.kind);
+    if (!ring) {
+      if (this.durations.size >= KINDS_MAX) this.durations.delete(this.durations.keys().next().value as string);
+      ring = { samples: [], next: 0 };
+      this.durations.set(entry.kind, ring);
+    }
+    ring.samples[ring.next] = d;
+    ring.next = (ring.next + 1) % DURATION_SAMPLES;
+  }
+
   private record(entry: Entry, status: CommandStatus): void {
     const effective = effectiveStatus(status);
-    if (effective !== entry.lastEffective) entry.interval = this.minIntervalMs; // moving: look again soon
+    // Moving: look again soon (but an aimed first poll keeps its shorter look-again).
+    if (effective !== entry.lastEffective) entry.interval = Math.min(entry.interval, this.minIntervalMs);
     entry.last = status;
     entry.lastEffective = effective;
   }
@@ -349,10 +425,14 @@ export class StatusTracker {
     }
     if (now >= this.pausedUntil) {
       for (let slot = this.nextLivePoll(); slot && slot.due <= now; slot = this.nextLivePoll()) {
-        if (this.inFlight >= this.maxConcurrent || this.nextSendSlot() > now) break;
+        // Stamp each send with a fresh clock reading taken right before it goes out: a stamp older than
+        // the real send (the tick's start, if the process was descheduled mid-tick) would let a later
+        // send into a window that in truth already holds `rate` requests.
+        const sendAt = Math.max(now, this.now());
+        if (this.inFlight >= this.maxConcurrent || this.nextSendSlot() > sendAt) break;
         this.polls.pop();
-        this.takeSendSlot(now);
-        this.startPoll(slot.entry, now);
+        this.takeSendSlot(sendAt);
+        this.startPoll(slot.entry, sendAt);
       }
     }
     this.pruneRecentHints(false);
@@ -391,6 +471,7 @@ export class StatusTracker {
       entry.lastError = undefined;
       this.record(entry, status);
       const effective = entry.lastEffective as string;
+      if (isTerminalStatus(effective)) this.learn(entry, status, effective);
       for (const waiter of [...entry.waiters]) {
         if (hasReached(effective, waiter.until)) this.finish(waiter, { kind: 'reached', status, effective });
       }
@@ -425,7 +506,7 @@ export class StatusTracker {
   private pruneRecentHints(force: boolean): void {
     if (this.recentHints.size === 0) return;
     const cutoff = this.now() - RECENT_HINT_TTL_MS;
-    for (const [id, at] of this.recentHints) {
+    for (const [id, { at }] of this.recentHints) {
       if (at >= cutoff && !force) break; // insertion order = time order
       this.recentHints.delete(id);
       if (force && this.recentHints.size < RECENT_HINTS_MAX / 2) break;

@@ -170,6 +170,7 @@ export = function register(RED: RedApi): void {
             until: 'terminal',
             deadlineMs: (timeoutSeconds + RESULT_GRACE_SECONDS) * 1000,
             known: { command_id: accepted.command_id, status: accepted.status },
+            kind: command.commandType,
           });
           inFlight.add(handle);
           showProgress();
