@@ -549,8 +549,42 @@ function checkId(field: string, value: unknown): string {
   return parsed.data;
 }
 
+const MAX_BODY_DEPTH = 64;
+/** A lone UTF-16 surrogate (in unicode mode a surrogate pair is one code point, not Cs). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * What a body must be before it leaves the process: no `__proto__` keys, no cycles, at most 64
+ * levels, and only well-formed Unicode text (a lone surrogate cannot be encoded as UTF-8 and would
+ * reach the device as garbage). Throws an input error naming the first offending field.
+ */
+function checkBody(value: unknown, path: string, depth: number, parents: object[]): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) {
+      throw new UtmosInputError(path, `${path} contains invalid Unicode text (a lone UTF-16 surrogate); send well-formed text`);
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (parents.includes(value)) throw new UtmosInputError(path, `${path} refers back to one of its parents (cyclic object); send plain JSON data`);
+  if (depth > MAX_BODY_DEPTH) throw new UtmosInputError(path, `${path} is nested too deeply (more than ${MAX_BODY_DEPTH} levels); flatten it`);
+  parents.push(value);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => checkBody(item, `${path}[${i}]`, depth + 1, parents));
+  } else {
+    for (const key of Object.keys(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (key === '__proto__') throw new UtmosInputError(at, `${at} is not allowed (reserved key); remove it`);
+      if (LONE_SURROGATE.test(key)) throw new UtmosInputError(path || 'body', `${path || 'body'} has a key with invalid Unicode text (a lone UTF-16 surrogate); use well-formed keys`);
+      checkBody((value as Record<string, unknown>)[key], at, depth + 1, parents);
+    }
+  }
+  parents.pop();
+}
+
 /** Serialises once; the same bytes are signed and sent. */
 function jsonBytes(value: unknown, field: string): Buffer {
+  checkBody(value, '', 0, []);
   let text: string;
   try {
     text = JSON.stringify(value);

@@ -83,11 +83,11 @@ export function evaluateTyped(
   return new Promise((resolve, reject) => {
     try {
       RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => {
-        if (err) reject(new UtmosInputError(field, `${field} could not be evaluated as ${type} "${String(value)}": ${err.message}`));
+        if (err) reject(new UtmosInputError(field, `${field} could not be evaluated as ${type} "${String(value)}": ${err.message}; fix the expression or the message property it reads`));
         else resolve(result);
       });
     } catch (err) {
-      reject(new UtmosInputError(field, `${field} could not be evaluated as ${type} "${String(value)}": ${(err as Error).message}`));
+      reject(new UtmosInputError(field, `${field} could not be evaluated as ${type} "${String(value)}": ${(err as Error).message}; fix the expression or the message property it reads`));
     }
   });
 }
