@@ -1,0 +1,144 @@
+// Transport security in a real Node-RED runtime: baseUrl must be https except for loopback; a
+// private CA pasted into utmos-config is trusted for a loopback HTTPS server with a self-signed
+// certificate (made at test time with openssl); without it the node fails with a clear, catchable
+// TLS certificate error, and nothing in the package turns certificate checks off.
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Simulator } from '../../sim';
+import { ALL_NODES, collect, flowWith, helper, withSimulator } from '../helpers/harness';
+
+let sim: Simulator;
+let front: https.Server;
+let frontUrl: string;
+let caPem: string;
+let otherCaPem: string;
+let dir: string;
+
+function makeCa(name: string): { key: string; cert: string } {
+  const key = path.join(dir, `${name}.key`);
+  const cert = path.join(dir, `${name}.crt`);
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+    '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ], { stdio: 'ignore' });
+  return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+}
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-tls-'));
+  const self = makeCa('utmos-test-platform');
+  caPem = self.cert;
+  otherCaPem = makeCa('some-other-ca').cert;
+  sim = await withSimulator({ docks: 1, replyDelayMs: 20 });
+  const target = new URL(sim.http);
+  // A TLS front on loopback that forwards every request unchanged to the simulator.
+  front = https.createServer({ key: self.key, cert: self.cert }, (req, res) => {
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
+  frontUrl = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
+});
+after(async () => {
+  front.closeAllConnections();
+  await new Promise((r) => front.close(r));
+  await sim.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => helper.startServer());
+afterEach(async () => {
+  await helper.unload();
+  await helper.stopServer();
+});
+
+function flow(config: Record<string, unknown>) {
+  return flowWith({
+    sim,
+    config,
+    nodes: [
+      { id: 'n1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['ok'], ['ok']] },
+      { id: 'ok', type: 'helper' },
+      { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ],
+  });
+}
+const creds = () => ({ c1: { apiId: sim.apiId, apiKey: sim.apiKey } });
+
+test('with the private CA pasted into utmos-config, commands go through the HTTPS front', async () => {
+  await helper.load(ALL_NODES, flow({ baseUrl: frontUrl, caCert: caPem }), creds());
+  const ok = collect('ok');
+  helper.getNode('n1').receive({ payload: 1 });
+  const msg = await ok.next();
+  assert.equal(msg.status, 'SUCCEEDED');
+});
+
+for (const [label, ca] of [['without a CA', undefined], ['with a CA that did not sign the certificate', 'other']] as const) {
+  test(`${label}, the certificate is refused: a clear TLS error reaches Catch, nothing is sent`, async () => {
+    const before = ((await (await fetch(`${sim.http}/__sim/counters`)).json()) as any).total_calls;
+    await helper.load(ALL_NODES, flow({ baseUrl: frontUrl, ...(ca ? { caCert: otherCaPem } : {}) }), creds());
+    const caught = collect('caught');
+    const ok = collect('ok');
+    helper.getNode('n1').receive({ payload: 1 });
+    const msg = await caught.next();
+    assert.equal(msg.utmos_error.code, 'TLS_CERTIFICATE_ERROR');
+    assert.match(msg.error.message, /TLS certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted/);
+    assert.match(msg.error.message, /paste its certificate into the utmos-config node/);
+    assert.equal(ok.messages.length, 0);
+    const after = ((await (await fetch(`${sim.http}/__sim/counters`)).json()) as any).total_calls;
+    assert.equal(after, before, 'no request reached the platform through an untrusted connection');
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'TLS_CERTIFICATE_ERROR' }));
+  });
+}
+
+test('certificate checks are never switched off: no NODE_TLS_REJECT_UNAUTHORIZED, no rejectUnauthorized: false in the package', () => {
+  assert.equal(process.env.NODE_TLS_REJECT_UNAUTHORIZED, undefined);
+  const root = path.resolve(__dirname, '..', '..', '..', 'src');
+  const sources: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|html)$/.test(e.name)) sources.push(p);
+    }
+  };
+  walk(root);
+  assert.ok(sources.length > 10, `read the package sources in ${root}`);
+  for (const file of sources) {
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(!/NODE_TLS_REJECT_UNAUTHORIZED/.test(text), `${file} touches NODE_TLS_REJECT_UNAUTHORIZED`);
+    assert.ok(!/rejectUnauthorized\s*:\s*false/.test(text), `${file} disables certificate checks`);
+    assert.ok(!/checkServerIdentity\s*:/.test(text), `${file} overrides host name checks`);
+  }
+});
+
+test('baseUrl must be https except for loopback: plain http to a remote host fails every message with a catchable error naming baseUrl', async () => {
+  await helper.load(ALL_NODES, flow({ baseUrl: 'http://platform.example.com' }), creds());
+  const caught = collect('caught');
+  helper.getNode('n1').receive({ payload: 1 });
+  const msg = await caught.next();
+  assert.match(msg.error.message, /baseUrl must use https:\/\//);
+  assert.match(msg.error.message, /loopback/);
+  assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red' }));
+});
+
+test('plain http to a loopback address is allowed (the simulator, a local gateway)', async () => {
+  await helper.load(ALL_NODES, flow({ baseUrl: sim.http.replace('127.0.0.1', 'localhost') }), creds());
+  const ok = collect('ok');
+  helper.getNode('n1').receive({ payload: 1 });
+  assert.equal((await ok.next()).status, 'SUCCEEDED');
+});
