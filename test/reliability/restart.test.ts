@@ -1,0 +1,80 @@
+// A Node-RED restart with a persistent context store (localfilesystem in a temp userDir), the real
+// runtime loading the real package: dji-request-in emits nothing again that it emitted before the
+// restart, and emits what the docks raised while Node-RED was down.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SimProcess, simControl, sleep, startSimulatorProcess } from '../helpers/harness';
+import { startRuntime } from './nr-runtime';
+
+let sim: SimProcess;
+let userDir: string;
+before(async () => {
+  sim = await startSimulatorProcess(['--docks', '2', '--reply-delay-ms', '20']);
+  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-restart-'));
+});
+after(async () => {
+  await sim.close();
+  fs.rmSync(userDir, { recursive: true, force: true });
+});
+
+const contextStorage = { default: { module: 'localfilesystem' } };
+
+function flows() {
+  return [
+    { id: 't1', type: 'tab', label: 'restart' },
+    { id: 'c1', type: 'utmos-config', name: 'sim', baseUrl: sim.http, eventBrokerUrl: sim.mqtt, credentials: { apiId: sim.apiId, apiKey: sim.apiKey } },
+    { id: 'in1', z: 't1', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['d1']] },
+    { id: 'd1', z: 't1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
+  ];
+}
+
+async function raise(n: number, tag: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await simControl(sim, 'POST', `docks/dock-00${1 + (i % 2)}/requests`, { request_type: 'config', data: { config_type: 'json', config_scope: 'product', tag: `${tag}-${i}` } });
+    ids.push(r.request_id);
+  }
+  return ids;
+}
+
+test('restart with localfilesystem context: nothing emitted twice, nothing raised while down is missed', { timeout: 90_000 }, async () => {
+  // Run 1: deploy, emit the first requests.
+  const first = await startRuntime({ userDir, contextStorage, report: ['d1'] });
+  let beforeIds: string[];
+  try {
+    const deployed = await first.request('POST', '/flows', { body: flows(), headers: { 'Node-RED-Deployment-Type': 'full' } });
+    assert.equal(deployed.status, 204, deployed.text);
+    await sleep(500);
+    beforeIds = await raise(4, 'before');
+    const got = await first.waitFor('d1', 4);
+    assert.deepEqual(got.map((m) => m.request_id).sort(), [...beforeIds].sort());
+    await sleep(1200); // a few more polls: still nothing new
+    assert.equal(first.deliveries.length, 4, 'each request emitted once before the restart');
+  } finally {
+    await first.stop();
+  }
+  const contextFiles = fs.readdirSync(path.join(userDir, 'context'), { recursive: true }).map(String);
+  assert.ok(contextFiles.some((f) => f.endsWith('.json')), `the context store wrote to disk: ${contextFiles.join(', ')}`);
+
+  // While Node-RED is down, docks raise more requests.
+  const whileDown = await raise(3, 'down');
+
+  // Run 2: same userDir, flows and credentials from disk.
+  const second = await startRuntime({ userDir, contextStorage, report: ['d1'] });
+  try {
+    const got = await second.waitFor('d1', 3, 20_000);
+    assert.deepEqual(got.map((m) => m.request_id).sort(), [...whileDown].sort(), 'exactly the requests raised while down');
+    const after = await raise(1, 'after');
+    await second.waitFor('d1', 4, 10_000);
+    await sleep(2500); // several poll cycles: nothing from before the restart shows up again
+    const all = second.deliveries.map((d) => d.msg.request_id);
+    assert.deepEqual(all.sort(), [...whileDown, ...after].sort());
+    for (const id of beforeIds) assert.ok(!all.includes(id), `${id} was emitted before the restart and not again`);
+    assert.equal(new Set(all).size, all.length, 'no duplicates');
+  } finally {
+    await second.stop();
+  }
+});
