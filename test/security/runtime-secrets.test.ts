@@ -1,0 +1,114 @@
+// The real runtime with adminAuth (embedded Node-RED loading the real package): the catalogue admin
+// endpoint needs a token, and the API key and event-broker password never appear in the runtime
+// log, delivered messages (outputs, Catch errors, Status events), flows.json, the encrypted
+// credentials file, GET /flows, GET /credentials, or the editor (GET / and GET /nodes as HTML).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SimProcess, sleep, startSimulatorProcess } from '../helpers/harness';
+import { SecretScanner } from '../reliability/capture';
+import { Runtime, startRuntime } from '../reliability/nr-runtime';
+
+const eventPassword = `evpw-${randomBytes(12).toString('hex')}`;
+const adminAuth = {
+  type: 'credentials',
+  // bcrypt of "pw-admin-1234"
+  users: [{ username: 'admin', password: '$2b$08$c2sAirxnCCqLLvPlSEmkku3h/IctqY87xbSa.zPqo3frmjUrT.Z8q', permissions: '*' }],
+};
+
+let sim: SimProcess;
+let userDir: string;
+let rt: Runtime;
+let token: string;
+
+before(async () => {
+  sim = await startSimulatorProcess(['--docks', '2', '--reply-delay-ms', '20', '--mqtt-username', 'events', '--mqtt-password', eventPassword]);
+  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-secrets-'));
+  rt = await startRuntime({ userDir, adminAuth });
+  const res = await rt.request('POST', '/auth/token', { body: { client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: 'admin', password: 'pw-admin-1234' } });
+  assert.equal(res.status, 200, res.text);
+  token = res.json().access_token;
+});
+after(async () => {
+  await rt?.stop();
+  await sim.close();
+  fs.rmSync(userDir, { recursive: true, force: true });
+});
+
+test('the catalogue admin endpoint sits behind RED.auth.needsPermission: 401 without a token, 200 with one', async () => {
+  const anonymous = await rt.request('GET', '/utmos-dji/catalogue');
+  assert.equal(anonymous.status, 401);
+  const bogus = await rt.request('GET', '/utmos-dji/catalogue', { token: 'not-a-token' });
+  assert.equal(bogus.status, 401);
+  const authed = await rt.request('GET', '/utmos-dji/catalogue', { token });
+  assert.equal(authed.status, 200);
+  assert.ok(authed.text.includes('debug_mode_open'), 'the catalogue itself');
+});
+
+test('secrets appear nowhere: logs, messages, errors, status, flows.json, credentials file, admin API, editor', { timeout: 60_000 }, async () => {
+  const flows = [
+    { id: 't1', type: 'tab', label: 'secrets' },
+    {
+      id: 'c1',
+      type: 'utmos-config',
+      name: 'sim',
+      baseUrl: sim.http,
+      eventBrokerUrl: sim.mqtt,
+      credentials: { apiId: sim.apiId, apiKey: sim.apiKey, eventUsername: 'events', eventPassword },
+    },
+    // A good command, a bad one (Catch), a wrong key elsewhere (401 from the platform) and a status watcher.
+    { id: 'i1', z: 't1', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', once: true, onceDelay: 0.5, wires: [['cmd', 'bad']] },
+    { id: 'cmd', z: 't1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['d1'], ['d1']] },
+    { id: 'bad', z: 't1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'cover_opne', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['d1'], ['d1']] },
+    { id: 'c2', type: 'utmos-config', name: 'wrong key', baseUrl: sim.http, credentials: { apiId: sim.apiId, apiKey: `${sim.apiKey.slice(0, -4)}0000` } },
+    { id: 'i2', z: 't1', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', once: true, onceDelay: 0.5, wires: [['wrong']] },
+    { id: 'wrong', z: 't1', type: 'dji-command', server: 'c2', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['d1'], ['d1']] },
+    { id: 'k1', z: 't1', type: 'catch', scope: null, uncaught: false, wires: [['d1']] },
+    { id: 's1', z: 't1', type: 'status', scope: null, wires: [['d1']] },
+    { id: 'd1', z: 't1', type: 'debug', active: true, tosidebar: true, console: false, complete: 'true', wires: [] },
+  ];
+  const deployed = await rt.request('POST', '/flows', { body: flows, token, headers: { 'Node-RED-Deployment-Type': 'full' } });
+  assert.equal(deployed.status, 204, deployed.text);
+  await rt.waitFor('d1', 3, 15_000);
+  await sleep(1500); // statuses settle, the event stream connects
+  const wrongKeyPart = `${sim.apiKey.slice(0, -4)}0000`;
+  const scanner = new SecretScanner([sim.apiKey, eventPassword, wrongKeyPart]);
+
+  const delivered = rt.deliveries.filter((d) => d.to === 'd1').map((d) => d.msg);
+  assert.ok(delivered.some((m) => m.status === 'SUCCEEDED'), 'the good command succeeded');
+  assert.ok(delivered.some((m) => /commandType "cover_opne"/.test(m.error?.message ?? '')), 'the bad one reached Catch');
+  assert.ok(delivered.some((m) => /401 SIGNATURE_INVALID/.test(m.error?.message ?? '')), 'the wrong key reached Catch as 401');
+  assert.ok(delivered.some((m) => m.status && m.status.source), 'status events were captured');
+  scanner.add('delivered messages', rt.deliveries);
+  assert.ok(rt.logs.length > 5, 'the runtime log was captured');
+  scanner.add('runtime log', rt.logs);
+
+  const flowsFile = fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8');
+  assert.ok(flowsFile.includes('utmos-config'));
+  scanner.add('flows.json', flowsFile);
+  const credFile = fs.readFileSync(path.join(userDir, 'flows_cred.json'), 'utf8');
+  assert.ok(credFile.includes('"$"'), 'credentials are stored encrypted');
+  scanner.add('flows_cred.json', credFile);
+
+  const exported = await rt.request('GET', '/flows', { token, headers: { 'Node-RED-API-Version': 'v2' } });
+  assert.equal(exported.status, 200);
+  scanner.add('GET /flows', exported.text);
+  const creds = await rt.request('GET', '/credentials/utmos-config/c1', { token });
+  assert.equal(creds.status, 200);
+  assert.equal(creds.json().has_apiKey, true);
+  assert.equal(creds.json().has_eventPassword, true);
+  scanner.add('GET /credentials', creds.text);
+  const editor = await rt.request('GET', '/', { headers: { accept: 'text/html' } });
+  assert.equal(editor.status, 200);
+  scanner.add('GET /', editor.text);
+  const nodes = await rt.request('GET', '/nodes', { token, headers: { accept: 'text/html' } });
+  assert.equal(nodes.status, 200);
+  assert.ok(nodes.text.includes('data-template-name="utmos-config"'), 'the editor HTML of our nodes');
+  scanner.add('GET /nodes', nodes.text);
+
+  assert.deepEqual(scanner.hits, [], 'no secret anywhere');
+  assert.ok(scanner.scanned > 50_000);
+});
