@@ -346,6 +346,14 @@ async function runInflight() {
   // Independent record of every status query the tracker sends (send times), for the sliding window.
   const sendTimes = [];
   const client = conn.client;
+  const slotTimes = [];
+  if (process.env.BENCH_TRACE) {
+    const take = tracker.takeSendSlot.bind(tracker);
+    tracker.takeSendSlot = () => {
+      take();
+      slotTimes.push(tracker.sendTimes[(tracker.sendIndex + tracker.sendTimes.length - 1) % tracker.sendTimes.length]);
+    };
+  }
   const original = client.getCommand.bind(client);
   client.getCommand = (id, options) => {
     sendTimes.push(performance.now());
@@ -355,11 +363,16 @@ async function runInflight() {
   const emitted = new Map();
   const errors = [];
   let outputs = 0;
+  let warmOutputs = 0;
   let finish;
   const finished = new Promise((r) => (finish = r));
   RED.hooks.add('onSend.bench', (events) => {
     for (const ev of events) {
       if (ev.source.id !== 'bench-cmd') continue;
+      if (ev.msg.bench_warm) {
+        warmOutputs++;
+        continue;
+      }
       const id = ev.msg.command_id;
       const c = (emitted.get(id) ?? 0) + 1;
       emitted.set(id, c);
@@ -367,11 +380,36 @@ async function runInflight() {
     }
   });
   RED.hooks.add('onComplete.bench', (ev) => {
-    if (ev.error && ev.node.id === 'bench-cmd') {
+    if (ev.error && ev.node.id === 'bench-cmd' && !ev.msg?.bench_warm) {
       errors.push(String(ev.error.message || ev.error));
       if (outputs + errors.length >= N) setImmediate(finish);
     }
   });
+
+  // Warm-up: the same flow, command and code paths, on one dock answering fast, so that one-off costs
+  // (JIT-compiled code, pools, sockets) are in the baseline rather than charged to in-flight commands.
+  const warmDock = dockId(cfg.docks - 1);
+  const setDelay = (ms) =>
+    fetch(`${cfg.sim.http}/__sim/docks/${warmDock}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reply_delay_ms: ms }),
+    }).then((r) => {
+      if (!r.ok) throw new Error(`sim dock control -> ${r.status}`);
+    });
+  const WARM = Math.min(1000, N);
+  await setDelay(20);
+  for (let i = 0; i < WARM; i += 200) {
+    for (let j = i; j < Math.min(WARM, i + 200); j++) {
+      entry.receive({ device_id: warmDock, command_type: COMMAND, payload: {}, bench_warm: true });
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  await waitFor(() => warmOutputs >= WARM, 120_000, 'warm-up commands');
+  await setDelay(cfg.replyDelayMs);
+  await fetch(`${cfg.sim.http}/__sim/counters/reset`, { method: 'POST' });
+  sendTimes.length = 0;
+  const statsBefore = { ...tracker.stats };
 
   // The messages are built first and stay referenced by `messages` for the whole run, so the
   // baseline already contains them: the difference below is what the runtime and our nodes hold
@@ -382,11 +420,15 @@ async function runInflight() {
     payload: {},
     bench_index: i,
   }));
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   await sleep(200);
   const baseline = gcHeap();
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    fs.mkdirSync(process.env.BENCH_HEAP_SNAPSHOT, { recursive: true });
+    require('v8').writeHeapSnapshot(path.join(process.env.BENCH_HEAP_SNAPSHOT, 'inflight-baseline.heapsnapshot'));
+  }
   sampleMemory();
 
-  const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const t0 = now();
   // Everything at once, in chunks of 200 per macrotask (a burst of input messages).
@@ -398,6 +440,12 @@ async function runInflight() {
   const acceptedAt = now();
   const inflightAtMeasure = tracker.size;
   const acceptedHeap = gcHeap();
+  // BENCH_HEAP_SNAPSHOT=dir: heap snapshots at the baseline and with every command in flight.
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    const v8 = require('v8');
+    fs.mkdirSync(process.env.BENCH_HEAP_SNAPSHOT, { recursive: true });
+    v8.writeHeapSnapshot(path.join(process.env.BENCH_HEAP_SNAPSHOT, 'inflight-accepted.heapsnapshot'));
+  }
   const completedEarly = outputs;
   const timeout = setTimeout(() => finish('timeout'), cfg.timeoutMs);
   const why = await finished;
@@ -411,10 +459,12 @@ async function runInflight() {
   let peakPerS = 0;
   for (let lo = 0, hi = 0; hi < sendTimes.length; hi++) {
     while (sendTimes[hi] - sendTimes[lo] >= 1000) lo++;
+    if (hi - lo + 1 > peakPerS && process.env.BENCH_TRACE) log(`window ${hi - lo + 1}: ${sendTimes[lo].toFixed(3)} .. ${sendTimes[hi].toFixed(3)} = ${(sendTimes[hi] - sendTimes[lo]).toFixed(3)} ms; sends ${sendTimes.length} slots ${slotTimes.length}; slot lo ${slotTimes[lo - (sendTimes.length - slotTimes.length)]} hi ${slotTimes[hi - (sendTimes.length - slotTimes.length)]}`);
     peakPerS = Math.max(peakPerS, hi - lo + 1);
   }
   const dupes = [...emitted.values()].filter((c) => c !== 1).length;
-  const stats = { ...tracker.stats };
+  const stats = {};
+  for (const [k, v] of Object.entries(tracker.stats)) stats[k] = k === 'peakPerSecond' ? v : v - (statsBefore[k] ?? 0);
   const cap = tracker.requestCapPerSecond;
   await rt.stop();
   return {
@@ -436,6 +486,7 @@ async function runInflight() {
     duplicates: dupes,
     error_count: errors.length,
     errors: errors.slice(0, 5),
+    warm_up_commands: WARM,
     accept_s: round((acceptedAt - t0) / 1000, 2),
     total_s: round((t1 - t0) / 1000, 2),
     http_per_command: round(counters.total_calls / N, 2),

@@ -101,6 +101,16 @@ const MAX_TIMER_MS = 60_000; // re-arm long waits in steps, far below Node's 2^3
 const RECENT_HINTS_MAX = 10_000;
 const RECENT_HINT_TTL_MS = 60_000;
 const DURATION_SAMPLES = 16;
+/** Hinted polls sort before every timed one (a due time this far in the past), in hint order. */
+const URGENT_BIAS_MS = 1e9;
+/** While events are connected, the safety net may use at most this share of the request cap on average. */
+const SAFETY_NET_SHARE = 0.5;
+/**
+ * Extra spacing of the per-second window. A send is stamped just before the request is built; a GC
+ * pause or descheduling between the stamp and the socket write (measured up to ~4 ms under the
+ * 10,000-in-flight benchmark) would otherwise let an observer see cap+1 requests within one second.
+ */
+const SEND_MARGIN_MS = 10;
 const KINDS_MAX = 256;
 
 /** Platform-side duration of a finished command (both stamps from the platform's clock), or undefined. */
@@ -122,6 +132,7 @@ export class StatusTracker {
   private readonly eventFirstPollMs: number;
   private readonly eventMaxIntervalMs: number;
   private readonly now: () => number;
+  private readonly rateNow: () => number;
 
   private readonly entries = new Map<string, Entry>();
   private readonly polls = new MinHeap<HeapSlot>((s) => s.due);
@@ -161,6 +172,7 @@ export class StatusTracker {
     this.learnDurations = options.learnDurations ?? true;
     this.nearIntervalMs = options.nearIntervalMs ?? 50;
     this.now = options.now ?? Date.now;
+    this.rateNow = options.now ?? (() => performance.now());
     this.sendTimes = new Array<number>(Math.floor(this.rate)).fill(-Infinity);
   }
 
@@ -226,8 +238,8 @@ export class StatusTracker {
       // An early event only matters if what it claims could end this wait (not e.g. command.accepted).
       const hinted = early !== undefined && (!early.claimed || hasReached(early.claimed, request.until));
       if (early !== undefined && !hinted) this.stats.hintsIgnored++;
-      let first = now + (this.eventDriven ? this.eventFirstPollMs : this.firstPollMs);
-      if (hinted) first = now;
+      let first = now + (this.eventDriven ? this.safetyNetDelay(this.eventFirstPollMs) : this.firstPollMs);
+      if (hinted) first = now - URGENT_BIAS_MS;
       else if (!this.eventDriven && request.until === 'terminal') {
         const aim = this.expectedDurationMs(request.kind);
         if (aim !== undefined && aim > this.firstPollMs) {
@@ -280,8 +292,17 @@ export class StatusTracker {
       entry.hinted = true; // poll again as soon as the current one returns
       return;
     }
-    this.schedule(entry, this.now());
+    this.schedule(entry, this.now() - URGENT_BIAS_MS);
     this.arm();
+  }
+
+  /**
+   * The safety net's next delay: at least `base`, and long enough that polling every tracked command
+   * once per delay stays within SAFETY_NET_SHARE of the request cap, so that with 10,000 commands in
+   * flight the confirming queries after events never queue behind safety-net polls for long.
+   */
+  private safetyNetDelay(base: number): number {
+    return Math.max(base, Math.ceil((this.entries.size / (this.rate * SAFETY_NET_SHARE)) * 1000));
   }
 
   /** Ends every wait (as cancelled) and stops the scheduler. Idempotent. */
@@ -359,13 +380,17 @@ export class StatusTracker {
     waiter.resolve(outcome);
   }
 
-  /** Earliest time the next poll may be sent under the per-second cap. */
-  private nextSendSlot(): number {
-    return this.sendTimes[this.sendIndex] + 1000;
+  /**
+   * How long until the next poll may be sent under the per-second cap (0 = now). The send ring runs
+   * on a monotonic sub-millisecond clock (unless a test injects `now`): Date.now() is whole
+   * milliseconds and may be slewed, so two readings 1000 apart can be less than a second apart.
+   */
+  private nextSendDelay(): number {
+    return Math.max(0, this.sendTimes[this.sendIndex] + 1000 + SEND_MARGIN_MS - this.rateNow());
   }
 
-  private takeSendSlot(now: number): void {
-    this.sendTimes[this.sendIndex] = now;
+  private takeSendSlot(): void {
+    this.sendTimes[this.sendIndex] = this.rateNow();
     this.sendIndex = (this.sendIndex + 1) % this.sendTimes.length;
   }
 
@@ -377,7 +402,7 @@ export class StatusTracker {
     if (nextPoll) {
       let pollAt = Math.max(nextPoll.due, this.pausedUntil);
       if (this.inFlight >= this.maxConcurrent) pollAt = Infinity; // a completing poll re-arms
-      else pollAt = Math.max(pollAt, this.nextSendSlot());
+      else pollAt = Math.max(pollAt, now + this.nextSendDelay());
       at = Math.min(at, pollAt);
     }
     const nextDeadline = this.nextLiveDeadline();
@@ -425,14 +450,13 @@ export class StatusTracker {
     }
     if (now >= this.pausedUntil) {
       for (let slot = this.nextLivePoll(); slot && slot.due <= now; slot = this.nextLivePoll()) {
-        // Stamp each send with a fresh clock reading taken right before it goes out: a stamp older than
-        // the real send (the tick's start, if the process was descheduled mid-tick) would let a later
-        // send into a window that in truth already holds `rate` requests.
-        const sendAt = Math.max(now, this.now());
-        if (this.inFlight >= this.maxConcurrent || this.nextSendSlot() > sendAt) break;
+        // Each send is stamped with a fresh reading right before it goes out: a stamp older than the
+        // real send (the tick's start, if the process was descheduled mid-tick) would let a later send
+        // into a window that in truth already holds `rate` requests.
+        if (this.inFlight >= this.maxConcurrent || this.nextSendDelay() > 0) break;
         this.polls.pop();
-        this.takeSendSlot(sendAt);
-        this.startPoll(slot.entry, sendAt);
+        this.takeSendSlot();
+        this.startPoll(slot.entry, now);
       }
     }
     this.pruneRecentHints(false);
@@ -497,7 +521,8 @@ export class StatusTracker {
       const interval = entry.interval;
       const cap = this.eventDriven ? this.eventMaxIntervalMs : this.maxIntervalMs;
       entry.interval = Math.min(cap, Math.round(interval * this.backoffFactor));
-      this.schedule(entry, entry.hinted ? now : now + interval);
+      const next = this.eventDriven ? this.safetyNetDelay(interval) : interval;
+      this.schedule(entry, entry.hinted ? now - URGENT_BIAS_MS : now + next);
       entry.hinted = false;
     }
     this.arm();
