@@ -121,6 +121,18 @@ export class EventStream {
     this.client = undefined;
     this.setState('closed');
     if (!client) return Promise.resolve();
+    if (!client.connected) {
+      // Not connected (yet): a graceful end would queue its DISCONNECT and report "ended" at once,
+      // leaving the socket of a CONNECT in flight open until the broker's keepalive drops it
+      // (found by the 100-redeploy test). Destroy the stream instead.
+      return new Promise((resolve) => {
+        const force = setTimeout(resolve, 2_000);
+        client.end(true, {}, () => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    }
     return new Promise((resolve) => {
       const force = setTimeout(() => {
         client.end(true);
