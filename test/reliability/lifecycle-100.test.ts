@@ -1,0 +1,137 @@
+// 100 redeploys (full, flows and nodes in turn) with commands and waits in flight. The simulator
+// runs in its own process so every timer and socket counted is ours. Afterwards: timers and sockets
+// back at the baseline, one MQTT connection (one event client, hence one set of subscriptions at
+// the broker) while the flow is live and none after, no process listeners or warnings added, no
+// duplicate output, and every message a superseded node held got exactly one done() (counted with
+// the runtime's onComplete hook, which fires for done() and done(err) alike, and a Complete node).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { UtmosClient, pooledAgentCount } from '../../src/core';
+import { ALL_NODES, SimProcess, collect, credsFor, flowWith, helper, simControl, sleep, startSimulatorProcess } from '../helpers/harness';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const hooks = require('@node-red/util').hooks;
+
+let sim: SimProcess;
+before(async () => {
+  sim = await startSimulatorProcess(['--docks', '2', '--reply-delay-ms', '20']);
+  await helper.startServer();
+});
+after(async () => {
+  hooks.remove('onComplete.lifecycle100');
+  await helper.unload().catch(() => undefined);
+  await helper.stopServer();
+  await sim.close();
+});
+
+function handles(): any[] {
+  return (process as unknown as { _getActiveHandles(): any[] })._getActiveHandles();
+}
+function resources() {
+  const info = process.getActiveResourcesInfo();
+  const mqttPort = Number(new URL(sim.mqtt).port);
+  const httpPort = Number(new URL(sim.http).port);
+  const sockets = handles().filter((h) => h?.constructor?.name === 'Socket' && !h.destroyed);
+  return {
+    timers: info.filter((r) => r === 'Timeout').length,
+    sockets: info.filter((r) => r === 'TCPSocketWrap').length,
+    mqtt: sockets.filter((s) => s.remotePort === mqttPort).length,
+    http: sockets.filter((s) => s.remotePort === httpPort).length,
+  };
+}
+const LISTENED = ['exit', 'SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection', 'warning', 'beforeExit'] as const;
+const processListeners = () => Object.fromEntries(LISTENED.map((e) => [e, process.listenerCount(e)]));
+
+function flow(v: number) {
+  const label = `v${v}`;
+  return flowWith({
+    sim,
+    config: { eventBrokerUrl: sim.mqtt },
+    nodes: [
+      { id: 'cmd', type: 'dji-command', name: `fast ${label}`, server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 30, waitForResult: true, wires: [['ok'], ['ok']] },
+      { id: 'slow', type: 'dji-command', name: `slow ${label}`, server: 'c1', deviceId: 'dock-002', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 300, waitForResult: true, wires: [['ok'], ['ok']] },
+      { id: 'wait', type: 'dji-status-wait', name: `wait ${label}`, server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '600', timeoutType: 'num', wires: [['ok'], ['ok'], ['ok']] },
+      { id: 'in', type: 'dji-request-in', name: `in ${label}`, server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['req']] },
+      { id: 'rep', type: 'dji-request-reply', name: `reply ${label}`, server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', payloadType: 'none', wires: [['ok']] },
+      { id: 'ok', type: 'helper' },
+      { id: 'req', type: 'helper' },
+      { id: 'done', type: 'complete', scope: ['slow', 'wait'], uncaught: false, wires: [['completed']] },
+      { id: 'completed', type: 'helper' },
+    ],
+  });
+}
+
+test('100 redeploys with work in flight: nothing left behind, one done() per message, no duplicates', { timeout: 180_000 }, async () => {
+  await sleep(300);
+  const baseline = resources();
+  const listenersBefore = processListeners();
+  const agentsBefore = pooledAgentCount();
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  process.on('warning', onWarning);
+
+  await simControl(sim, 'POST', 'docks/dock-002', { silent: true });
+  // A real command that will not finish during the test (silent dock, 300 s), for the waits to hold.
+  const api = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
+  const longRunning = (await api.createCommand({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'lifecycle-100', timeout_seconds: 300 })).command_id;
+  api.close();
+
+  // Every done()/done(err) of the nodes under test, per message.
+  const completions = new Map<number, number>();
+  const sent = new Set<number>();
+  hooks.add('onComplete.lifecycle100', (evt: any) => {
+    const i = evt.msg?.lc_i;
+    // Only the nodes under test (the Complete node completes the messages it receives too).
+    if (typeof i === 'number' && (evt.node?.id === 'slow' || evt.node?.id === 'wait')) completions.set(i, (completions.get(i) ?? 0) + 1);
+  });
+  let completeNodeCount = 0;
+  let n = 0;
+  const types: Array<'full' | 'flows' | 'nodes'> = ['full', 'flows', 'nodes'];
+  await helper.load(ALL_NODES, flow(0), credsFor(sim));
+  helper.getNode('completed').on('input', () => completeNodeCount++);
+  for (let v = 1; v <= 100; v++) {
+    for (const id of ['slow', 'wait']) {
+      const i = n++;
+      sent.add(i);
+      helper.getNode(id).receive({ lc_i: i, command_id: longRunning });
+    }
+    await sleep(v % 10 === 0 ? 150 : 15); // the create of `slow` is in flight or accepted, the wait is polling
+    await helper.setFlows(flow(v), types[v % 3], credsFor(sim));
+    helper.getNode('completed').on('input', () => completeNodeCount++);
+  }
+  assert.equal(helper.getNode('c1').userCount, 5, 'one registration per live user node');
+  await sleep(1500); // the event stream of the live flow connects
+  // A superseded event client may still be finishing its graceful MQTT disconnect (bounded at 2 s).
+  for (let k = 0; k < 50 && resources().mqtt !== 1; k++) await sleep(100);
+  const live = resources();
+  assert.equal(live.mqtt, 1, 'exactly one MQTT connection (the live event client) after 100 redeploys');
+
+  // The live flow works and emits once.
+  const ok = collect('ok');
+  helper.getNode('cmd').receive({ once: true });
+  await ok.waitFor(1, 15_000);
+  await sleep(500);
+  assert.equal(ok.messages.filter((m) => m.once).length, 1, 'no duplicate output after 100 redeploys');
+  assert.equal(ok.messages.filter((m) => typeof m.lc_i === 'number').length, 0, 'no superseded message was emitted late');
+
+  await helper.unload();
+  await sleep(500);
+  hooks.remove('onComplete.lifecycle100');
+  process.off('warning', onWarning);
+
+  const missing = [...sent].filter((i) => (completions.get(i) ?? 0) === 0);
+  const twice = [...sent].filter((i) => (completions.get(i) ?? 0) > 1);
+  assert.deepEqual(missing, [], `messages without done(): ${missing.length} of ${sent.size}`);
+  assert.deepEqual(twice, [], 'no message completed twice');
+  assert.ok(completeNodeCount > 0, `the Complete node saw the waits that ended with done() (${completeNodeCount})`);
+
+  const now = resources();
+  assert.equal(pooledAgentCount(), agentsBefore, 'the keep-alive agent was released');
+  assert.equal(now.mqtt, 0, 'no MQTT connection left');
+  assert.equal(now.http, 0, 'no HTTP connection to the platform left');
+  assert.ok(now.timers <= baseline.timers, `timers: ${now.timers} now vs ${baseline.timers} before`);
+  assert.ok(now.sockets <= baseline.sockets, `sockets: ${now.sockets} now vs ${baseline.sockets} before`);
+  assert.deepEqual(processListeners(), listenersBefore, 'no process listeners added');
+  assert.deepEqual(warnings, [], 'no MaxListenersExceeded or other process warnings');
+  await simControl(sim, 'POST', 'docks/dock-002', { silent: false });
+});
