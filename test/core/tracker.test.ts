@@ -176,3 +176,24 @@ test('deadlines beyond the 2^31-1 ms timer limit do not fire early', async () =>
   tracker.close();
   assert.equal((await wait.promise).kind, 'cancelled');
 });
+
+test('a terminal wait aims its first poll at the learned platform duration of its command type', async () => {
+  // The platform reports that commands of this type took 600 ms (accepted_at -> completed_at).
+  const acceptedAt = '2026-11-22T00:00:00.000Z';
+  const completedAt = '2026-11-22T00:00:00.600Z';
+  const src = source((id) => st(id, 'SUCCEEDED', { accepted_at: acceptedAt, completed_at: completedAt }));
+  const tracker = new StatusTracker({ source: src, firstPollMs: 50, minIntervalMs: 50, maxIntervalMs: 5_000 });
+  await Promise.all(['a', 'b', 'c', 'd'].map((id) => tracker.wait({ commandId: id, until: 'terminal', deadlineMs: 10_000, kind: 'cover_open' }).promise));
+  // Learned: the first poll waits for the expected duration instead of asking early and often.
+  const started = Date.now();
+  await tracker.wait({ commandId: 'e', until: 'terminal', deadlineMs: 10_000, kind: 'cover_open' }).promise;
+  const learned = Date.now() - started;
+  // Another type has no history and keeps the plain, fast schedule.
+  const t2 = Date.now();
+  await tracker.wait({ commandId: 'f', until: 'terminal', deadlineMs: 10_000, kind: 'cover_close' }).promise;
+  const plain = Date.now() - t2;
+  assert.ok(learned >= 550, `learned first poll after ${learned} ms (expected about 600)`);
+  assert.ok(plain < 400, `unlearned first poll after ${plain} ms (expected about 50)`);
+  assert.equal(tracker.stats.aimedPolls, 1);
+  tracker.close();
+});
