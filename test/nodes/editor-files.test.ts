@@ -250,7 +250,14 @@ function loadDefinitions(file: string, html: string, catalog: Catalog): Record<s
   const sandbox = { RED, $, jQuery: $, window: {}, console, URL };
   vm.createContext(sandbox);
   for (const block of scriptBlocks(html)) {
-    if ((block.attrs.type ?? '').toLowerCase() === 'text/javascript') {
+    if ((block.attrs.type ?? '').toLowerCase() !== 'text/javascript') continue;
+    if (block.attrs.src) {
+      // Shared editor code the runtime serves from the package's resources/ folder.
+      const prefix = 'resources/node-red-contrib-utmos-dji/';
+      assert.ok(block.attrs.src.startsWith(prefix), `script src ${block.attrs.src} is served from ${prefix}`);
+      const resource = path.join(ROOT, 'resources', block.attrs.src.slice(prefix.length));
+      vm.runInContext(fs.readFileSync(resource, 'utf8'), sandbox, { filename: resource });
+    } else {
       vm.runInContext(block.body, sandbox, { filename: file });
     }
   }
