@@ -267,6 +267,14 @@ describe('event stream', () => {
     assert.ok(push.calls < poll.calls, `push ${push.calls} calls vs poll ${poll.calls}`);
   });
 
+  test('the badge shows the event stream connecting, then connected, on an idle node', async () => {
+    await helper.load(ALL_NODES, commandFlow({}, { eventBrokerUrl: sim.mqtt }), credsFor(sim));
+    const n1 = helper.getNode('n1');
+    for (let i = 0; i < 50 && !n1.status.calledWithMatch({ text: 'events connected' }); i++) await sleep(50);
+    assert.ok(n1.status.calledWithMatch({ fill: 'green', text: 'events connected' }));
+    assert.equal(n1.status.lastCall.args[0].text, 'events connected', 'not left at "events: connecting"');
+  });
+
   test('a forged command.completed event cannot complete a command or put data into the flow', async () => {
     await sim.control.configureDock('dock-002', { silent: true });
     await helper.load(ALL_NODES, commandFlow({ deviceId: 'dock-002', timeoutSeconds: 2 }, { eventBrokerUrl: sim.mqtt }), credsFor(sim));

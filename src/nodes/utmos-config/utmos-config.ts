@@ -32,7 +32,8 @@ function numberSetting(field: string, raw: unknown, fallback: number, min: numbe
 function eventBadge(state: string, detail?: string): NodeStatus | undefined {
   switch (state) {
     case 'connected':
-      return undefined; // nothing to warn about; the user node shows its own state
+      // Replaces "events: connecting" on idle nodes; busy nodes keep showing their own state.
+      return { fill: 'green', shape: 'ring', text: 'events connected' };
     case 'connecting':
       return { fill: 'yellow', shape: 'ring', text: 'events: connecting' };
     case 'disconnected':
