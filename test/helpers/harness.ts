@@ -132,8 +132,13 @@ export async function startSimulatorProcess(args: string[] = []): Promise<SimPro
     tenantId: info.tenant_id ?? 'tenant-001',
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        // SIGTERM closes it cleanly; SIGKILL after 5 s so a test run can never hang on it.
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
