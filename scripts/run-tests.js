@@ -27,5 +27,9 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', ...passThrough, ...files], { stdio: 'inherit' });
+// No single test may hang the run: 5 minutes per test, 45 minutes for everything.
+const hasTimeout = passThrough.some((a) => a.startsWith('--test-timeout'));
+const args = ['--test', ...(hasTimeout ? [] : ['--test-timeout=300000']), ...passThrough, ...files];
+const result = spawnSync(process.execPath, args, { stdio: 'inherit', timeout: 45 * 60 * 1000, killSignal: 'SIGKILL' });
+if (result.error) console.error(`test run stopped: ${result.error.message}`);
 process.exit(result.status === null ? 1 : result.status);
