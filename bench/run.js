@@ -96,32 +96,9 @@ function packageRoot(dist) {
 }
 
 function startSim(dist, args) {
-  const cli = path.resolve(ROOT, dist, 'sim', 'cli.js');
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF, 'sim')] : [];
-  const child = spawn(process.execPath, [...prof, cli, '--port', '0', '--mqtt-port', '0', '--osd-interval-ms', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (d) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      child.stdout.off('data', onData);
-      const info = JSON.parse(buf.slice(0, nl));
-      resolve({
-        info,
-        close: () =>
-          new Promise((r) => {
-            if (child.exitCode !== null) return r();
-            child.once('exit', () => r());
-            child.kill('SIGTERM');
-          }),
-      });
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`simulator exited early with ${code}`)));
-  });
+  const { spawnSimulator } = require(path.resolve(ROOT, dist, 'sim', 'spawn.js'));
+  const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF, 'sim')] : [];
+  return spawnSimulator(['--osd-interval-ms', '0', ...args], { nodeArgs });
 }
 
 function runWorker(config) {

@@ -6,7 +6,7 @@
 //
 // Environment: PORT (editor, default 1880), DEMO_USER_DIR (default .node-red-demo),
 // NODE_RED_PATH (another node-red install), DEMO_LOG_LEVEL (default info).
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
@@ -54,28 +54,13 @@ function demoApiKey() {
 }
 
 function startSimulator(apiKey) {
-  const cli = path.join(ROOT, 'dist/sim/cli.js');
-  const args = [cli, '--port', '0', '--mqtt-port', '0', '--api-id', 'demo-api-id', '--api-key', apiKey,
+  const { spawnSimulator } = require(path.join(ROOT, 'dist/sim/spawn.js'));
+  const args = ['--api-id', 'demo-api-id', '--api-key', apiKey,
     '--mission-duration-ms', String(MISSION_MS), '--config-request-interval-ms', String(CONFIG_REQUEST_MS)];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (d) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      try {
-        const info = JSON.parse(buf.slice(0, nl));
-        resolve({ child, endpoint: { http: info.http, mqtt: info.mqtt, apiId: info.api_id, apiKey: info.api_key } });
-      } catch (err) {
-        reject(err);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`simulator exited early (code ${code})`)));
-  });
+  return spawnSimulator(args).then(({ info, child }) => ({
+    child,
+    endpoint: { http: info.http, mqtt: info.mqtt, apiId: info.api_id, apiKey: info.api_key },
+  }));
 }
 
 function writeFlows(endpoint) {

@@ -4,7 +4,7 @@
  * settings.nodesDir, exactly as `npm start` does. NODE_RED_PATH selects another node-red install
  * (the Node-RED 5 run uses it).
  */
-import { spawn } from 'node:child_process';
+import { spawnSimulator } from '../../sim/spawn';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -37,27 +37,8 @@ export interface SimChild extends Endpoint {
 }
 
 export async function startSim(args: string[] = []): Promise<SimChild> {
-  const cli = path.join(ROOT, 'dist', 'sim', 'cli.js');
-  const compiled = path.resolve(__dirname, '..', '..', 'sim', 'cli.js');
-  const child = spawn(process.execPath, [fs.existsSync(compiled) ? compiled : cli, '--port', '0', '--mqtt-port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(buf.slice(0, nl));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`simulator exited early with ${code}`)));
-  });
-  const info = JSON.parse(line);
-  const base = info.http as string;
+  const { info, close } = await spawnSimulator(args);
+  const base = info.http;
   return {
     http: base,
     mqtt: info.mqtt,
@@ -73,12 +54,7 @@ export async function startSim(args: string[] = []): Promise<SimChild> {
       if (!res.ok) throw new Error(`sim ${method} ${p} -> ${res.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    close,
   };
 }
 

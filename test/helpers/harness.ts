@@ -4,6 +4,7 @@
  */
 import helper from 'node-red-node-test-helper';
 import { startSimulator, Simulator, SimulatorOptions } from '../../sim';
+import { spawnSimulator } from '../../sim/spawn';
 import configNode = require('../../src/nodes/utmos-config/utmos-config');
 import commandNode = require('../../src/nodes/dji-command/dji-command');
 import waitNode = require('../../src/nodes/dji-status-wait/dji-status-wait');
@@ -106,40 +107,13 @@ export interface SimProcess {
  * process's own timers and sockets and must not see the simulator's.
  */
 export async function startSimulatorProcess(args: string[] = []): Promise<SimProcess> {
-  const { spawn } = await import('node:child_process');
-  const path = await import('node:path');
-  const cli = path.resolve(__dirname, '..', '..', 'sim', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--port', '0', '--mqtt-port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) {
-        child.stdout.off('data', onData);
-        resolve(buf.slice(0, nl));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`simulator exited early with ${code}`)));
-  });
-  const info = JSON.parse(line) as { http: string; mqtt: string; api_id: string; api_key: string; tenant_id?: string };
+  const { info, close } = await spawnSimulator(args);
   return {
     http: info.http,
     mqtt: info.mqtt,
     apiId: info.api_id,
     apiKey: info.api_key,
-    tenantId: info.tenant_id ?? 'tenant-001',
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        // SIGTERM closes it cleanly; SIGKILL after 5 s so a test run can never hang on it.
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    tenantId: typeof info.tenant_id === 'string' ? info.tenant_id : 'tenant-001',
+    close,
   };
 }
