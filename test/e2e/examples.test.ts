@@ -152,9 +152,14 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const [, m2] = await rt.waitFor(manualSent, 2, 20_000);
     assert.equal(m2.request_id, bind2.request_id);
     assert.equal(m2.payload.reply_code, 'REJECTED');
-    // what the dock received: result 0 for approvals, non-zero for the rejection
-    const dock = await sim.control('GET', 'docks/dock-002');
+    // what the dock received: result 0 for approvals, non-zero for the rejection. The platform
+    // answers 202 and then publishes requests_reply over MQTT, so allow the last one a moment to arrive.
+    let dock = await sim.control('GET', 'docks/dock-002');
     const byMethod = (m: string) => dock.requests_replies_received.filter((r: any) => r.method === m).map((r: any) => r.data.result);
+    for (let i = 0; i < 100 && byMethod('airport_organization_bind').length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      dock = await sim.control('GET', 'docks/dock-002');
+    }
     assert.deepEqual(byMethod('config'), [0]);
     assert.deepEqual(byMethod('flighttask_resource_get'), [0]);
     assert.deepEqual(byMethod('airport_organization_bind'), [0, 1]);
