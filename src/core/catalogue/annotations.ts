@@ -561,8 +561,8 @@ export const ANNOTATIONS: Readonly<Record<string, MethodAnnotation>> = {
       bucket: 'dock-logs',
       region: 'us-east-1',
       credentials: {
-        access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-        access_key_secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        access_key_id: 'your-access-key-id',
+        access_key_secret: 'your-access-key-secret',
         expire: 3600,
         security_token: 'example-session-token',
       },
