@@ -302,7 +302,10 @@ async function runFleet() {
   }
   const dupes = [...emitted.values()].filter((r) => r.count !== 1).length;
   let trackerStats;
-  if (cfg.variant !== 'diy') trackerStats = { ...RED.nodes.getNode('bench-config').connection?.tracker.stats };
+  if (cfg.variant !== 'diy') {
+    const tracker = RED.nodes.getNode('bench-config').connection?.tracker;
+    if (tracker) trackerStats = { ...tracker.stats, request_cap_per_s: tracker.requestCapPerSecond };
+  }
   await rt.stop();
   return {
     variant: cfg.variant,

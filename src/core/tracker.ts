@@ -6,6 +6,9 @@
  * - Adaptive polling per command: fast at first, backing off while nothing changes.
  * - A sliding one-second window (requests per second) and a concurrency cap bound what a fleet of
  *   waits sends; unlike a token bucket, no one-second window can ever see more than the cap.
+ * - The platform documents no rate limit, so the cap is generous by default and adapts: a 429 halves
+ *   the allowed rate (once per burst of 429s) and pauses for Retry-After; the rate then grows back
+ *   step by step while requests succeed (AIMD, as TCP does with its window).
  * - Learned first poll: for waits until a terminal status, the first poll is aimed at the recent
  *   durations (platform accepted_at -> completed_at) of the same command type, followed by short
  *   look-agains, instead of a fixed 300 ms schedule that spends several polls on a command
@@ -112,6 +115,14 @@ const SAFETY_NET_SHARE = 0.5;
  */
 const SEND_MARGIN_MS = 10;
 const KINDS_MAX = 256;
+/**
+ * Status queries per second per config node. The platform documents no limit; a 429 lowers the rate
+ * actually used (see adaptRate), so the default can serve a busy fleet (50 docks finishing a command a
+ * second need ~50 confirming queries a second) without being a hazard.
+ */
+export const DEFAULT_MAX_REQUESTS_PER_SECOND = 100;
+/** Queries in flight at once: enough for the default rate at ~150 ms round trips to a remote platform. */
+export const DEFAULT_MAX_CONCURRENT = 16;
 
 /** Platform-side duration of a finished command (both stamps from the platform's clock), or undefined. */
 function platformDurationMs(status: CommandStatus): number | undefined {
@@ -146,6 +157,11 @@ export class StatusTracker {
   /** Send times of the last `rate` polls (a ring): the next may go when the oldest is 1 s old. */
   private readonly sendTimes: number[];
   private sendIndex = 0;
+  /** The rate allowed now (<= rate): halved by 429s, regained gradually. */
+  private allowedRate: number;
+  private successesSinceChange = 0;
+  /** rateNow() of the last decrease: a 429 to a poll sent before it belongs to the same burst. */
+  private lastDecreaseAt = -Infinity;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -155,14 +171,15 @@ export class StatusTracker {
   private readonly abort = unlimitedAbortController();
 
   /** Counters for status badges, tests and benchmarks. */
-  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0, aimedPolls: 0 };
+  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0, aimedPolls: 0, rateLimited: 0 };
   private windowStart = 0;
   private windowCount = 0;
 
   constructor(options: TrackerOptions) {
     this.source = options.source;
-    this.rate = Math.max(1, Math.floor(options.maxRequestsPerSecond ?? 20));
-    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 8);
+    this.rate = Math.max(1, Math.floor(options.maxRequestsPerSecond ?? DEFAULT_MAX_REQUESTS_PER_SECOND));
+    this.allowedRate = this.rate;
+    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     this.firstPollMs = options.firstPollMs ?? 300;
     this.minIntervalMs = options.minIntervalMs ?? 300;
     this.maxIntervalMs = options.maxIntervalMs ?? 5_000;
@@ -188,6 +205,11 @@ export class StatusTracker {
 
   get requestCapPerSecond(): number {
     return this.rate;
+  }
+
+  /** The rate allowed at the moment: the cap, or less after the platform answered 429. */
+  get allowedRequestsPerSecond(): number {
+    return this.allowedRate;
   }
 
   /**
@@ -302,7 +324,7 @@ export class StatusTracker {
    * flight the confirming queries after events never queue behind safety-net polls for long.
    */
   private safetyNetDelay(base: number): number {
-    return Math.max(base, Math.ceil((this.entries.size / (this.rate * SAFETY_NET_SHARE)) * 1000));
+    return Math.max(base, Math.ceil((this.entries.size / (this.allowedRate * SAFETY_NET_SHARE)) * 1000));
   }
 
   /** Ends every wait (as cancelled) and stops the scheduler. Idempotent. */
@@ -386,12 +408,33 @@ export class StatusTracker {
    * milliseconds and may be slewed, so two readings 1000 apart can be less than a second apart.
    */
   private nextSendDelay(): number {
-    return Math.max(0, this.sendTimes[this.sendIndex] + 1000 + SEND_MARGIN_MS - this.rateNow());
+    // The send `allowedRate` sends ago must be a second old (the ring holds the last `rate` sends).
+    const ring = this.sendTimes.length;
+    const oldest = this.sendTimes[(this.sendIndex + ring - this.allowedRate) % ring];
+    return Math.max(0, oldest + 1000 + SEND_MARGIN_MS - this.rateNow());
   }
 
-  private takeSendSlot(): void {
-    this.sendTimes[this.sendIndex] = this.rateNow();
+  /** AIMD on the allowed rate: halve on a new burst of 429s, add a tenth of the cap per second's worth of successes. */
+  private adaptRate(rateLimited: boolean, sentAt: number): void {
+    if (rateLimited) {
+      this.stats.rateLimited++;
+      if (sentAt < this.lastDecreaseAt) return;
+      this.allowedRate = Math.max(1, Math.floor(this.allowedRate / 2));
+      this.lastDecreaseAt = this.rateNow();
+      this.successesSinceChange = 0;
+      return;
+    }
+    if (this.allowedRate >= this.rate) return;
+    if (++this.successesSinceChange < this.allowedRate) return;
+    this.allowedRate = Math.min(this.rate, this.allowedRate + Math.max(1, Math.ceil(this.rate / 10)));
+    this.successesSinceChange = 0;
+  }
+
+  private takeSendSlot(): number {
+    const at = this.rateNow();
+    this.sendTimes[this.sendIndex] = at;
     this.sendIndex = (this.sendIndex + 1) % this.sendTimes.length;
+    return at;
   }
 
   private arm(): void {
@@ -455,8 +498,7 @@ export class StatusTracker {
         // into a window that in truth already holds `rate` requests.
         if (this.inFlight >= this.maxConcurrent || this.nextSendDelay() > 0) break;
         this.polls.pop();
-        this.takeSendSlot();
-        this.startPoll(slot.entry, now);
+        this.startPoll(slot.entry, now, this.takeSendSlot());
       }
     }
     this.pruneRecentHints(false);
@@ -472,7 +514,7 @@ export class StatusTracker {
     if (this.windowCount > this.stats.peakPerSecond) this.stats.peakPerSecond = this.windowCount;
   }
 
-  private startPoll(entry: Entry, now: number): void {
+  private startPoll(entry: Entry, now: number, sentAt: number): void {
     entry.inFlight = true;
     entry.due = Infinity;
     entry.hinted = false;
@@ -481,17 +523,18 @@ export class StatusTracker {
     this.countRequest(now);
     // One attempt per poll: the tracker schedules its own retries so the request cap always holds.
     this.source.getCommand(entry.commandId, { signal: this.abort.signal, maxAttempts: 1 }).then(
-      (status) => this.onPollResult(entry, status, undefined),
-      (error: unknown) => this.onPollResult(entry, undefined, error),
+      (status) => this.onPollResult(entry, sentAt, status, undefined),
+      (error: unknown) => this.onPollResult(entry, sentAt, undefined, error),
     );
   }
 
-  private onPollResult(entry: Entry, status: CommandStatus | undefined, error: unknown): void {
+  private onPollResult(entry: Entry, sentAt: number, status: CommandStatus | undefined, error: unknown): void {
     this.inFlight--;
     entry.inFlight = false;
     if (this.closed) return;
     const now = this.now();
     if (status) {
+      this.adaptRate(false, sentAt);
       entry.lastError = undefined;
       this.record(entry, status);
       const effective = entry.lastEffective as string;
@@ -510,6 +553,7 @@ export class StatusTracker {
       if (err.code === 'ABORTED') return;
       if (err instanceof UtmosRateLimitError) {
         this.pausedUntil = Math.max(this.pausedUntil, now + (err.retryAfterMs ?? 1000));
+        this.adaptRate(true, sentAt);
       }
       // Errors that no retry can fix end the waits on this command.
       const fatal = err.httpStatus !== undefined && err.httpStatus >= 400 && err.httpStatus < 500 && err.httpStatus !== 429 && err.httpStatus !== 408;

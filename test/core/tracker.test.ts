@@ -151,6 +151,54 @@ test('429 with Retry-After pauses polling', async () => {
   tracker.close();
 });
 
+test('a burst of 429s halves the allowed rate once; successes win it back step by step', async () => {
+  // Commands 0-7 get 429 on their first poll (one burst: all sent before the first 429 came back).
+  const limited = new Set(Array.from({ length: 8 }, (_, i) => `c${i}`));
+  const src = source((id, n) =>
+    limited.has(id) && n === 1 ? new UtmosRateLimitError('429', { code: 'RATE_LIMITED', httpStatus: 429, retryAfterMs: 20 }) : st(id, 'SUCCEEDED'),
+  );
+  const tracker = new StatusTracker({ source: src, maxRequestsPerSecond: 40, maxConcurrent: 8, firstPollMs: 0, minIntervalMs: 5 });
+  assert.equal(tracker.allowedRequestsPerSecond, 40);
+  const first = Array.from({ length: 8 }, (_, i) => tracker.wait({ commandId: `c${i}`, until: 'terminal', deadlineMs: 10_000 }).promise);
+  // Let the burst come back: eight 429s, one decrease.
+  while (tracker.stats.rateLimited < 8) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(tracker.allowedRequestsPerSecond, 20, 'eight 429s of one burst halve the rate once, not eight times');
+  assert.ok((await Promise.all(first)).every((o) => o.kind === 'reached'));
+  // 20 successes at the lowered rate (8 re-polls + 12 more) add a tenth of the cap back (4).
+  await Promise.all(Array.from({ length: 12 }, (_, i) => tracker.wait({ commandId: `d${i}`, until: 'terminal', deadlineMs: 10_000 }).promise));
+  assert.equal(tracker.allowedRequestsPerSecond, 24);
+  // And never above the configured cap.
+  await Promise.all(Array.from({ length: 200 }, (_, i) => tracker.wait({ commandId: `e${i}`, until: 'terminal', deadlineMs: 20_000 }).promise));
+  assert.equal(tracker.allowedRequestsPerSecond, 40);
+  tracker.close();
+});
+
+test('while the rate is lowered, no one-second window holds more than the lowered rate', async () => {
+  let limitedOnce = false;
+  const src = source((id) => {
+    if (!limitedOnce) {
+      limitedOnce = true;
+      return new UtmosRateLimitError('429', { code: 'RATE_LIMITED', httpStatus: 429, retryAfterMs: 0 });
+    }
+    return st(id, 'SUCCEEDED');
+  });
+  const tracker = new StatusTracker({ source: src, maxRequestsPerSecond: 20, maxConcurrent: 1, firstPollMs: 0, minIntervalMs: 5 });
+  await tracker.wait({ commandId: 'first', until: 'terminal', deadlineMs: 10_000 }).promise;
+  assert.equal(tracker.allowedRequestsPerSecond, 10);
+  const from = src.log.length;
+  // 10 more successes restore 2 of 20 (so the rate is 10, then 12): 12 polls cannot fit in the first second.
+  await Promise.all(Array.from({ length: 12 }, (_, i) => tracker.wait({ commandId: `x${i}`, until: 'terminal', deadlineMs: 10_000 }).promise));
+  const times = src.log.map((e) => e.at);
+  let peak = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  assert.ok(peak <= 12, `peak ${peak} requests in one second while lowered to 10-12`);
+  assert.ok(src.log[src.log.length - 1].at - src.log[from].at >= 900, 'the polls after the 429 were spread over a second');
+  tracker.close();
+});
+
 test('cancel and close end waits as cancelled and leave no timer behind', async () => {
   const src = source((id) => st(id, 'DELIVERED'));
   const tracker = new StatusTracker({ source: src, firstPollMs: 50 });

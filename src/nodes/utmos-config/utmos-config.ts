@@ -6,6 +6,7 @@
 import { catalogueForEditor } from '../../core/catalogue';
 import { UtmosConnection } from '../../core/connection';
 import { UtmosInputError } from '../../core/errors';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/tracker';
 import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
 
 interface ConfigDef extends NodeDef {
@@ -61,8 +62,8 @@ export = function register(RED: RedApi): void {
         apiKey: String(creds.apiKey ?? ''),
         ca: def.caCert ? String(def.caCert) : undefined,
         requestTimeoutMs: numberSetting('requestTimeout', def.requestTimeout, 10, 1, 120) * 1000,
-        maxRequestsPerSecond: numberSetting('maxRequestsPerSecond', def.maxRequestsPerSecond, 20, 1, 1000),
-        maxConcurrentRequests: numberSetting('maxConcurrentRequests', def.maxConcurrentRequests, 8, 1, 100),
+        maxRequestsPerSecond: numberSetting('maxRequestsPerSecond', def.maxRequestsPerSecond, DEFAULT_MAX_REQUESTS_PER_SECOND, 1, 1000),
+        maxConcurrentRequests: numberSetting('maxConcurrentRequests', def.maxConcurrentRequests, DEFAULT_MAX_CONCURRENT, 1, 100),
         eventBrokerUrl: def.eventBrokerUrl ? String(def.eventBrokerUrl).trim() : undefined,
         eventTopics: def.eventTopics ? String(def.eventTopics) : undefined,
         eventUsername: creds.eventUsername || undefined,
