@@ -13,11 +13,15 @@
  *   --reply-delay-ms N    how long a dock takes to answer (default 1000)
  *   --cap N               maxRequestsPerSecond of utmos-config for poll/push (default: not set, i.e. the
  *                         node's own default, 100/s)
+ *   --fast-reply-delay-ms N  also run diy and push with docks that answer after N ms (default 50; 0 = skip):
+ *                         with 1 s docks every variant is bound by the docks (at most docks/s), so this
+ *                         pass shows what the flows themselves can carry
+ *   --fast-cap N          maxRequestsPerSecond for push in that pass (default 1000)
  *   --inflight N          also run N commands in flight at once (100 docks, long reply delay)
  *   --inflight-docks N    (default 100)
  *   --inflight-reply-delay-ms N  (default 60000)
  *   --inflight-cap N      maxRequestsPerSecond for the in-flight run (default 200)
- *   --variants a,b        subset of diy,poll,push,inflight
+ *   --variants a,b        subset of diy,poll,push,diy-fast,push-fast,inflight
  *   --dist DIR            compiled output to benchmark (default dist; e.g. dist-bench)
  *   --out DIR             results folder (default bench-results)
  *   --no-save             do not write results
@@ -30,12 +34,16 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 
+const VARIANTS = ['diy', 'poll', 'push', 'diy-fast', 'push-fast', 'inflight'];
+
 function parseArgs(argv) {
   const o = {
     n: 2000,
     docks: 50,
     replyDelayMs: 1000,
     cap: 0,
+    fastReplyDelayMs: 50,
+    fastCap: 1000,
     inflight: 0,
     inflightDocks: 100,
     inflightReplyDelayMs: 60000,
@@ -60,6 +68,8 @@ function parseArgs(argv) {
       case '--docks': o.docks = num(a, next()); break;
       case '--reply-delay-ms': o.replyDelayMs = num(a, next()); break;
       case '--cap': o.cap = num(a, next()); break;
+      case '--fast-reply-delay-ms': o.fastReplyDelayMs = num(a, next()); break;
+      case '--fast-cap': o.fastCap = num(a, next()); break;
       case '--inflight': o.inflight = num(a, next()); break;
       case '--inflight-docks': o.inflightDocks = num(a, next()); break;
       case '--inflight-reply-delay-ms': o.inflightReplyDelayMs = num(a, next()); break;
@@ -76,8 +86,11 @@ function parseArgs(argv) {
     }
   }
   if (o.n < 1 || o.docks < 1 || o.docks > 999) throw new Error('--n must be >= 1 and --docks 1..999');
-  if (!o.variants) o.variants = ['diy', 'poll', 'push', ...(o.inflight > 0 ? ['inflight'] : [])];
-  for (const v of o.variants) if (!['diy', 'poll', 'push', 'inflight'].includes(v)) throw new Error(`unknown variant ${v}`);
+  if (!o.variants) {
+    o.variants = ['diy', 'poll', 'push', ...(o.fastReplyDelayMs > 0 ? ['diy-fast', 'push-fast'] : []), ...(o.inflight > 0 ? ['inflight'] : [])];
+  }
+  for (const v of o.variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}`);
+  if (o.fastReplyDelayMs === 0 && o.variants.some((v) => v.endsWith('-fast'))) throw new Error('the -fast variants need --fast-reply-delay-ms > 0');
   if (o.variants.includes('inflight') && o.inflight === 0) o.inflight = 10000;
   return o;
 }
@@ -144,9 +157,21 @@ function pad(rows) {
 }
 
 /** Docks that each work one command at a time and answer after the reply delay cannot finish more than this. */
-function ceilingPerSecond(o) {
-  return Math.round((o.docks * 1000 * 10) / o.replyDelayMs) / 10;
+function ceilingPerSecond(docks, replyDelayMs) {
+  return Math.round((docks * 1000 * 10) / replyDelayMs) / 10;
 }
+
+function fleetRows(full, variants, ceiling) {
+  const rows = [['variant', 'throughput/s', '% of ceiling', 'detect p50 ms', 'detect p99 ms', 'HTTP/cmd', 'peak RSS MB', 'peak heap MB', 'emitted once']];
+  for (const v of variants) {
+    const r = full[v];
+    const share = Math.round((1000 * r.throughput_per_s) / ceiling) / 10;
+    rows.push([v, r.throughput_per_s, share, r.detect_ms_p50, r.detect_ms_p99, r.http_per_command, r.rss_mb, r.heap_mb, r.emitted_once]);
+  }
+  return pad(rows).map((l, i) => (i === 1 ? pad(rows)[0].replace(/[^|]/g, '-') + '\n' + l : l));
+}
+
+const ratio = (a, b) => (a && b && b.throughput_per_s > 0 ? Math.round((10 * a.throughput_per_s) / b.throughput_per_s) / 10 : undefined);
 
 function table(results, o) {
   const lines = [];
@@ -154,14 +179,20 @@ function table(results, o) {
   if (fleet.length) {
     const settings = o.cap ? `maxRequestsPerSecond ${o.cap}` : 'utmos-config and dji-command at their defaults';
     lines.push(`N=${o.n} commands over ${o.docks} docks, reply delay ${o.replyDelayMs} ms, each dock one command at a time; poll/push: ${settings}`);
-    lines.push(`ceiling: ${o.docks} docks / ${o.replyDelayMs} ms = ${ceilingPerSecond(o)} commands/s if every result were seen the instant the dock replied`);
-    const rows = [['variant', 'throughput/s', '% of ceiling', 'detect p50 ms', 'detect p99 ms', 'HTTP/cmd', 'peak RSS MB', 'peak heap MB', 'emitted once']];
-    for (const v of fleet) {
-      const r = results[v];
-      const share = Math.round((1000 * r.throughput_per_s) / ceilingPerSecond(o)) / 10;
-      rows.push([v, r.throughput_per_s, share, r.detect_ms_p50, r.detect_ms_p99, r.http_per_command, r.rss_mb, r.heap_mb, r.emitted_once]);
-    }
-    lines.push(...pad(rows).map((l, i) => (i === 1 ? pad(rows)[0].replace(/[^|]/g, '-') + '\n' + l : l)));
+    const ceiling = ceilingPerSecond(o.docks, o.replyDelayMs);
+    lines.push(`ceiling: ${o.docks} docks / ${o.replyDelayMs} ms = ${ceiling} commands/s if every result were seen the instant the dock replied`);
+    lines.push(...fleetRows(results, fleet, ceiling));
+    const r = ratio(results.push, results.diy);
+    if (r !== undefined) lines.push(`push/diy throughput: ${r}x (at most ${ceiling}/s for any flow with these docks)`);
+  }
+  const fast = ['diy-fast', 'push-fast'].filter((v) => results[v]);
+  if (fast.length) {
+    lines.push('');
+    const ceiling = ceilingPerSecond(o.docks, o.fastReplyDelayMs);
+    lines.push(`docks not the limit: N=${o.n} over ${o.docks} docks that answer after ${o.fastReplyDelayMs} ms (ceiling ${ceiling}/s); push-fast: maxRequestsPerSecond ${o.fastCap}`);
+    lines.push(...fleetRows(results, fast, ceiling));
+    const r = ratio(results['push-fast'], results['diy-fast']);
+    if (r !== undefined) lines.push(`push/diy throughput: ${r}x`);
   }
   const f = results.inflight;
   if (f) {
@@ -184,23 +215,26 @@ async function main() {
   try {
     for (const variant of o.variants) {
       const inflight = variant === 'inflight';
+      const fast = variant.endsWith('-fast');
       const docks = inflight ? o.inflightDocks : o.docks;
-      const replyDelayMs = inflight ? o.inflightReplyDelayMs : o.replyDelayMs;
+      const replyDelayMs = inflight ? o.inflightReplyDelayMs : fast ? o.fastReplyDelayMs : o.replyDelayMs;
       const n = inflight ? o.inflight : o.n;
       const sim = await startSim(o.dist, ['--docks', String(docks), '--reply-delay-ms', String(replyDelayMs)]);
       process.stderr.write(`[bench] ${variant}: ${n} commands, ${docks} docks, reply delay ${replyDelayMs} ms ...\n`);
       try {
         const r = await runWorker({
-          variant,
+          variant: variant.replace(/-fast$/, ''),
           pkgRoot: pkg.root,
           sim: sim.info,
           n,
           docks,
           replyDelayMs,
-          cap: inflight ? o.inflightCap : o.cap,
+          cap: inflight ? o.inflightCap : fast ? o.fastCap : o.cap,
           timeoutMs: inflight ? replyDelayMs + 600_000 : Math.max(120_000, n * 100),
         });
         full[variant] = r;
+        process.stderr.write(`[bench] ${variant}: ${JSON.stringify(r)}\n`);
+        if (fast) continue; // reported in the table and the results file, and folded into diy/push below
         results[variant] = inflight
           ? {
               commands: r.commands,
@@ -219,13 +253,16 @@ async function main() {
               heap_mb: r.heap_mb,
               emitted_once: r.emitted_once,
             };
-        process.stderr.write(`[bench] ${variant}: ${JSON.stringify(r)}\n`);
       } finally {
         await sim.close();
       }
     }
   } finally {
     pkg.cleanup();
+  }
+  // The JSON line keeps its four keys; the fast-docks throughput rides along in diy and push.
+  for (const v of ['diy', 'push']) {
+    if (results[v] && full[`${v}-fast`]) results[v].throughput_fast_docks_per_s = full[`${v}-fast`].throughput_per_s;
   }
   const m = machine();
   const text = table(full, o);

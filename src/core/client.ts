@@ -136,7 +136,9 @@ function acquireAgent(url: URL, ca: string | undefined, maxSockets: number): { k
   const key = `${url.origin}|${ca ?? ''}`;
   let pooled = agentPool.get(key);
   if (!pooled) {
-    const common = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: Math.min(maxSockets, 16) };
+    // Keep every socket of a burst warm (a fleet sends its creates together): a smaller free pool
+    // would close the surplus after each burst and pay a new TCP (and TLS) handshake next time.
+    const common = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: maxSockets };
     const agent = url.protocol === 'https:' ? new https.Agent({ ...common, ca: ca || undefined }) : new http.Agent(common);
     pooled = { agent, refs: 0 };
     agentPool.set(key, pooled);

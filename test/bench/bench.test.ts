@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 // The compiled tree this test belongs to (dist, or e.g. dist-bench), so the bench runs that code.
 const DIST = path.relative(ROOT, path.resolve(__dirname, '..', '..'));
 
-test('bench: diy, poll, push and inflight print one JSON line with every field, every command emitted once', { timeout: 240_000 }, () => {
+test('bench: diy, poll, push, the fast-docks pass and inflight print one JSON line with every field, every command emitted once', { timeout: 240_000 }, () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-bench-test-'));
   try {
     const r = spawnSync(
@@ -23,6 +23,7 @@ test('bench: diy, poll, push and inflight print one JSON line with every field, 
         '--n', '12',
         '--docks', '3',
         '--reply-delay-ms', '50',
+        '--fast-reply-delay-ms', '20',
         '--inflight', '40',
         '--inflight-docks', '4',
         '--inflight-reply-delay-ms', '1500',
@@ -43,6 +44,9 @@ test('bench: diy, poll, push and inflight print one JSON line with every field, 
       assert.equal(x.emitted_once, true, `${v}: not every command emitted exactly once`);
       assert.ok(x.http_per_command >= 2, `${v}: a command costs at least a create and one status query`);
     }
+    // The pass with fast docks (what the flows carry when the docks are not the limit) rides along.
+    for (const v of ['diy', 'push']) assert.ok(result[v].throughput_fast_docks_per_s > 0, `${v}.throughput_fast_docks_per_s`);
+    assert.ok(lines.some((l) => l.startsWith('| push-fast')), 'table row for the fast-docks pass');
     const f = result.inflight;
     assert.equal(f.commands, 40);
     for (const k of ['heap_kb_per_command', 'loop_delay_p99_ms', 'peak_requests_per_s', 'request_cap_per_s']) {
