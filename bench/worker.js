@@ -181,8 +181,11 @@ async function runFleet() {
     const conf = RED.nodes.getNode('bench-config');
     await waitFor(() => conf.connection && conf.connection.eventState === 'connected', 10_000, 'event stream');
   }
-  // BENCH_TRACE=1: per-command stage times (event hint received, status query sent / answered).
+  // BENCH_TRACE=1: per-command stage times (create sent / answered, event hint received, status query
+  // sent / answered, output) relative to the terminal status, and output -> next create per dock.
   const trace = new Map();
+  const lastOutByDock = new Map(); // device_id -> time its last output was sent (BENCH_TRACE)
+  const gaps = []; // output of a dock's command -> create of its next one, through Node-RED (BENCH_TRACE)
   if (process.env.BENCH_TRACE && cfg.variant !== 'diy') {
     const conn = RED.nodes.getNode('bench-config').connection;
     const stage = (id, k) => {
@@ -194,6 +197,17 @@ async function runFleet() {
     conn.tracker.hint = (id, claimed) => {
       if (claimed === 'SUCCEEDED') stage(id, 'hint');
       return hint(id, claimed);
+    };
+    const create = conn.client.createCommand.bind(conn.client);
+    conn.client.createCommand = (...args) => {
+      const started = now();
+      const prevOut = lastOutByDock.get(args[0].device_id);
+      if (prevOut !== undefined) gaps.push(started - prevOut);
+      return create(...args).then((r) => {
+        const t = trace.get(r.command_id) || {};
+        trace.set(r.command_id, Object.assign(t, { create_sent: started, create_answered: now() }));
+        return r;
+      });
     };
     const get = conn.client.getCommand.bind(conn.client);
     conn.client.getCommand = (id, o) => {
@@ -237,6 +251,7 @@ async function runFleet() {
         continue; // a duplicate: counted, never re-triggers the dock's next command
       }
       emitted.set(id, { at: t, count: 1 });
+      if (trace.size) lastOutByDock.set(msg.device_id, t);
       outputs++;
       lastOut = t;
       const d = msg.bench_dock;
@@ -280,11 +295,15 @@ async function runFleet() {
   detect.sort((a, b) => a - b);
   let stages;
   if (trace.size) {
-    const rows = { hint: [], sent: [], answered: [], out: [] };
+    const rows = { create_sent: [], create_answered: [], hint: [], sent: [], answered: [], out: [] };
     for (const [id, t] of trace) {
       const term = terminal.get(id);
       const out = emitted.get(id)?.at;
       if (typeof term !== 'number' || t.hint === undefined || t.sent === undefined || out === undefined) continue;
+      if (t.create_sent !== undefined) {
+        rows.create_sent.push(t.create_sent - term);
+        rows.create_answered.push(t.create_answered - term);
+      }
       rows.hint.push(t.hint - term);
       rows.sent.push(t.sent - term);
       rows.answered.push(t.answered - term);
@@ -295,6 +314,7 @@ async function runFleet() {
       const b = Math.floor(v / 10) * 10;
       stages.hint_hist_10ms[b] = (stages.hint_hist_10ms[b] || 0) + 1;
     }
+    rows.output_to_next_create = gaps;
     for (const [k, v] of Object.entries(rows)) {
       v.sort((a, b) => a - b);
       stages[k] = { p50: round(percentile(v, 50)), p90: round(percentile(v, 90)), p99: round(percentile(v, 99)) };

@@ -315,6 +315,8 @@ export class StatusTracker {
       return;
     }
     this.schedule(entry, this.now() - URGENT_BIAS_MS);
+    // Send now if the caps allow: a timer would add a turn of a busy event loop to the latency.
+    this.sendDuePolls(this.now());
     this.arm();
   }
 
@@ -491,18 +493,22 @@ export class StatusTracker {
       this.deadlines.pop();
       this.finish(w, { kind: 'deadline', last: w.entry.last, lastError: w.entry.lastError });
     }
-    if (now >= this.pausedUntil) {
-      for (let slot = this.nextLivePoll(); slot && slot.due <= now; slot = this.nextLivePoll()) {
-        // Each send is stamped with a fresh reading right before it goes out: a stamp older than the
-        // real send (the tick's start, if the process was descheduled mid-tick) would let a later send
-        // into a window that in truth already holds `rate` requests.
-        if (this.inFlight >= this.maxConcurrent || this.nextSendDelay() > 0) break;
-        this.polls.pop();
-        this.startPoll(slot.entry, now, this.takeSendSlot());
-      }
-    }
+    this.sendDuePolls(now);
     this.pruneRecentHints(false);
     this.arm();
+  }
+
+  /** Starts every poll that is due, as far as the pause, the concurrency cap and the rate allow. */
+  private sendDuePolls(now: number): void {
+    if (now < this.pausedUntil) return;
+    for (let slot = this.nextLivePoll(); slot && slot.due <= now; slot = this.nextLivePoll()) {
+      // Each send is stamped with a fresh reading right before it goes out: a stamp older than the
+      // real send (the tick's start, if the process was descheduled mid-tick) would let a later send
+      // into a window that in truth already holds `rate` requests.
+      if (this.inFlight >= this.maxConcurrent || this.nextSendDelay() > 0) break;
+      this.polls.pop();
+      this.startPoll(slot.entry, now, this.takeSendSlot());
+    }
   }
 
   private countRequest(now: number): void {
@@ -569,6 +575,8 @@ export class StatusTracker {
       this.schedule(entry, entry.hinted ? now - URGENT_BIAS_MS : now + next);
       entry.hinted = false;
     }
+    // A freed slot goes to the next due poll at once (e.g. a confirmation queued behind the cap).
+    this.sendDuePolls(now);
     this.arm();
   }
 

@@ -237,6 +237,29 @@ test('50 concurrent commands through one node: each message emitted exactly once
   for (const m of all) assert.equal(m.payload.command_id, m.command_id);
 });
 
+test('429s on status queries: the tracker slows down and waits for Retry-After; every message still ends once', async () => {
+  await helper.load(ALL_NODES, commandFlow({ deviceId: 'dock-002' }), credsFor(sim));
+  const connection = helper.getNode('c1').connection;
+  assert.equal(connection.tracker.allowedRequestsPerSecond, 100, 'the default cap');
+  // The platform throttles the next 6 status queries, asking for a 1 s pause.
+  sim.control.addFault({ status: 429, count: 6, code: 'RATE_LIMITED', retry_after: 1, match: 'GET /api/v1/open/downlink/commands/' });
+  const ok = collect('ok');
+  const bad = collect('bad');
+  const caught = collect('caught');
+  const before = await simCounters(sim);
+  const n1 = helper.getNode('n1');
+  for (let i = 0; i < 10; i++) n1.receive({ seq: i });
+  const deadline = Date.now() + 30_000;
+  while (ok.messages.length + bad.messages.length + caught.messages.length < 10 && Date.now() < deadline) await sleep(20);
+  await sleep(300);
+  assert.equal(ok.messages.length, 10, `outputs: ${ok.messages.length} ok, ${bad.messages.length} failed, ${caught.messages.length} errors`);
+  assert.deepEqual(ok.messages.map((m) => m.seq).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i));
+  const after = await simCounters(sim);
+  assert.equal(after.calls['POST /api/v1/open/downlink/commands'] - (before.calls['POST /api/v1/open/downlink/commands'] ?? 0), 10, 'one create per message');
+  assert.ok(connection.tracker.stats.rateLimited >= 1, 'the 429s reached the tracker');
+  assert.ok(connection.tracker.allowedRequestsPerSecond < 100, `rate in use after 429s: ${connection.tracker.allowedRequestsPerSecond}/s`);
+});
+
 describe('event stream', () => {
   async function detectionLatencies(config: Record<string, unknown>, count: number): Promise<{ latencies: number[]; calls: number }> {
     await helper.load(ALL_NODES, commandFlow({ commandType: 'debug_mode_open', deviceId: 'dock-001' }, config), credsFor(sim));
