@@ -45,6 +45,8 @@ export interface TrackerOptions {
    * known and at most maxIntervalMs). Default true.
    */
   learnDurations?: boolean;
+  /** Told when a 429 lowered the rate in use, and when it is back at the cap. */
+  onRateChange?: (allowedPerSecond: number, capPerSecond: number) => void;
   /** First look-again after an aimed poll found the command still running. Default 50 ms. */
   nearIntervalMs?: number;
   now?: () => number;
@@ -154,6 +156,7 @@ export class StatusTracker {
   private readonly durations = new Map<string, { samples: number[]; next: number }>();
   private readonly learnDurations: boolean;
   private readonly nearIntervalMs: number;
+  private readonly onRateChange?: (allowedPerSecond: number, capPerSecond: number) => void;
   /** Send times of the last `rate` polls (a ring): the next may go when the oldest is 1 s old. */
   private readonly sendTimes: number[];
   private sendIndex = 0;
@@ -188,6 +191,7 @@ export class StatusTracker {
     this.eventMaxIntervalMs = options.eventMaxIntervalMs ?? 15_000;
     this.learnDurations = options.learnDurations ?? true;
     this.nearIntervalMs = options.nearIntervalMs ?? 50;
+    this.onRateChange = options.onRateChange;
     this.now = options.now ?? Date.now;
     this.rateNow = options.now ?? (() => performance.now());
     this.sendTimes = new Array<number>(Math.floor(this.rate)).fill(-Infinity);
@@ -424,12 +428,14 @@ export class StatusTracker {
       this.allowedRate = Math.max(1, Math.floor(this.allowedRate / 2));
       this.lastDecreaseAt = this.rateNow();
       this.successesSinceChange = 0;
+      this.onRateChange?.(this.allowedRate, this.rate);
       return;
     }
     if (this.allowedRate >= this.rate) return;
     if (++this.successesSinceChange < this.allowedRate) return;
     this.allowedRate = Math.min(this.rate, this.allowedRate + Math.max(1, Math.ceil(this.rate / 10)));
     this.successesSinceChange = 0;
+    if (this.allowedRate === this.rate) this.onRateChange?.(this.allowedRate, this.rate);
   }
 
   private takeSendSlot(): number {

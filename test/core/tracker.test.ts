@@ -157,7 +157,15 @@ test('a burst of 429s halves the allowed rate once; successes win it back step b
   const src = source((id, n) =>
     limited.has(id) && n === 1 ? new UtmosRateLimitError('429', { code: 'RATE_LIMITED', httpStatus: 429, retryAfterMs: 20 }) : st(id, 'SUCCEEDED'),
   );
-  const tracker = new StatusTracker({ source: src, maxRequestsPerSecond: 40, maxConcurrent: 8, firstPollMs: 0, minIntervalMs: 5 });
+  const changes: Array<[number, number]> = [];
+  const tracker = new StatusTracker({
+    source: src,
+    maxRequestsPerSecond: 40,
+    maxConcurrent: 8,
+    firstPollMs: 0,
+    minIntervalMs: 5,
+    onRateChange: (allowed, cap) => changes.push([allowed, cap]),
+  });
   assert.equal(tracker.allowedRequestsPerSecond, 40);
   const first = Array.from({ length: 8 }, (_, i) => tracker.wait({ commandId: `c${i}`, until: 'terminal', deadlineMs: 10_000 }).promise);
   // Let the burst come back: eight 429s, one decrease.
@@ -170,6 +178,7 @@ test('a burst of 429s halves the allowed rate once; successes win it back step b
   // And never above the configured cap.
   await Promise.all(Array.from({ length: 200 }, (_, i) => tracker.wait({ commandId: `e${i}`, until: 'terminal', deadlineMs: 20_000 }).promise));
   assert.equal(tracker.allowedRequestsPerSecond, 40);
+  assert.deepEqual(changes, [[20, 40], [40, 40]], 'told of the decrease and of the full recovery, not of each step');
   tracker.close();
 });
 

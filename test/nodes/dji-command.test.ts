@@ -258,6 +258,10 @@ test('429s on status queries: the tracker lowers its rate and every message stil
   assert.equal(after.calls['POST /api/v1/open/downlink/commands'] - (before.calls['POST /api/v1/open/downlink/commands'] ?? 0), 10, 'one create per message');
   assert.ok(connection.tracker.stats.rateLimited >= 1, 'the 429s reached the tracker');
   assert.ok(connection.tracker.allowedRequestsPerSecond < 100, `rate in use after 429s: ${connection.tracker.allowedRequestsPerSecond}/s`);
+  // The operator sees it in the log, once (not once per 429).
+  const warnings = helper.getNode('c1').warn.getCalls().map((c: any) => String(c.args[0])).filter((t: string) => t.includes('429'));
+  assert.equal(warnings.length, 1, `warnings: ${JSON.stringify(warnings)}`);
+  assert.match(warnings[0], /slowed to \d+\/s of 100\/s/);
 });
 
 describe('event stream', () => {

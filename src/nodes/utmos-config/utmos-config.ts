@@ -9,6 +9,9 @@ import { UtmosInputError } from '../../core/errors';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/tracker';
 import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
 
+/** At most one rate-limit warning per config node per minute. */
+const RATE_WARNING_INTERVAL_MS = 60_000;
+
 interface ConfigDef extends NodeDef {
   baseUrl?: string;
   eventBrokerUrl?: string;
@@ -53,6 +56,17 @@ export = function register(RED: RedApi): void {
     let unsubscribeState: (() => void) | undefined;
     let closing: Promise<void> | undefined;
 
+    // A platform that throttles should be visible in the log, but not once per 429.
+    let lastRateWarning = -Infinity;
+    const rateChanged = (allowed: number, cap: number): void => {
+      if (allowed >= cap) {
+        node.log(`status queries back at ${cap}/s`);
+      } else if (Date.now() - lastRateWarning >= RATE_WARNING_INTERVAL_MS) {
+        lastRateWarning = Date.now();
+        node.warn(`the platform answered 429 (rate limited): status queries slowed to ${allowed}/s of ${cap}/s; they speed up again while queries succeed`);
+      }
+    };
+
     const open = (): UtmosConnection => {
       if (connection) return connection;
       const creds = node.credentials ?? {};
@@ -69,6 +83,7 @@ export = function register(RED: RedApi): void {
         eventUsername: creds.eventUsername || undefined,
         eventPassword: creds.eventPassword || undefined,
         eventClientId: `utmos-dji-${node.id}-${Math.random().toString(16).slice(2, 8)}`,
+        tracker: { onRateChange: rateChanged },
       });
       const conn = connection;
       unsubscribeState = conn.onEventState((state, detail) => {
