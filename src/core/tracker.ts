@@ -157,7 +157,7 @@ export class StatusTracker {
   private readonly learnDurations: boolean;
   private readonly nearIntervalMs: number;
   private readonly onRateChange?: (allowedPerSecond: number, capPerSecond: number) => void;
-  /** Send times of the last `rate` polls (a ring): the next may go when the oldest is 1 s old. */
+  /** Send times of the last `rate` polls (a ring): the next may go when the one `allowedRate` back is 1 s old. */
   private readonly sendTimes: number[];
   private sendIndex = 0;
   /** The rate allowed now (<= rate): halved by 429s, regained gradually. */
