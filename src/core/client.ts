@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import {
   Operation,
   UtmosAbortError,
+  UtmosApiError,
   UtmosError,
   UtmosInputError,
   UtmosNetworkError,
@@ -36,6 +37,10 @@ import {
   DeviceRequestSchema,
   ErrorEnvelopeSchema,
   IdSchema,
+  PresignRequest,
+  PresignRequestSchema,
+  PresignResponse,
+  PresignResponseSchema,
   ReplyRequest,
   ReplyRequestSchema,
   ReplyResponse,
@@ -95,6 +100,13 @@ export interface CreateCommandResult {
   [extra: string]: unknown;
 }
 
+/** Where to send object bytes: what POST /objects/presign returned. */
+export interface PresignedTarget {
+  method: 'PUT' | 'GET';
+  url: string;
+  headers: Record<string, string>;
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -120,6 +132,23 @@ export function validateBaseUrl(raw: unknown): URL {
   }
   if (url.search || url.hash || url.username || url.password) {
     throw new UtmosInputError('baseUrl', 'baseUrl must not contain a query, fragment or user info; use e.g. https://dev.utmos.dev');
+  }
+  return url;
+}
+
+/** A presigned storage URL must be https (http only on loopback, e.g. the simulator) and carry no user info. */
+function checkObjectUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UtmosResponseError('uploadObject: the platform returned a presigned URL that is not a valid URL', { code: 'INVALID_RESPONSE', operation: 'uploadObject' });
+  }
+  if ((url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) || url.username || url.password) {
+    throw new UtmosResponseError(`uploadObject: the presigned URL must use https:// (got ${url.protocol}//${url.host})`, {
+      code: 'INVALID_RESPONSE',
+      operation: 'uploadObject',
+    });
   }
   return url;
 }
@@ -220,6 +249,7 @@ export class UtmosClient {
   private readonly agentKey: string;
   private readonly agent: http.Agent;
   private readonly isHttps: boolean;
+  private readonly ca?: string;
   private readonly onAttempt?: (info: AttemptInfo) => void;
   private readonly now: () => number;
   private readonly nonce: () => string;
@@ -252,6 +282,7 @@ export class UtmosClient {
     this.nonce = options.nonce ?? randomUUID;
     this.random = options.random ?? Math.random;
     this.isHttps = url.protocol === 'https:';
+    this.ca = options.ca;
     const pooled = acquireAgent(url, options.ca, options.maxSockets ?? 64);
     this.agentKey = pooled.key;
     this.agent = pooled.agent;
@@ -269,12 +300,8 @@ export class UtmosClient {
   }
 
   async createCommand(input: Omit<CreateCommandRequest, 'vendor'> & { vendor?: 'dji' }, options: CallOptions = {}): Promise<CreateCommandResult> {
-    const parsed = CreateCommandRequestSchema.safeParse({ vendor: 'dji', ...input });
-    if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
-    }
-    const body = jsonBytes(parsed.data, 'payload');
+    const request = parseInput(CreateCommandRequestSchema, { vendor: 'dji', ...input });
+    const body = jsonBytes(request, 'payload');
     let replayed = false;
     const response = await this.call({
       operation: 'createCommand',
@@ -302,16 +329,12 @@ export class UtmosClient {
   }
 
   async listDeviceRequests(filter: DeviceRequestFilter = {}, options: CallOptions = {}): Promise<DeviceRequestList> {
-    const parsed = DeviceRequestFilterSchema.safeParse(filter);
-    if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
-    }
+    const request = parseInput(DeviceRequestFilterSchema, filter);
     return this.call({
       operation: 'listDeviceRequests',
       method: 'GET',
       path: `${API_PREFIX}/device-requests`,
-      query: parsed.data as QueryInput,
+      query: request as QueryInput,
       schema: DeviceRequestListSchema,
       signal: options.signal,
       maxAttempts: options.maxAttempts,
@@ -331,12 +354,8 @@ export class UtmosClient {
 
   async replyToDeviceRequest(requestId: string, reply: ReplyRequest, options: CallOptions = {}): Promise<ReplyResponse> {
     const id = checkId('request_id', requestId);
-    const parsed = ReplyRequestSchema.safeParse(reply);
-    if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
-    }
-    const body = jsonBytes(parsed.data, 'payload');
+    const request = parseInput(ReplyRequestSchema, reply);
+    const body = jsonBytes(request, 'payload');
     return this.call({
       operation: 'replyToDeviceRequest',
       method: 'POST',
@@ -350,10 +369,10 @@ export class UtmosClient {
       recover: async (error, attempt) => {
         if (attempt < 2 || error.httpStatus !== 409) return undefined;
         const current = await this.getDeviceRequest(id, options).catch(() => undefined);
-        if (current && current.reply_code === parsed.data.reply_code && current.replied_at) {
+        if (current && current.reply_code === request.reply_code && current.replied_at) {
           return {
             request_id: current.request_id,
-            reply_code: current.reply_code ?? parsed.data.reply_code,
+            reply_code: current.reply_code ?? request.reply_code,
             reply_message: current.reply_message ?? null,
             reply_source: current.reply_source ?? 'manual',
             replied_at: current.replied_at,
@@ -362,6 +381,65 @@ export class UtmosClient {
         return undefined;
       },
     });
+  }
+
+  /** Asks the platform to sign a PUT or GET URL for tenant object storage (spec §4.6). */
+  async presignObject(input: PresignRequest, options: CallOptions = {}): Promise<PresignResponse> {
+    const request = parseInput(PresignRequestSchema, input);
+    return this.call({
+      operation: 'presignObject',
+      method: 'POST',
+      path: `${API_PREFIX}/objects/presign`,
+      body: jsonBytes(request, 'payload'),
+      schema: PresignResponseSchema,
+      signal: options.signal,
+      maxAttempts: options.maxAttempts,
+    });
+  }
+
+  /**
+   * Sends bytes to a presigned object-storage URL with exactly the method and headers the platform
+   * returned (storage checks them against the signature; we sign nothing). Network errors, 5xx and
+   * 429 are retried: a PUT of the same bytes to the same key is idempotent.
+   */
+  async uploadObject(target: PresignedTarget, body: Buffer, options: CallOptions = {}): Promise<{ httpStatus: number }> {
+    const url = checkObjectUrl(target.url);
+    const pooled = acquireAgent(url, this.ca, 4);
+    const maxAttempts = Math.max(1, options.maxAttempts ?? this.maxAttempts);
+    const headers: Record<string, string> = { ...target.headers, 'Content-Length': String(body.length) };
+    const spec = { operation: 'uploadObject' as const, method: target.method, path: url.pathname, signal: options.signal };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (this.closed || options.signal?.aborted) throw new UtmosAbortError('uploadObject');
+        const started = this.now();
+        let response: RawResponse;
+        try {
+          response = await this.exchange(target.method, url.href, headers, body, options.signal, pooled.agent, url.protocol === 'https:');
+        } catch (err) {
+          const error = this.networkError(err, 'uploadObject', attempt, url.origin);
+          this.onAttempt?.({ ...spec, attempt, errorCode: error.code, durationMs: this.now() - started });
+          if (error instanceof UtmosAbortError || !RETRYABLE_NETWORK_CODES.has(error.code) || attempt >= maxAttempts) throw error;
+          await this.sleep(this.backoff(attempt), { operation: 'uploadObject', signal: options.signal });
+          continue;
+        }
+        this.onAttempt?.({ ...spec, attempt, httpStatus: response.status, durationMs: this.now() - started });
+        if (response.status >= 200 && response.status < 300) return { httpStatus: response.status };
+        const retryable = response.status >= 500 || response.status === 429;
+        if (!retryable || attempt >= maxAttempts) {
+          const code = response.status === 403 ? 'OBJECT_URL_REFUSED' : 'OBJECT_UPLOAD_FAILED';
+          const why = response.status === 403 ? 'storage refused the signed URL (expired, or the headers differ from the signed ones)' : 'storage did not accept the upload';
+          throw new UtmosApiError(`uploadObject: ${response.status} from ${url.origin}: ${why}${attempt > 1 ? `; gave up after ${attempt} attempts` : ''}`, {
+            code,
+            httpStatus: response.status,
+            operation: 'uploadObject',
+            attempts: attempt,
+          });
+        }
+        await this.sleep(this.backoff(attempt), { operation: 'uploadObject', signal: options.signal });
+      }
+    } finally {
+      releaseAgent(pooled.key);
+    }
   }
 
   private async call<T>(spec: RequestSpec<T>, onSuccessStatus?: (status: number) => void): Promise<T> {
@@ -449,14 +527,28 @@ export class UtmosClient {
       ),
     };
     if (spec.body) headers['Content-Type'] = 'application/json';
+    const url = this.baseUrl.slice(0, this.baseUrl.length - this.basePath.length) + path + (query ? `?${query}` : '');
+    return this.exchange(spec.method, url, headers, spec.body, spec.signal, this.agent, this.isHttps);
+  }
+
+  /** One HTTP exchange, the transport every request of this client goes through (signed or not). */
+  private async exchange(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    signal: AbortSignal | undefined,
+    agent: http.Agent,
+    isHttps: boolean,
+  ): Promise<RawResponse> {
     const res = await axios.request<string>({
-      method: spec.method,
-      url: this.baseUrl.slice(0, this.baseUrl.length - this.basePath.length) + path + (query ? `?${query}` : ''),
+      method,
+      url,
       headers,
-      data: spec.body,
+      data: body,
       timeout: this.requestTimeoutMs,
-      signal: spec.signal,
-      ...(this.isHttps ? { httpsAgent: this.agent } : { httpAgent: this.agent }),
+      signal,
+      ...(isHttps ? { httpsAgent: agent } : { httpAgent: agent }),
       proxy: false,
       maxRedirects: 0,
       responseType: 'text',
@@ -493,14 +585,13 @@ export class UtmosClient {
     return parsed.data;
   }
 
-  private networkError(err: unknown, operation: Operation, attempt: number): UtmosError {
+  private networkError(err: unknown, operation: Operation, attempt: number, target = this.baseUrl): UtmosError {
     if (err instanceof UtmosError) return err;
     const e = err as AxiosError & { cause?: { code?: string } };
     if (axios.isCancel(err) || e?.code === 'ERR_CANCELED' || (e as { name?: string })?.name === 'CanceledError') {
       return new UtmosAbortError(operation);
     }
     const code = String(e?.code ?? e?.cause?.code ?? 'NETWORK_ERROR');
-    const target = this.baseUrl;
     if (TLS_CODES.has(code)) {
       return new UtmosNetworkError(
         `${operation}: the TLS certificate of ${target} is not trusted (${code}); if the platform uses a private CA, paste its certificate into the utmos-config node`,
@@ -525,7 +616,7 @@ export class UtmosClient {
     return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
   }
 
-  private sleep(ms: number, spec: RequestSpec<unknown>): Promise<void> {
+  private sleep(ms: number, spec: { operation: Operation; signal?: AbortSignal }): Promise<void> {
     return new Promise((resolve, reject) => {
       const signal = spec.signal;
       const onAbort = () => {
@@ -543,6 +634,14 @@ export class UtmosClient {
 
 function attemptBase(spec: RequestSpec<unknown>, attempt: number) {
   return { operation: spec.operation, method: spec.method, path: spec.path, attempt };
+}
+
+/** Checks outgoing input against its schema; the first problem becomes an input error naming the field. */
+function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const { field, message } = describeIssues(parsed.error);
+  throw new UtmosInputError(field, message);
 }
 
 function checkId(field: string, value: unknown): string {

@@ -11,8 +11,10 @@ export const OPERATION_SCOPES = {
   listDeviceRequests: 'open:device-request:read',
   getDeviceRequest: 'open:device-request:read',
   replyToDeviceRequest: 'open:device-request:create',
+  presignObject: 'open:object:create',
 } as const;
-export type Operation = keyof typeof OPERATION_SCOPES;
+/** Platform operations, plus the upload to a presigned object-storage URL (unsigned, no scope). */
+export type Operation = keyof typeof OPERATION_SCOPES | 'uploadObject';
 
 export interface UtmosErrorFields {
   code: string;
@@ -118,6 +120,9 @@ const CODE_HINTS: Record<string, string> = {
   DEVICE_REQUEST_NOT_FOUND: 'check the request_id',
   UNSUPPORTED_VENDOR: 'use vendor "dji"',
   UNSUPPORTED_COMMAND: 'choose a command_type from the DJI catalogue',
+  OBJECT_POLICY_DENIED:
+    "no object-storage policy of the tenant allows this bucket, key prefix, method or URL lifetime; check the node's bucket and key prefix with the tenant admin",
+  OBJECT_SIGNING_FAILED: 'the platform could not sign the object-storage URL; try again later',
 };
 
 export function hintFor(code: string): string | undefined {
@@ -136,7 +141,7 @@ export function apiErrorFromResponse(args: {
 }): UtmosApiError {
   const code = args.code !== undefined && args.code !== '' ? String(args.code) : `HTTP_${args.httpStatus}`;
   const platformMessage = args.message ? args.message : 'no message';
-  const scope = OPERATION_SCOPES[args.operation];
+  const scope = args.operation === 'uploadObject' ? undefined : OPERATION_SCOPES[args.operation];
   const fields: UtmosErrorFields = {
     code,
     httpStatus: args.httpStatus,
@@ -149,8 +154,9 @@ export function apiErrorFromResponse(args: {
   const hint = hintFor(code);
   const withHint = (text: string) => (text ? `${head}; ${text}` : head);
   if (args.httpStatus === 401) return new UtmosAuthError(withHint(hint ?? AUTH_HINTS.UNAUTHORIZED), fields);
-  if (args.httpStatus === 403) {
-    return new UtmosPermissionError(withHint(`the API credential needs the permission ${scope}`), {
+  if (args.httpStatus === 403 && scope) {
+    const need = hint ?? `the API credential needs the permission ${scope}`;
+    return new UtmosPermissionError(withHint(need), {
       ...fields,
       requiredScope: scope,
     });

@@ -134,6 +134,34 @@ export const ReplyResponseSchema = z.looseObject({
 });
 export type ReplyResponse = z.infer<typeof ReplyResponseSchema>;
 
+/** Body of POST /objects/presign (spec §4.6): the platform signs, storage is talked to directly. */
+export const PresignRequestSchema = z.object({
+  bucket: z.string({ message: 'must be a string such as "tenant-media"' }).min(1, 'must not be empty; set the bucket of your object-storage policy'),
+  object_key: z
+    .string({ message: 'must be a string such as "waylines/inspection.kmz"' })
+    .min(1, 'must not be empty')
+    .max(1024, 'must be at most 1024 characters')
+    .refine((k) => !k.startsWith('/'), 'must not start with "/"')
+    .refine((k) => !k.includes('../'), 'must not contain "../"'),
+  method: z.enum(['PUT', 'GET'], { message: 'must be "PUT" or "GET"' }),
+  expires_seconds: z
+    .number({ message: 'must be a whole number of seconds from 1 to 3600' })
+    .int('must be a whole number of seconds from 1 to 3600')
+    .min(1, 'must be at least 1 second')
+    .max(3600, 'must be at most 3600 seconds'),
+  content_type: z.string().min(1).max(255).optional(),
+});
+export type PresignRequest = z.infer<typeof PresignRequestSchema>;
+
+export const PresignResponseSchema = z.looseObject({
+  method: z.enum(['PUT', 'GET']),
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()),
+  expires_at: z.string().min(1),
+  request_id: z.string().optional(),
+});
+export type PresignResponse = z.infer<typeof PresignResponseSchema>;
+
 export const ErrorEnvelopeSchema = z.looseObject({
   code: z.union([z.string(), z.number()]).optional(),
   message: z.string().optional(),
