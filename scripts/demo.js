@@ -15,7 +15,9 @@ const { ROOT, loadExamples, buildFlows, rewireFlows, credentialsFor, runtimeSett
 
 const PORT = process.env.PORT === undefined || process.env.PORT === '' ? 1880 : Number(process.env.PORT);
 const USER_DIR = path.resolve(ROOT, process.env.DEMO_USER_DIR || '.node-red-demo');
-const MISSION_MS = 6000; // example 01 waits 8 s for the planned flight time
+// The simulated docks fly a route in this fraction of its estimated time; example 01 scales its wait
+// for the route's duration by UTMOS_TIME_SCALE, which the demo sets to the same factor.
+const TIME_FACTOR = 0.05;
 const CONFIG_REQUEST_MS = 45000; // docks ask for their config now and then (example 02 answers dock-002)
 
 function log(line) {
@@ -56,7 +58,7 @@ function demoApiKey() {
 function startSimulator(apiKey) {
   const { spawnSimulator } = require(path.join(ROOT, 'dist/sim/spawn.js'));
   const args = ['--api-id', 'demo-api-id', '--api-key', apiKey,
-    '--mission-duration-ms', String(MISSION_MS), '--config-request-interval-ms', String(CONFIG_REQUEST_MS)];
+    '--time-factor', String(TIME_FACTOR), '--config-request-interval-ms', String(CONFIG_REQUEST_MS)];
   return spawnSimulator(args).then(({ info, child }) => ({
     child,
     endpoint: { http: info.http, mqtt: info.mqtt, apiId: info.api_id, apiKey: info.api_key },
@@ -145,6 +147,7 @@ async function main() {
   });
 
   const flows = writeFlows(endpoint);
+  if (!process.env.UTMOS_TIME_SCALE) process.env.UTMOS_TIME_SCALE = String(TIME_FACTOR);
   RED = require(process.env.NODE_RED_PATH || 'node-red');
   RED.init(server, runtimeSettings({ userDir: USER_DIR, port: PORT, logLevel: process.env.DEMO_LOG_LEVEL || 'info' }));
   server.on('request', RED.httpAdmin);

@@ -19,7 +19,8 @@ Options:
   --tenant-id ID                  tenant of the main credential (default tenant-001)
   --docks N                       number of docks dock-001.. with aircraft drone-001.. (default 3)
   --reply-delay-ms N              how long a dock takes to reply to a service (default 100)
-  --mission-duration-ms N         how long a wayline mission flies (default 3000)
+  --time-factor F                 simulated flight time per second of a route's duration, 0 < F <= 10
+                                  (default 0.05: a 2-minute route flies in 6 s)
   --config-request-interval-ms N  docks raise a "config" device request every N ms, 0 = never (default 0)
   --osd-interval-ms N             docks publish OSD every N ms, 0 = never (default 2000)
   --timestamp-window-seconds N    allowed X-Api-Timestamp skew (default 300)
@@ -32,7 +33,7 @@ Options:
 
 class UsageError extends Error {}
 
-type Kind = 'string' | 'port' | 'count' | 'ms' | 'seconds' | 'secondReply';
+type Kind = 'string' | 'port' | 'count' | 'ms' | 'seconds' | 'secondReply' | 'factor';
 
 const OPTIONS: Record<string, { key: keyof SimulatorOptions; kind: Kind }> = {
   '--host': { key: 'host', kind: 'string' },
@@ -43,7 +44,7 @@ const OPTIONS: Record<string, { key: keyof SimulatorOptions; kind: Kind }> = {
   '--tenant-id': { key: 'tenantId', kind: 'string' },
   '--docks': { key: 'docks', kind: 'count' },
   '--reply-delay-ms': { key: 'replyDelayMs', kind: 'ms' },
-  '--mission-duration-ms': { key: 'missionDurationMs', kind: 'ms' },
+  '--time-factor': { key: 'timeFactor', kind: 'factor' },
   '--config-request-interval-ms': { key: 'configRequestIntervalMs', kind: 'ms' },
   '--osd-interval-ms': { key: 'osdIntervalMs', kind: 'ms' },
   '--timestamp-window-seconds': { key: 'timestampWindowSeconds', kind: 'seconds' },
@@ -71,6 +72,11 @@ function convert(name: string, kind: Kind, raw: string): unknown {
       return int(0, 3_600_000);
     case 'seconds':
       return int(1, 86_400);
+    case 'factor': {
+      const f = Number(raw);
+      if (!/^\d*\.?\d+$/.test(raw) || !(f > 0 && f <= 10)) throw new UsageError(`${name} must be a number greater than 0 and at most 10, got "${raw}"`);
+      return f;
+    }
     case 'secondReply':
       if (raw !== 'overwrite' && raw !== 'conflict') {
         throw new UsageError(`${name} must be "overwrite" or "conflict", got "${raw}"`);

@@ -5,8 +5,14 @@
 export const DJI_CODES = {
   /** The state of the device does not allow the operation. */
   OPERATION_NOT_SUPPORTED: 314000,
-  /** The dock could not obtain the wayline file for the task. */
+  /** The wayline file is not a KMZ the dock can open (not a ZIP, or no wpmz/waylines.wpml). */
+  ROUTE_FILE_FORMAT_UNSUPPORTED: 314003,
+  /** The dock could not obtain the wayline file for the task (download failed or refused). */
   ROUTE_FILE_UNAVAILABLE: 314013,
+  /** The wayline file opened but its WPML is invalid (missing element, value out of range). */
+  ROUTE_FILE_INVALID: 314016,
+  /** The downloaded wayline file does not match its fingerprint (MD5). */
+  ROUTE_FILE_CHECK_FAILED: 314017,
   /** The dock is busy running a task (or uploading logs). */
   DOCK_BUSY_WITH_TASK: 319001,
   /** Another task is running on the dock. */
@@ -45,7 +51,10 @@ export const DJI_CODES = {
 
 const DESCRIPTIONS: Record<number, string> = {
   314000: 'the device state does not allow this operation',
+  314003: 'the route file format is not supported, check the file',
   314013: 'the dock could not get the route file for this task',
+  314016: 'the route file could not be processed, check the file',
+  314017: 'the route file failed its check, check the file and try again',
   319001: 'the dock is busy with a task',
   319016: 'another task is running on the dock',
   319030: 'no aircraft in flight to control',

@@ -7,9 +7,11 @@ import { randomUUID } from 'crypto';
 import mqtt, { MqttClient } from 'mqtt';
 import { DJI_CODES, describeDjiCode } from './dji-codes';
 import { TimerQueue } from './timer-queue';
+import { FlightStep, ParsedWayline, flightPlan, loadWayline } from './wayline-file';
 
 export type ReplyMode = 'normal' | 'wrong_tid';
-export type MissionPhase = 'prepared' | 'resource_ready' | 'executing' | 'finished' | 'failed';
+/** prepared: file downloaded and checked; fetching: fetching it again before take-off (new URL if expired). */
+export type MissionPhase = 'prepared' | 'fetching' | 'executing' | 'finished' | 'failed';
 
 export interface DockOptions {
   sn: string;
@@ -18,14 +20,15 @@ export interface DockOptions {
   username?: string;
   password?: string;
   replyDelayMs: number;
-  missionDurationMs: number;
+  /** Simulated flight time per real second of the route's estimate (0.05: a 2-minute route flies in 6 s). */
+  timeFactor: number;
   /** Duration of remote-debug jobs (cover_open, ...) from in_progress to ok. */
   jobDurationMs: number;
   /** OSD publishing period; 0 = off. */
   osdIntervalMs: number;
   /** Period of `config` device requests; 0 = never. */
   configRequestIntervalMs: number;
-  /** How long a prepared mission waits for its flighttask_resource_get reply. */
+  /** How long a mission whose file URL expired waits for its flighttask_resource_get reply. */
   resourceTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -46,6 +49,15 @@ export interface MissionState {
   paused: boolean;
   returning_home: boolean;
   failure_code?: number;
+  /** The wayline file the dock holds (the URL may expire; flighttask_resource_get renews it). */
+  file_url: string;
+  fingerprint: string;
+  waypoint_count: number;
+  current_waypoint_index: number;
+  /** Flight time of the parsed route after the simulator's time factor. */
+  planned_flight_ms: number;
+  /** Times the dock asked for a fresh file URL. */
+  resource_requests: number;
 }
 
 interface Envelope {
@@ -78,7 +90,6 @@ const DEBUG_IMMEDIATE = new Set(['supplement_light_open', 'supplement_light_clos
 const STATUS_OUTPUT_IMMEDIATE = new Set([
   'air_conditioner_mode_switch', 'alarm_state_switch', 'battery_maintenance_switch', 'battery_store_mode_switch',
 ]);
-const MISSION_STEPS = 5;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -117,7 +128,8 @@ export class SimDock {
   private readonly pendingRequests = new Map<string, (reply: Envelope) => void>();
   private missionGeneration = 0;
   private missionBid = '';
-  private resourceTimerGeneration = -1;
+  private missionPlan: FlightStep[] = [];
+  private nextStep = 0;
 
   constructor(private readonly opts: DockOptions) {
     this.sn = opts.sn;
@@ -392,18 +404,28 @@ export class SimDock {
     const data = isObj(msg.data) ? msg.data : {};
     const tid = typeof msg.tid === 'string' ? msg.tid : '';
     const bid = typeof msg.bid === 'string' ? msg.bid : '';
-    let outcome: Outcome;
+    const crashed = (err: unknown): Outcome => {
+      this.opts.log(`dock ${this.sn}: ${method} crashed: ${(err as Error).message}`);
+      return { result: 319999, detail: 'simulated dock internal error' };
+    };
+    let decided: Outcome | Promise<Outcome>;
     if (this.controls.failure_rate > 0 && Math.random() < this.controls.failure_rate) {
-      outcome = { result: this.controls.failure_code };
+      decided = { result: this.controls.failure_code };
     } else {
       try {
-        outcome = this.execute(method, data);
+        decided = this.execute(method, data);
       } catch (err) {
-        this.opts.log(`dock ${this.sn}: ${method} crashed: ${(err as Error).message}`);
-        outcome = { result: 319999, detail: 'simulated dock internal error' };
+        decided = crashed(err);
       }
     }
     const replyTid = this.controls.reply_mode === 'wrong_tid' ? randomUUID() : tid;
+    // flighttask_prepare downloads its file first: its outcome arrives later.
+    if (decided instanceof Promise) void decided.catch(crashed).then((outcome) => this.reply(method, bid, replyTid, tid, outcome));
+    else this.reply(method, bid, replyTid, tid, decided);
+  }
+
+  private reply(method: string, bid: string, replyTid: string, tid: string, outcome: Outcome): void {
+    if (this.closed) return;
     this.later(this.controls.reply_delay_ms, () => {
       const replyData: Record<string, unknown> = { result: outcome.result };
       if (outcome.result !== 0) replyData.message = outcome.detail ?? describeDjiCode(outcome.result);
@@ -426,7 +448,7 @@ export class SimDock {
   }
 
   /** Decides the outcome of one service call and applies its immediate state change. */
-  private execute(method: string, data: Record<string, unknown>): Outcome {
+  private execute(method: string, data: Record<string, unknown>): Outcome | Promise<Outcome> {
     if (DEBUG_JOBS.has(method) || DEBUG_IMMEDIATE.has(method)) {
       if (!this.debugMode) return this.fail(DJI_CODES.NOT_IN_DEBUG_MODE);
       if (DEBUG_IMMEDIATE.has(method)) {
@@ -614,43 +636,40 @@ export class SimDock {
     return undefined;
   }
 
-  private prepare(data: Record<string, unknown>): Outcome {
+  /** Downloads and checks the file before accepting the task, as a dock does; refuses it with DJI's code. */
+  private async prepare(data: Record<string, unknown>): Promise<Outcome> {
     if (this.debugMode) return this.fail(DJI_CODES.IN_REMOTE_DEBUG);
     if (this.mission?.phase === 'executing') return this.fail(DJI_CODES.DOCK_BUSY_WITH_TASK);
     const missing = this.missingPrepareField(data);
     if (missing) return this.fail(DJI_CODES.PARAMETER_ERROR, missing);
+    const file = data.file as Record<string, unknown>;
     const generation = ++this.missionGeneration;
-    const mission: MissionState = {
+    const load = await loadWayline(file.url as string, file.fingerprint);
+    if (!load.ok) return this.fail(load.code, load.detail);
+    if (generation !== this.missionGeneration || this.closed) return { result: 0 };
+    this.mission = {
       flight_id: data.flight_id as string,
       phase: 'prepared',
       percent: 0,
       execute_requested: false,
       paused: false,
       returning_home: false,
+      file_url: file.url as string,
+      fingerprint: String(file.fingerprint).toLowerCase(),
+      waypoint_count: load.route.points.length,
+      current_waypoint_index: 0,
+      planned_flight_ms: 0,
+      resource_requests: 0,
     };
-    this.mission = mission;
-    return {
-      result: 0,
-      after: () => {
-        this.raiseRequest('flighttask_resource_get', { flight_id: mission.flight_id }, (reply) => {
-          if (this.mission !== mission || generation !== this.missionGeneration) return;
-          if (mission.phase !== 'prepared') return;
-          const result = isObj(reply.data) ? reply.data.result : undefined;
-          if (result === 0) {
-            mission.phase = 'resource_ready';
-            if (mission.execute_requested) this.startMission(mission, generation);
-          } else {
-            this.failMission(mission, DJI_CODES.ROUTE_FILE_UNAVAILABLE);
-          }
-        });
-        this.resourceTimerGeneration = generation;
-        this.later(this.opts.resourceTimeoutMs, () => {
-          if (this.mission === mission && mission.phase === 'prepared' && this.resourceTimerGeneration === generation) {
-            this.failMission(mission, DJI_CODES.ROUTE_FILE_UNAVAILABLE);
-          }
-        });
-      },
-    };
+    this.setRoute(this.mission, load.route);
+    return { result: 0 };
+  }
+
+  private setRoute(mission: MissionState, route: ParsedWayline): void {
+    this.missionPlan = flightPlan(route, this.opts.timeFactor);
+    this.nextStep = 0;
+    mission.waypoint_count = route.points.length;
+    mission.planned_flight_ms = this.missionPlan.reduce((sum, step) => sum + step.ms, 0);
   }
 
   private failMission(mission: MissionState, code: number): void {
@@ -684,36 +703,72 @@ export class SimDock {
     if (mission.phase === 'failed') return this.fail(DJI_CODES.ROUTE_FILE_UNAVAILABLE);
     const generation = this.missionGeneration;
     mission.execute_requested = true;
+    mission.phase = 'fetching';
     return {
       result: 0,
       after: ({ bid }) => {
         this.missionBid = bid;
-        if (mission.phase === 'resource_ready') this.startMission(mission, generation);
-        // otherwise the mission starts when the flighttask_resource_get reply arrives
+        void this.fetchAndFly(mission, generation);
       },
     };
   }
 
+  private stale(mission: MissionState, generation: number): boolean {
+    return this.closed || this.mission !== mission || generation !== this.missionGeneration;
+  }
+
+  /**
+   * Before take-off the dock fetches its file again (DJI's "get KMZ URL" / "download KMZ" steps).
+   * A URL that storage no longer honours (403: expired) makes it ask the cloud for a fresh one with
+   * flighttask_resource_get; the new file must pass the same checks.
+   */
+  private async fetchAndFly(mission: MissionState, generation: number): Promise<void> {
+    const again = await loadWayline(mission.file_url, mission.fingerprint);
+    if (this.stale(mission, generation)) return;
+    if (again.ok) return this.startMission(mission, generation);
+    if (again.httpStatus !== 403) return this.failMission(mission, again.code);
+    mission.resource_requests++;
+    let answered = false;
+    this.raiseRequest('flighttask_resource_get', { flight_id: mission.flight_id }, (reply) => {
+      answered = true;
+      if (this.stale(mission, generation) || mission.phase !== 'fetching') return;
+      const body = isObj(reply.data) ? reply.data : {};
+      const file = isObj(body.output) && isObj(body.output.file) ? body.output.file : undefined;
+      if (body.result !== 0 || !file || !nonEmptyString(file.url)) return this.failMission(mission, DJI_CODES.ROUTE_FILE_UNAVAILABLE);
+      void loadWayline(file.url, file.fingerprint).then((fresh) => {
+        if (this.stale(mission, generation) || mission.phase !== 'fetching') return;
+        if (!fresh.ok) return this.failMission(mission, fresh.code);
+        mission.file_url = file.url as string;
+        mission.fingerprint = String(file.fingerprint).toLowerCase();
+        this.setRoute(mission, fresh.route);
+        this.startMission(mission, generation);
+      });
+    });
+    this.later(this.opts.resourceTimeoutMs, () => {
+      if (!answered && !this.stale(mission, generation) && mission.phase === 'fetching') this.failMission(mission, DJI_CODES.ROUTE_FILE_UNAVAILABLE);
+    });
+  }
+
   private startMission(mission: MissionState, generation: number): void {
-    if (this.mission !== mission || generation !== this.missionGeneration) return;
+    if (this.stale(mission, generation)) return;
     mission.phase = 'executing';
     this.modeCode = 4;
     this.coverState = 1;
     this.droneInDock = 0;
-    this.scheduleMissionStep(mission, generation, 1);
+    this.scheduleMissionStep(mission, generation);
   }
 
-  private scheduleMissionStep(mission: MissionState, generation: number, step: number): void {
-    const stepMs = Math.max(1, Math.floor(this.opts.missionDurationMs / MISSION_STEPS));
-    this.later(stepMs, () => {
-      if (this.mission !== mission || generation !== this.missionGeneration) return;
-      if (mission.phase !== 'executing' || mission.returning_home) return;
-      if (mission.paused) {
-        mission.percent = Math.round(((step - 1) * 100) / MISSION_STEPS);
-        return; // resumed by flighttask_recovery
-      }
-      mission.percent = Math.round((step * 100) / MISSION_STEPS);
-      const done = step >= MISSION_STEPS;
+  /** Flies the parsed route step by step: take-off, each waypoint with its actions, the way back. */
+  private scheduleMissionStep(mission: MissionState, generation: number): void {
+    const step = this.missionPlan[this.nextStep];
+    if (!step) return;
+    this.later(step.ms, () => {
+      if (this.stale(mission, generation)) return;
+      if (mission.phase !== 'executing' || mission.returning_home || mission.paused) return; // resumed by flighttask_recovery
+      this.nextStep++;
+      const done = this.nextStep >= this.missionPlan.length;
+      mission.percent = done ? 100 : Math.min(99, Math.round((this.nextStep * 100) / this.missionPlan.length));
+      if (step.waypoint !== undefined) mission.current_waypoint_index = step.waypoint;
       this.sendEvent('flighttask_progress', this.missionBid, {
         result: 0,
         output: {
@@ -723,14 +778,14 @@ export class SimDock {
             flight_id: mission.flight_id,
             track_id: mission.flight_id,
             wayline_id: 0,
-            current_waypoint_index: step,
+            current_waypoint_index: mission.current_waypoint_index,
             media_count: 0,
             wayline_mission_state: done ? 9 : 6,
           },
         },
       });
       if (done) this.landAndFinish(mission);
-      else this.scheduleMissionStep(mission, generation, step + 1);
+      else this.scheduleMissionStep(mission, generation);
     });
   }
 
@@ -757,8 +812,7 @@ export class SimDock {
     if (m.phase !== 'executing' || !m.paused) return this.fail(319042);
     m.paused = false;
     const generation = this.missionGeneration;
-    const nextStep = Math.floor((m.percent * MISSION_STEPS) / 100) + 1;
-    return { result: 0, after: () => this.scheduleMissionStep(m, generation, nextStep) };
+    return { result: 0, after: () => this.scheduleMissionStep(m, generation) };
   }
 
   private undoMissions(data: Record<string, unknown>): Outcome {
@@ -767,7 +821,7 @@ export class SimDock {
     const m = this.mission;
     if (m && ids.includes(m.flight_id)) {
       if (m.phase === 'executing') return this.fail(319006);
-      if (m.phase === 'prepared' || m.phase === 'resource_ready') {
+      if (m.phase === 'prepared') {
         this.mission = null;
         this.missionGeneration++;
       }
@@ -791,7 +845,7 @@ export class SimDock {
           { flight_id: m.flight_id, planned_path_points: [], last_point_type: 0, home_dock_sn: this.sn },
           0,
         );
-        const backMs = Math.max(1, Math.floor(this.opts.missionDurationMs / MISSION_STEPS));
+        const backMs = Math.max(1, this.missionPlan[this.missionPlan.length - 1]?.ms ?? 1);
         this.later(backMs, () => {
           if (this.mission !== m || generation !== this.missionGeneration) return;
           this.sendEvent('flighttask_progress', this.missionBid, {

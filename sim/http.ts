@@ -15,6 +15,8 @@ import {
   signatureMatches,
 } from '../src/core/signer';
 import { SimControl, SimControlError } from './control';
+import { MAX_OBJECT_BYTES, OBJECTS_PATH, ObjectStore, StorageReply } from './object-store';
+import { PRESIGN_ROUTE, presignObject } from './presign';
 import {
   commandView,
   Credential,
@@ -85,6 +87,7 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^/api/v1/open/device-requests/${ID}/reply$`),
     scope: 'open:device-request:create',
   },
+  { key: PRESIGN_ROUTE, method: 'POST', pattern: /^\/api\/v1\/open\/objects\/presign$/, scope: 'open:object:create' },
 ];
 
 function decodeSegment(s: string): string {
@@ -131,6 +134,8 @@ export interface HttpServerHandle {
 
 export interface HttpOptions {
   log: (line: string) => void;
+  /** The object storage behind presigned URLs, served on /objects/. */
+  objects: ObjectStore;
 }
 
 export function createHttpServer(platform: PlatformCore, control: SimControl, opts: HttpOptions): HttpServerHandle {
@@ -267,6 +272,8 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
       return send(res, await handleControl(method, rawPath, read.body), requestId, false);
     }
 
+    if (rawPath.startsWith(OBJECTS_PATH)) return serveObject(req, res, method, rawPath, rawQuery);
+
     if (!rawPath.startsWith('/api/v1/open/')) {
       await readBody(req, MAX_BODY_BYTES).catch(() => undefined);
       return send(res, error(404, 'NOT_FOUND', `no route for ${method} ${rawPath}`), requestId);
@@ -321,6 +328,22 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
     finish(dispatchApi(route.key, params, rawQuery, read.body, auth.credential, requestId));
   }
 
+  /** Object storage: loopback clients only, like the control surface. */
+  async function serveObject(req: IncomingMessage, res: ServerResponse, method: string, rawPath: string, rawQuery: string): Promise<void> {
+    const read = await readBody(req, MAX_OBJECT_BYTES);
+    let reply: StorageReply = { status: 403, body: { code: 'FORBIDDEN', message: 'object storage only answers loopback clients' } };
+    if (isLoopbackAddress(req.socket.remoteAddress)) {
+      reply = opts.objects.serve({ method, rawPath, rawQuery, contentType: header(req, 'Content-Type') ?? '', body: read.ok ? read.body : undefined });
+    }
+    const bytes = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(JSON.stringify(reply.body));
+    res.writeHead(reply.status, {
+      'Content-Type': Buffer.isBuffer(reply.body) ? 'application/octet-stream' : 'application/json; charset=utf-8',
+      ...(reply.headers ?? {}),
+      'Content-Length': String(bytes.length),
+    });
+    res.end(bytes);
+  }
+
   function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
     if (body.length === 0) return { ok: false };
     try {
@@ -359,6 +382,8 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
       }
       case 'POST /api/v1/open/device-requests/:id/reply':
         return replyDeviceRequest(params[0], body, credential);
+      case PRESIGN_ROUTE:
+        return presignObject(opts.objects, body, credential.tenantId === platform.tenantId);
       default:
         return error(404, 'NOT_FOUND', 'no route');
     }
@@ -528,8 +553,12 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
           return ok({ items: control.listCommands() });
         case 'POST /broker/restart':
           return ok(await control.restartBroker(input as never));
+        case 'GET /objects':
+          return ok(opts.objects.snapshot());
+        case 'POST /objects/clock':
+          return ok(advanceObjectClock(opts.objects, input));
         default: {
-          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|commands|commands\/:id|broker\/restart)$/;
+          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|commands|commands\/:id|broker\/restart|objects|objects\/clock)$/;
           const samePath = ['GET', 'POST', 'DELETE'].some((m) => known.test(`${m} ${route.slice(route.indexOf(' ') + 1)}`));
           return samePath
             ? error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`)
@@ -551,6 +580,16 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+/** Moves storage time forward (or back) so presigned URLs expire without waiting. */
+function advanceObjectClock(objects: ObjectStore, input: unknown): Record<string, unknown> {
+  const advance = isPlainObject(input) ? input.advance_ms : undefined;
+  if (typeof advance !== 'number' || !Number.isInteger(advance) || Math.abs(advance) > 86_400_000) {
+    throw new SimControlError(400, 'VALIDATION_FAILED', 'advance_ms must be an integer of at most a day (86400000) either way');
+  }
+  objects.clockOffsetMs += advance;
+  return { clock_offset_ms: objects.clockOffsetMs, now: new Date(objects.now()).toISOString() };
 }
 
 /** Marks a body whose own `request_id` (a device-request id) must not be replaced by the trace id. */

@@ -12,6 +12,7 @@ import { Aedes, AedesOptions } from 'aedes';
 import { SimControl, FaultBook } from './control';
 import { SimDock } from './dock';
 import { createHttpServer } from './http';
+import { ObjectPolicy, ObjectStore } from './object-store';
 import { ALL_SCOPES, PlatformCore } from './platform';
 
 export { SimControl, SimControlError } from './control';
@@ -19,6 +20,8 @@ export type { FaultSpec, LatencySpec, DropSpec, CredentialSpec, DockPatch, DockR
 export { isLoopbackAddress } from './http';
 export type { Counters, CommandStatus } from './platform';
 export { ALL_SCOPES } from './platform';
+export { DEFAULT_OBJECT_POLICIES } from './object-store';
+export type { ObjectPolicy, ObjectStore } from './object-store';
 
 export interface SimulatorOptions {
   /** Interface for HTTP and MQTT (default '127.0.0.1'). */
@@ -37,8 +40,13 @@ export interface SimulatorOptions {
   docks?: number;
   /** How long a dock takes to send services_reply (default 100 ms). */
   replyDelayMs?: number;
-  /** How long a wayline mission flies (default 3000 ms). */
-  missionDurationMs?: number;
+  /**
+   * Simulated flight time per second of a route's own duration (default 0.05: a 2-minute route
+   * flies in 6 s), so demos and tests take seconds.
+   */
+  timeFactor?: number;
+  /** Object-storage policies behind POST /objects/presign (default: bucket tenant-media, prefix waylines/). */
+  objectPolicies?: ObjectPolicy[];
   /** Remote-debug job duration from in_progress to ok (default 300 ms). */
   jobDurationMs?: number;
   /** Allowed skew of X-Api-Timestamp (default 300 s). */
@@ -51,7 +59,7 @@ export interface SimulatorOptions {
   configRequestIntervalMs?: number;
   /** Docks publish OSD every N ms; 0 = never (default 0). */
   osdIntervalMs?: number;
-  /** How long a prepared mission waits for its flighttask_resource_get reply (default 60000 ms). */
+  /** How long a mission whose file URL expired waits for its flighttask_resource_get reply (default 60000 ms). */
   resourceTimeoutMs?: number;
   /** If set, the broker requires them (docks and platform use them). */
   mqttUsername?: string;
@@ -69,6 +77,8 @@ export interface Simulator {
   /** Dock SNs, e.g. ['dock-001', ...]; aircraft are drone-NNN with the same number. */
   readonly dockSns: readonly string[];
   readonly control: SimControl;
+  /** Tenant object storage behind the presigned URLs (objects, counters, clock). */
+  readonly objects: ObjectStore;
   close(): Promise<void>;
 }
 
@@ -97,6 +107,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tenantId = options.tenantId ?? 'tenant-001';
   const dockCount = options.docks ?? 3;
   if (!Number.isInteger(dockCount) || dockCount < 0 || dockCount > 999) throw new RangeError('docks must be 0..999');
+  const timeFactor = options.timeFactor ?? 0.05;
+  if (!(timeFactor > 0 && timeFactor <= 10)) throw new RangeError('timeFactor must be greater than 0 and at most 10');
 
   // ---- broker
   const username = options.mqttUsername;
@@ -177,7 +189,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         username,
         password,
         replyDelayMs: options.replyDelayMs ?? 100,
-        missionDurationMs: options.missionDurationMs ?? 3000,
+        timeFactor,
         jobDurationMs: options.jobDurationMs ?? 300,
         osdIntervalMs: options.osdIntervalMs ?? 0,
         configRequestIntervalMs: options.configRequestIntervalMs ?? 0,
@@ -208,10 +220,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         brokerRestart = undefined;
       }));
     const control = new SimControl(platform, docks, new FaultBook(), { restartBroker });
-    const httpServer = createHttpServer(platform, control, { log });
+    const objects = new ObjectStore(options.objectPolicies);
+    const httpServer = createHttpServer(platform, control, { log, objects });
     const httpPort = await listen(httpServer.server as unknown as Server, options.port ?? 0, host);
     cleanups.push(() => httpServer.close());
     const httpUrl = `http://${urlHost(host)}:${httpPort}`;
+    objects.baseUrl = httpUrl;
     log(`simulator listening: http ${httpUrl}, mqtt ${mqttUrl}, ${dockCount} docks`);
 
     return {
@@ -222,6 +236,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       tenantId,
       dockSns: [...docks.keys()],
       control,
+      objects,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {
