@@ -154,6 +154,26 @@ const SPECS: NodeSpec[] = [
       payload: ['none', 'msg', 'flow', 'global', 'json', 'jsonata', 'env'],
     },
   },
+  {
+    type: 'dji-wayline',
+    inputs: 1,
+    outputs: 1,
+    defaults: {
+      name: '',
+      server: '',
+      bucket: '',
+      objectKeyPrefix: 'waylines/',
+      aircraft: 'M3D',
+      speed: 10,
+      height: 60,
+      finishAction: 'goHome',
+      lostLinkAction: 'goBack',
+      takeOffSecurityHeight: 20,
+      returnHomeHeight: 100,
+      urlLifetime: 3600,
+    },
+    pointers: { server: 'utmos-config' },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -626,6 +646,35 @@ describe('editor files: behaviour of definitions', () => {
     assertAccepts(l, 'replyMessage', ['', 'ok'], { replyMessageType: 'str' });
     assertAccepts(l, 'payload', [''], { payloadType: 'none' });
     assertAccepts(l, 'payload', ['payload'], { payloadType: 'msg' });
+  });
+
+  it('dji-wayline: bucket, prefix, ranges from the WPML specification, choices and labels', () => {
+    const l = get('dji-wayline');
+    assertAccepts(l, 'bucket', ['tenant-media']);
+    assertRejects(l, 'bucket', ['', '  ']);
+    assertAccepts(l, 'objectKeyPrefix', ['waylines/', '', 'a/b/']);
+    assertRejects(l, 'objectKeyPrefix', ['/waylines/', 'a/../b']);
+    assertAccepts(l, 'speed', [10, '0.5', 15]);
+    assertRejects(l, 'speed', [0, 15.5, 'fast', '']);
+    assertAccepts(l, 'height', [60, -20, 1500]);
+    assertRejects(l, 'height', [1501, 'x']);
+    assertAccepts(l, 'takeOffSecurityHeight', [2, 1500]);
+    assertRejects(l, 'takeOffSecurityHeight', [1, 1501]);
+    assertAccepts(l, 'returnHomeHeight', [20, 1500]);
+    assertRejects(l, 'returnHomeHeight', [19, 2000]);
+    assertAccepts(l, 'urlLifetime', [1, 3600, '600']);
+    assertRejects(l, 'urlLifetime', [0, 3601, 1.5]);
+    assertAccepts(l, 'aircraft', ['M30', 'M30T', 'M3D', 'M3TD', 'M4D', 'M4TD']);
+    assertRejects(l, 'aircraft', ['M300', '']);
+    assertAccepts(l, 'finishAction', ['goHome', 'noAction', 'autoLand', 'gotoFirstWaypoint']);
+    assertAccepts(l, 'lostLinkAction', ['goBack', 'landing', 'hover', 'continue']);
+    assertRejects(l, 'lostLinkAction', ['panic']);
+    for (const v of ['M30', 'M30T', 'M3D', 'M3TD', 'M4D', 'M4TD']) assert.ok(l.template.includes(`<option value="${v}"`), `aircraft ${v}`);
+    for (const key of ['building', 'uploading', 'signing', 'ready', 'renewed', 'invalid']) {
+      assert.equal(typeof lookup(l.en, `dji-wayline.status.${key}`), 'string', `status badge ${key} is translated`);
+    }
+    assert.equal(l.def.label.call(nodeThis(l.en, { name: '' })), 'dji wayline');
+    assert.equal(l.def.outputLabels.call(nodeThis(l.en, {}), 0), 'wayline file URL and fingerprint');
   });
 });
 

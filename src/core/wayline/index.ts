@@ -10,7 +10,8 @@ import { buildTemplateKml, buildWaylinesWpml } from './wpml-document';
 import type { BuiltWayline, WaylineSettings } from './types';
 
 export * from './types';
-export { AIRCRAFT, AIRCRAFT_MODELS, TEMPLATE_PATH, WAYLINES_PATH } from './spec';
+export { AIRCRAFT, AIRCRAFT_MODELS, FINISH_ACTIONS, RC_LOST_ACTIONS, TEMPLATE_PATH, WAYLINES_PATH } from './spec';
+export type { AircraftModel, FinishAction } from './spec';
 export { readRouteInput } from './route-input';
 export { checkRoute, checkSettings, MAX_WAYPOINTS } from './validate';
 export { estimateRoute, groundDistance } from './estimate';

@@ -1,0 +1,185 @@
+/**
+ * dji-wayline: turns a list of waypoints (or GeoJSON) into a DJI WPML wayline file, uploads it to
+ * tenant object storage through a presigned PUT and emits a presigned GET with the file's
+ * fingerprint, ready for flighttask_prepare's `file`. A message with msg.object_key and no route
+ * only signs a fresh GET for that stored file (the answer to flighttask_resource_get).
+ */
+import { unlimitedAbortController } from '../../core/abort';
+import { UtmosError, UtmosInputError } from '../../core/errors';
+import { isPlainObject } from '../../core/schemas';
+import {
+  AircraftModel,
+  DEFAULT_SETTINGS,
+  FinishAction,
+  LostLinkAction,
+  WaylineSettings,
+  buildWayline,
+  checkSettings,
+  publishWayline,
+  signWaylineDownload,
+  waylineObjectKey,
+} from '../../core/wayline';
+
+import { attach } from '../shared/config-access';
+import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, errorBadge, reportableError, requireText, toSeconds } from '../shared/node-red';
+
+interface WaylineDef extends NodeDef {
+  server?: string;
+  bucket?: string;
+  objectKeyPrefix?: string;
+  aircraft?: string;
+  speed?: number | string;
+  height?: number | string;
+  finishAction?: string;
+  lostLinkAction?: string;
+  takeOffSecurityHeight?: number | string;
+  returnHomeHeight?: number | string;
+  urlLifetime?: number | string;
+}
+
+/** What the node remembers of the files it built, so a fresh URL comes with its fingerprint. */
+interface Remembered {
+  fingerprint: string;
+  distance_m: number;
+  duration_s: number;
+  waypoint_count: number;
+}
+const REMEMBERED_MAX = 200;
+const CONTEXT_KEY = 'waylines';
+
+const num = (raw: unknown, fallback: number): number => (raw === undefined || raw === '' ? fallback : Number(raw));
+
+function settingsFrom(def: WaylineDef): WaylineSettings {
+  return checkSettings({
+    aircraft: (def.aircraft || DEFAULT_SETTINGS.aircraft) as AircraftModel,
+    speed: num(def.speed, DEFAULT_SETTINGS.speed),
+    height: num(def.height, DEFAULT_SETTINGS.height),
+    finishAction: (def.finishAction || DEFAULT_SETTINGS.finishAction) as FinishAction,
+    lostLinkAction: (def.lostLinkAction || DEFAULT_SETTINGS.lostLinkAction) as LostLinkAction,
+    takeOffSecurityHeight: num(def.takeOffSecurityHeight, DEFAULT_SETTINGS.takeOffSecurityHeight),
+    returnHomeHeight: num(def.returnHomeHeight, DEFAULT_SETTINGS.returnHomeHeight),
+  });
+}
+
+/** An array, or GeoJSON with a type: anything else is "no route". */
+function looksLikeRoute(payload: unknown): boolean {
+  return Array.isArray(payload) || (isPlainObject(payload) && typeof payload.type === 'string' && payload.type !== '');
+}
+
+export = function register(RED: RedApi): void {
+  function DjiWaylineNode(this: Node, def: WaylineDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const abort = unlimitedAbortController();
+    const remembered = new Map<string, Remembered>();
+    let active = 0;
+    let closed = false;
+
+    let settings: WaylineSettings | undefined;
+    let urlLifetime = 3600;
+    let configProblem: string | undefined;
+    try {
+      settings = settingsFrom(def);
+      urlLifetime = toSeconds('urlLifetime', def.urlLifetime ?? 3600, 1, 3600);
+      if (!Number.isInteger(urlLifetime)) throw new UtmosInputError('urlLifetime', `urlLifetime must be a whole number of seconds from 1 to 3600 (got ${urlLifetime})`);
+    } catch (err) {
+      configProblem = (err as Error).message;
+    }
+    const attached = attach(RED, node, def.server, (badge) => {
+      if (badge && active === 0) node.status(badge);
+    });
+    configProblem = configProblem ?? attached.problem;
+    if (configProblem && attached.connection) node.status({ fill: 'red', shape: 'ring', text: 'dji-wayline.status.invalid' });
+
+    const bucketOf = (msg: NodeMessage) =>
+      requireText('bucket', typeof msg.bucket === 'string' && msg.bucket.trim() ? msg.bucket : def.bucket, '"tenant-media" in the node, or msg.bucket');
+
+    function remember(key: string, what: Remembered): void {
+      remembered.delete(key);
+      remembered.set(key, what);
+      while (remembered.size > REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
+      node.context().set(CONTEXT_KEY, Object.fromEntries(remembered), () => undefined);
+    }
+
+    function recall(key: string): Promise<Remembered | undefined> {
+      const known = remembered.get(key);
+      if (known) return Promise.resolve(known);
+      return new Promise((resolve) =>
+        node.context().get(CONTEXT_KEY, (err, stored) => resolve(!err && isPlainObject(stored) && isPlainObject(stored[key]) ? (stored[key] as unknown as Remembered) : undefined)),
+      );
+    }
+
+    async function build(msg: NodeMessage, s: WaylineSettings): Promise<Record<string, unknown>> {
+      node.status({ fill: 'blue', shape: 'dot', text: 'dji-wayline.status.building' });
+      // Everything about the route is checked here, before anything is sent.
+      const built = buildWayline(msg.payload, s);
+      const bucket = bucketOf(msg);
+      const name = typeof msg.wayline_name === 'string' ? msg.wayline_name : node.name;
+      const objectKey = typeof msg.object_key === 'string' && msg.object_key.trim() ? msg.object_key.trim() : waylineObjectKey(def.objectKeyPrefix ?? 'waylines/', name);
+      node.status({ fill: 'blue', shape: 'dot', text: 'dji-wayline.status.uploading' });
+      const client = attached.connection!.client;
+      const published = await publishWayline(client, built.kmz, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
+      const facts = { fingerprint: built.fingerprint, distance_m: built.distance_m, duration_s: built.duration_s, waypoint_count: built.waypoint_count };
+      remember(objectKey, facts);
+      node.status({ fill: 'green', shape: 'dot', text: 'dji-wayline.status.ready' });
+      return { url: published.url, ...facts, object_key: objectKey, bucket, expires_at: published.expires_at };
+    }
+
+    async function renew(msg: NodeMessage, objectKey: string): Promise<Record<string, unknown>> {
+      node.status({ fill: 'blue', shape: 'dot', text: 'dji-wayline.status.signing' });
+      const known = await recall(objectKey);
+      const given = typeof msg.fingerprint === 'string' && /^[0-9a-fA-F]{32}$/.test(msg.fingerprint) ? msg.fingerprint.toLowerCase() : undefined;
+      const fingerprint = given ?? known?.fingerprint;
+      if (!fingerprint) {
+        throw new UtmosInputError(
+          'fingerprint',
+          `the fingerprint of ${objectKey} is unknown to this node (built elsewhere, or before a restart without persistent context); pass it in msg.fingerprint`,
+        );
+      }
+      const bucket = bucketOf(msg);
+      const signed = await signWaylineDownload(attached.connection!.client, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
+      node.status({ fill: 'green', shape: 'dot', text: 'dji-wayline.status.renewed' });
+      return { url: signed.url, fingerprint, ...(known ? { distance_m: known.distance_m, duration_s: known.duration_s, waypoint_count: known.waypoint_count } : {}), object_key: objectKey, bucket, expires_at: signed.expires_at };
+    }
+
+    node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
+      const fail = (err: unknown) => {
+        node.status(errorBadge(err));
+        done(reportableError(err, msg));
+      };
+      if (closed) {
+        done(new UtmosError('dji-wayline is closing; message not handled', { code: 'ABORTED' }));
+        return;
+      }
+      if (configProblem || !attached.connection || !settings) {
+        fail(new UtmosInputError('server', configProblem ?? 'no utmos-config node selected'));
+        return;
+      }
+      const objectKey = typeof msg.object_key === 'string' ? msg.object_key.trim() : '';
+      const work = !looksLikeRoute(msg.payload) && objectKey ? renew(msg, objectKey) : build(msg, settings);
+      active++;
+      work
+        .then((payload) => {
+          active--;
+          msg.payload = payload;
+          msg.file = { url: payload.url, fingerprint: payload.fingerprint };
+          send(msg);
+          done();
+        })
+        .catch((err: unknown) => {
+          active = Math.max(0, active - 1);
+          fail(err);
+        });
+    });
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      closed = true;
+      abort.abort();
+      remembered.clear();
+      if (attached.config) attached.config.deregister(node, done);
+      else done();
+    });
+  }
+
+  RED.nodes.registerType('dji-wayline', DjiWaylineNode);
+};
