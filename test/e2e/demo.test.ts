@@ -1,6 +1,6 @@
 /**
  * `npm start` (scripts/demo.js) as a user runs it: it prints the editor URL on 127.0.0.1, deploys
- * the three examples wired to its simulator with the credentials only in flows_cred.json, runs an
+ * the four examples wired to its simulator with the credentials only in flows_cred.json, runs an
  * example, and stops Node-RED and the simulator on SIGTERM with exit code 0.
  */
 import assert from 'node:assert/strict';
@@ -40,7 +40,7 @@ test('npm start: editor on 127.0.0.1 with the examples deployed against the simu
 
     const flows = (await (await fetch(`${editor}flows`)).json()) as any[];
     const tabs = flows.filter((n) => n.type === 'tab').map((n) => n.label);
-    assert.deepEqual(tabs, ['01 - Dock inspection mission', '02 - Device request handling', '03 - Fire and forget and status wait']);
+    assert.deepEqual(tabs, ['01 - Dock inspection mission', '02 - Device request handling', '03 - Fire and forget and status wait', '04 - Wayline from GeoJSON']);
     const configs = flows.filter((n) => n.type === 'utmos-config');
     assert.equal(configs.length, 1);
     assert.equal(configs[0].baseUrl, simUrl);

@@ -156,7 +156,11 @@ export = function register(RED: RedApi): void {
         return;
       }
       const objectKey = typeof msg.object_key === 'string' ? msg.object_key.trim() : '';
-      const work = !looksLikeRoute(msg.payload) && objectKey ? renew(msg, objectKey) : build(msg, settings);
+      if (!looksLikeRoute(msg.payload) && !objectKey) {
+        fail(new UtmosInputError('payload', 'msg.payload is no route and msg.object_key is empty: send waypoints or GeoJSON to build a wayline, or the object_key of a stored one for a fresh URL'));
+        return;
+      }
+      const work = objectKey && !looksLikeRoute(msg.payload) ? renew(msg, objectKey) : build(msg, settings);
       active++;
       work
         .then((payload) => {
