@@ -4,12 +4,7 @@
  * both status generations (`status` and `public_status`), strict only on what we rely on.
  */
 import { z } from 'zod';
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+import { isPlainObject } from './plain-data';
 
 const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
   message: 'must be a JSON object (not an array, null or a string); use {} for commands without arguments',
