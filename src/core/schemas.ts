@@ -45,12 +45,15 @@ export const ReplyRequestSchema = z.object({
 });
 export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
 
-export const DeviceRequestFilterSchema = z.object({
-  vendor: z.string().min(1).max(32).optional(),
-  device_id: z.string().min(1).max(128).optional(),
-  request_type: z.string().min(1).max(64).optional(),
-  limit: z.number().int().min(1).max(500).optional(),
-});
+/** The list endpoint's documented query parameters, and only those. */
+export const DeviceRequestFilterSchema = z.strictObject(
+  {
+    vendor: z.string().min(1).max(32).optional(),
+    device_id: z.string().min(1).max(128).optional(),
+    request_type: z.string().min(1).max(64).optional(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `has the query parameter ${iss.keys.join(', ')}, which the device-request list does not document; filter by vendor, device_id or request_type` : undefined) },
+);
 export type DeviceRequestFilter = z.infer<typeof DeviceRequestFilterSchema>;
 
 /** A path identifier (command_id, request_id): non-empty, no characters that would change the path. */
@@ -111,6 +114,7 @@ export const DeviceRequestSchema = z.looseObject({
   standardized_reply: z.unknown().optional(),
   received_at: z.string().optional().nullable(),
   replied_at: z.string().optional().nullable(),
+  updated_at: z.string().optional().nullable(),
 });
 export type DeviceRequest = z.infer<typeof DeviceRequestSchema>;
 

@@ -276,7 +276,7 @@ describe('input validation: named fields, nothing sent', () => {
     await expectReject(c.getCommand('../../etc'), UtmosInputError);
     await expectReject(c.replyToDeviceRequest('r-1', { reply_code: '' }), UtmosInputError);
     await expectReject(c.replyToDeviceRequest('r-1', { reply_code: 'APPROVED', payload: [] as any }), UtmosInputError);
-    await expectReject(c.listDeviceRequests({ limit: 0 }), UtmosInputError);
+    await expectReject(c.listDeviceRequests({ limit: 5 } as any), UtmosInputError); // undocumented query parameter
     assert.equal(sim.control.counters().total_calls, before, 'no request reached the platform');
   });
 

@@ -34,7 +34,7 @@ test('500 parallel calls with injected 5xx, 429 and dropped connections: every a
     const calls = Array.from({ length: 500 }, (_, i) =>
       i % 2 === 0
         ? client.createCommand({ device_id: `dock-00${1 + (i % 2)}`, command_type: 'debug_mode_open', payload: {}, idempotency_key: `nonce-${i}`, timeout_seconds: 30 })
-        : client.listDeviceRequests({ vendor: 'dji', limit: 5 }),
+        : client.listDeviceRequests({ vendor: 'dji' }),
     );
     const results = await Promise.allSettled(calls);
     const failed = results.filter((r) => r.status === 'rejected');
