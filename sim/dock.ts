@@ -220,7 +220,7 @@ export class SimDock {
     if (this.opts.osdIntervalMs > 0) this.osdTimer = setInterval(() => this.publishOsd(), this.opts.osdIntervalMs);
     if (this.opts.configRequestIntervalMs > 0) {
       this.configTimer = setInterval(
-        () => this.raiseRequest('config', { config_type: 'json', config_scope: 'product' }),
+        () => this.raiseRequest('config', { scope: 'dock', items: ['network', 'storage'] }),
         this.opts.configRequestIntervalMs,
       );
     }
@@ -632,7 +632,8 @@ export class SimDock {
     return {
       result: 0,
       after: () => {
-        this.raiseRequest('flighttask_resource_get', { flight_id: mission.flight_id }, (reply) => {
+        // inbound_payload fields as the requests page lists them for this type
+        this.raiseRequest('flighttask_resource_get', { resource_type: 'wayline', resource_ids: [mission.flight_id] }, (reply) => {
           if (this.mission !== mission || generation !== this.missionGeneration) return;
           if (mission.phase !== 'prepared') return;
           const result = isObj(reply.data) ? reply.data.result : undefined;

@@ -127,7 +127,7 @@ test('a forged device_request/received event cannot make dji-request-in emit a r
   await sleep(700);
   assert.equal(req.messages.length, 0, 'the forged request was not emitted');
   // A real request raised by a dock is still emitted (the event only wakes the poll).
-  const real = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { config_type: 'json', config_scope: 'product' } });
+  const real = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
   const msg = await req.next();
   assert.equal(msg.request_id, real.request_id);
   assert.equal(JSON.stringify(msg).includes('evil'), false);

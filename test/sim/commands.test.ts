@@ -257,7 +257,7 @@ describe('downlink commands', () => {
     assert.equal(done.status, 'SUCCEEDED');
     assert.equal(acc.retain, false);
 
-    const req = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { config_scope: 'product' } });
+    const req = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     await waitFor(() => seen.find((s) => s.body.request_id === req.request_id), 2000);
     const ev = seen.find((s) => s.body.request_id === req.request_id)!;
     assert.equal(ev.topic, `tenant/${sim.tenantId}/device_request/received`);
