@@ -63,7 +63,7 @@ interface Outcome {
   output?: Record<string, unknown>;
   /** Fields placed next to `result` (fileupload_list, unlock_license_*). */
   extra?: Record<string, unknown>;
-  /** Reason text for a failure (default: the code's description). */
+  /** Why it failed, for the simulator's log only: a real dock's services_reply carries no text. */
   detail?: string;
   /** Runs after the reply has been published (progress events, follow-up requests). */
   after?: (ctx: { bid: string; tid: string }) => void;
@@ -404,9 +404,12 @@ export class SimDock {
       }
     }
     const replyTid = this.controls.reply_mode === 'wrong_tid' ? randomUUID() : tid;
+    if (outcome.result !== 0) {
+      this.opts.log(`dock ${this.sn}: ${method} fails with ${outcome.result} (${outcome.detail ?? describeDjiCode(outcome.result)})`);
+    }
     this.later(this.controls.reply_delay_ms, () => {
+      // DJI services_reply data: result and output (and a few method-specific fields), no message.
       const replyData: Record<string, unknown> = { result: outcome.result };
-      if (outcome.result !== 0) replyData.message = outcome.detail ?? describeDjiCode(outcome.result);
       if (outcome.output) replyData.output = outcome.output;
       if (outcome.extra) Object.assign(replyData, outcome.extra);
       this.publish(`thing/product/${this.sn}/services_reply`, {

@@ -595,7 +595,7 @@ export class PlatformCore {
       if (result === 0 || result === '0') this.finish(record, 'SUCCEEDED');
       else {
         record.failureCode = 'DEVICE_EXECUTION_FAILED';
-        record.failureReason = record.responseMessage ?? `device returned result ${record.responseCode ?? 'none'}`;
+        record.failureReason = record.responseMessage || `device returned result ${record.responseCode ?? 'none'}`;
         this.finish(record, 'FAILED');
       }
       return;
@@ -616,8 +616,9 @@ export class PlatformCore {
     const data = isPlainObject(msg.data) ? msg.data : {};
     const code = data.code ?? data.result;
     record.responseCode = code === undefined || code === null ? undefined : String(code);
+    // Docks rarely send any of these, so response_message is usually the empty string.
     const message = [data.message, data.msg, data.description].find((m) => typeof m === 'string');
-    record.responseMessage = message as string | undefined;
+    record.responseMessage = (message as string | undefined) ?? '';
     const vendorResponse: Record<string, unknown> = { result: data.result };
     for (const [k, v] of Object.entries(data)) if (k !== 'result') vendorResponse[k] = v;
     record.vendorResponse = vendorResponse;
