@@ -117,7 +117,7 @@ const CODE_HINTS: Record<string, string> = {
   COMMAND_NOT_FOUND: 'check the command_id',
   DEVICE_REQUEST_NOT_FOUND: 'check the request_id',
   UNSUPPORTED_VENDOR: 'use vendor "dji"',
-  UNSUPPORTED_COMMAND: 'choose a command_type from the DJI catalogue',
+  UNSUPPORTED_COMMAND: 'the platform does not accept this command_type for the device; check the method name, and that the dock model and firmware support it',
 };
 
 export function hintFor(code: string): string | undefined {

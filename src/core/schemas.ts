@@ -12,6 +12,9 @@ const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
 
 export const IDEMPOTENCY_KEY_MAX = 128;
 
+/** What a DJI method name looks like (lower-case snake case), whether or not our catalogue lists it. */
+export const DJI_METHOD_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+
 export const CreateCommandRequestSchema = z.object({
   vendor: z.literal('dji', { message: 'must be "dji"' }),
   device_id: z
@@ -20,7 +23,7 @@ export const CreateCommandRequestSchema = z.object({
     .max(128, 'must be at most 128 characters'),
   command_type: z
     .string({ message: 'must be a string such as "cover_open"' })
-    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a DJI method name such as "cover_open"'),
+    .regex(DJI_METHOD_NAME_PATTERN, 'must be a DJI method name such as "cover_open"'),
   payload: plainObject,
   idempotency_key: z
     .string({ message: 'must be a string' })
