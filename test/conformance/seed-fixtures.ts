@@ -39,6 +39,25 @@ export const SEED = {
   recordingResponse: '004_camera_recording_start.command.response.json',
 } as const;
 
+/** The requests page's pending example (seed 002) under another id and receive time. */
+export function pendingRequest(id: string, receivedAt: string): any {
+  return { ...fixture(SEED.detail), request_id: id, received_at: receivedAt, updated_at: receivedAt };
+}
+
+/** A seed-shaped request answered by the cloud (manual) or by the platform itself (auto). */
+export function answeredRequest(id: string, receivedAt: string, source: 'manual' | 'auto'): any {
+  return {
+    ...pendingRequest(id, receivedAt),
+    routing_decision: source === 'auto' ? 'auto_reply' : 'manual_reply_required',
+    reply_code: 'APPROVED',
+    reply_message: source === 'auto' ? 'answered by the platform' : 'approved',
+    reply_source: source,
+    standardized_reply: { result: 0, output: {} },
+    replied_at: '2026-04-22T12:00:05Z',
+    updated_at: '2026-04-22T12:00:05Z',
+  };
+}
+
 /** The JSON text that follows `marker` in a seed page (an object, or a URL query up to the closing quote). */
 export function exampleAfter(page: string, marker: string): string {
   const at = page.indexOf(marker);

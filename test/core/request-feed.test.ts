@@ -4,38 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeviceRequestFeed, SeenIds, isPendingDeviceRequest } from '../../src/core/request-feed';
 import type { DeviceRequest, DeviceRequestFilter, DeviceRequestList } from '../../src/core/schemas';
-
-/** A request as the requests page shows one that waits for the cloud (seed 002). */
-function pending(id: string, receivedAt: string): DeviceRequest {
-  return {
-    request_id: id,
-    vendor: 'dji',
-    device_id: 'drone-001',
-    request_type: 'config',
-    inbound_payload: { scope: 'dock', items: ['network', 'storage'] },
-    routing_decision: 'manual_reply_required',
-    reply_code: 'PENDING',
-    reply_message: 'awaiting cloud decision',
-    reply_source: 'manual',
-    standardized_reply: {},
-    received_at: receivedAt,
-    replied_at: null,
-    updated_at: receivedAt,
-  };
-}
-
-function answered(id: string, receivedAt: string, source: 'manual' | 'auto'): DeviceRequest {
-  return {
-    ...pending(id, receivedAt),
-    routing_decision: source === 'auto' ? 'auto_reply' : 'manual_reply_required',
-    reply_code: 'APPROVED',
-    reply_message: source === 'auto' ? 'answered by the platform' : 'approved',
-    reply_source: source,
-    standardized_reply: { result: 0, output: {} },
-    replied_at: '2026-04-22T12:00:01Z',
-    updated_at: '2026-04-22T12:00:01Z',
-  };
-}
+import { answeredRequest as answered, pendingRequest as pending } from '../conformance/seed-fixtures';
 
 test('pending means reply_code PENDING or replied_at null, never "no reply_code"', () => {
   assert.equal(isPendingDeviceRequest(pending('a', '2026-04-22T12:00:00Z')), true);
