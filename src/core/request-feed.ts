@@ -73,6 +73,7 @@ interface Sub extends FeedSubscriber {
 }
 
 const MIN_GAP_MS = 200;
+export const PENDING_REPLY_CODE = 'PENDING';
 
 /**
  * Whether a device request still waits for the cloud. The platform shows a waiting request with
@@ -82,7 +83,6 @@ const MIN_GAP_MS = 200;
 export function isPendingDeviceRequest(request: Pick<DeviceRequest, 'reply_code' | 'replied_at'>): boolean {
   return request.reply_code === PENDING_REPLY_CODE || request.replied_at === null || request.replied_at === undefined;
 }
-export const PENDING_REPLY_CODE = 'PENDING';
 
 export class DeviceRequestFeed {
   private readonly subs = new Set<Sub>();
