@@ -64,8 +64,7 @@ function plainPayload(raw: unknown): Record<string, unknown> {
 function explainRefusedCommand(err: unknown, commandType: string): unknown {
   if (!(err instanceof UtmosError) || err.code !== 'UNSUPPORTED_COMMAND') return err;
   const close = findDjiMethod(commandType) ? [] : suggestMethods(commandType, 3);
-  err.message = `commandType "${clip(commandType, 64)}" was refused by the platform: ${err.message}${close.length ? `; did you mean ${close.join(', ')}?` : ''}`;
-  return err;
+  return err.withMessage(`commandType "${clip(commandType, 64)}" was refused by the platform: ${err.message}${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
 }
 
 function parseTimeoutSeconds(raw: unknown): number {
