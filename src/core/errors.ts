@@ -134,7 +134,7 @@ const CODE_HINTS: Record<string, string> = {
   COMMAND_NOT_FOUND: 'check the command_id',
   DEVICE_REQUEST_NOT_FOUND: 'check the request_id',
   UNSUPPORTED_VENDOR: 'use vendor "dji"',
-  UNSUPPORTED_COMMAND: 'choose a command_type from the DJI catalogue',
+  UNSUPPORTED_COMMAND: 'the platform does not accept this command_type for the device; check the method name, and that the dock model and firmware support it',
   OBJECT_POLICY_DENIED:
     "no object-storage policy of the tenant allows this bucket, key prefix, method or URL lifetime; check the node's bucket and key prefix with the tenant admin",
   OBJECT_SIGNING_FAILED: 'the platform could not sign the object-storage URL; try again later',

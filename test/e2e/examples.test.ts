@@ -122,7 +122,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     silent([...idsOf('debug', tab, 'command failed'), ...idsOf('debug', tab, 'errors')]);
 
     // a dock whose URL expired asks for the file again: the flow answers with a fresh URL
-    const raised = await sim.control('POST', 'docks/dock-001/requests', { request_type: 'flighttask_resource_get', data: { flight_id: done.flight_id } });
+    const raised = await sim.control('POST', 'docks/dock-001/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: [done.flight_id] } });
     const [fileSent] = await rt.waitFor(idsOf('debug', tab, 'wayline file sent')[0], 1, 20_000);
     assert.equal(fileSent.request_id, raised.request_id);
     assert.equal(fileSent.request_type, 'flighttask_resource_get');
@@ -145,13 +145,13 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const awaiting = idsOf('debug', tab, 'awaiting approval')[0];
     const manualSent = idsOf('debug', tab, 'manual reply sent')[0];
     // config request -> automatic reply
-    const cfg = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'config', data: { config_type: 'json', config_scope: 'product' } });
+    const cfg = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     const [a1] = await rt.waitFor(autoSent, 1, 20_000);
     assert.equal(a1.request_id, cfg.request_id);
     assert.equal(a1.request_type, 'config');
     assert.equal(a1.payload.reply_code, 'APPROVED');
     // a dock whose wayline URL expired -> a fresh URL for the last wayline built (example 01)
-    const res = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { flight_id: 'any' } });
+    const res = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['any'] } });
     const [, a2] = await rt.waitFor(autoSent, 2, 20_000);
     assert.equal(a2.request_id, res.request_id);
     assert.equal(a2.request_type, 'flighttask_resource_get');

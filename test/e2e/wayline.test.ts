@@ -188,7 +188,6 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
     const tampered = await failed;
     assert.equal(tampered.status, 'FAILED');
     assert.equal(tampered.payload.response_code, '314017');
-    assert.match(tampered.payload.response_message, /fingerprint/);
 
     const notZip = await storeRaw(Buffer.from('this is not a zip archive'));
     const badWpml = await storeRaw(Buffer.from(zipSync({ 'wpmz/waylines.wpml': Buffer.from('<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:wpml="http://www.dji.com/wpmz/1.0.2"><Document><wpml:author>x</wpml:author></Document></kml>') })));
@@ -205,7 +204,6 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
     prepare('wl-badwpml', badWpml);
     const invalid = await failed;
     assert.equal(invalid.payload.response_code, '314016');
-    assert.match(invalid.payload.response_message, /missionConfig/);
   });
 
   test('a bad waypoint is one Catch error naming it, and nothing is presigned or uploaded', async () => {

@@ -68,7 +68,7 @@ describe('outputs', () => {
     assert.ok(helper.getNode('n1').status.calledWithMatch({ text: 'SUCCEEDED' }));
   });
 
-  test('a device failure goes to output 2 with response_code and response_message (not an error)', async () => {
+  test('a device failure goes to output 2 with response_code and an (empty) response_message (not an error)', async () => {
     await helper.load(ALL_NODES, commandFlow({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0-0"}', deviceId: 'dock-002' }), credsFor(sim));
     const ok = collect('ok');
     const bad = collect('bad');
@@ -79,8 +79,7 @@ describe('outputs', () => {
     const failed = await bad.next();
     assert.equal(failed.status, 'FAILED');
     assert.equal(failed.payload.response_code, '327007');
-    assert.equal(typeof failed.payload.response_message, 'string');
-    assert.ok(failed.payload.response_message.length > 0);
+    assert.equal(failed.payload.response_message, '', 'docks send result and output, no message');
     assert.equal(failed.payload.failure_code, 'DEVICE_EXECUTION_FAILED');
     await sleep(50);
     assert.equal(caught.messages.length, 0, 'a device failure is not a node error');
@@ -161,12 +160,35 @@ describe('bad input and platform errors reach Catch nodes', () => {
     assert.equal((await simCounters(sim)).total_calls, before);
   });
 
-  test('an unknown command type is refused with suggestions', async () => {
-    await helper.load(ALL_NODES, commandFlow({ commandType: 'cover_opn' }), credsFor(sim));
+  test('a command that is not a DJI method name is refused locally with suggestions; nothing is sent', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'Cover-Open' }), credsFor(sim));
     const caught = collect('caught');
+    const before = (await simCounters(sim)).total_calls;
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /commandType "cover_opn".*cover_open/);
+    assert.match(msg.error.message, /commandType "Cover-Open" is not a DJI method name .*did you mean cover_open/);
+    assert.equal(msg.utmos_error.field, 'commandType');
+    assert.equal((await simCounters(sim)).total_calls, before);
+  });
+
+  test('a DJI method name the catalogue lacks is sent (one warning per node); the platform\'s 400 UNSUPPORTED_COMMAND is a catchable error naming it, with suggestions', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'cover_opn', payload: '{"anything":[1,{"goes":true}]}' }), credsFor(sim));
+    const caught = collect('caught');
+    const creates = async () => (await simCounters(sim)).calls['POST /api/v1/open/downlink/commands'];
+    const before = await creates();
+    const n1 = helper.getNode('n1');
+    n1.receive({});
+    n1.receive({});
+    const [first, second] = await caught.waitFor(2);
+    assert.equal(await creates(), before + 2, 'both reached the platform');
+    for (const msg of [first, second]) {
+      assert.match(msg.error.message, /commandType "cover_opn" was refused by the platform: createCommand: 400 UNSUPPORTED_COMMAND: .*; did you mean cover_open/);
+      assert.equal(msg.utmos_error.code, 'UNSUPPORTED_COMMAND');
+      assert.equal(msg.utmos_error.http_status, 400);
+    }
+    const warnings = n1.warn.getCalls().map((c: any) => c.args[0]);
+    assert.deepEqual(warnings, ['dji-command.warn.uncatalogued'], 'warned once, through i18n');
+    assert.ok(n1.status.calledWithMatch({ text: '400 UNSUPPORTED_COMMAND' }));
   });
 
   test('a missing device id from msg names the field', async () => {

@@ -63,7 +63,7 @@ describe('wayline mission and device requests', () => {
     assert.equal(landed.cover_state, 0);
     assert.equal(landed.drone_in_dock, 1);
     const asked = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
-    assert.equal(asked.body.items.filter((i: any) => i.inbound_payload?.flight_id === flightId).length, 0); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(asked.body.items.filter((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId).length, 0); // eslint-disable-line @typescript-eslint/no-explicit-any
 
     await waitFor(() => events.some((e) => e.method === 'flighttask_progress' && e.data.output.status === 'ok'), 2000);
     const progress = events.filter((e) => e.method === 'flighttask_progress');
@@ -89,11 +89,15 @@ describe('wayline mission and device requests', () => {
       // the dock asks for the wayline file again: it shows up as a device request
       const item = await waitFor(async () => {
         const r = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
-        return r.body.items.find((i: any) => i.inbound_payload?.flight_id === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
+        return r.body.items.find((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
       });
       assert.equal(item.vendor, 'dji');
+      assert.equal(item.device_id, 'dock-001');
+      // inbound_payload fields as the requests page lists them for this type; pending for the cloud
+      assert.deepEqual(item.inbound_payload, { resource_type: 'wayline', resource_ids: [flightId] });
       assert.equal(item.routing_decision, 'manual_reply_required');
-      assert.equal(item.reply_code, null);
+      assert.equal(item.reply_code, 'PENDING');
+      assert.equal(item.replied_at, null);
       assert.equal(dockOf('dock-001').mission.phase, 'fetching');
 
       const fresh = await presign(c, { bucket: BUCKET, object_key: file.object_key, method: 'GET', expires_seconds: 600 });
@@ -106,6 +110,8 @@ describe('wayline mission and device requests', () => {
       assert.equal(reply.body.reply_source, 'manual');
       const detail = await signed(c, 'GET', `${DR}/${item.request_id}`);
       assert.deepEqual(detail.body.standardized_reply, { result: 0, output });
+      assert.equal(detail.body.reply_code, 'APPROVED');
+      assert.equal(detail.body.updated_at, detail.body.replied_at, 'updated_at follows the reply');
 
       await waitFor(() => dockOf('dock-001').mission.phase === 'finished', 5000);
       const m = dockOf('dock-001').mission;
@@ -131,7 +137,7 @@ describe('wayline mission and device requests', () => {
   });
 
   test('device-request list: filters, limit, newest first, validation and 404s', async () => {
-    const a = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { config_scope: 'product' } });
+    const a = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     const b = (await control(sim.http, 'POST', '/__sim/docks/dock-002/requests', { request_type: 'storage_config_get', data: { module: 0 } })).body;
     assert.match(b.request_id, /^[0-9a-f-]{36}$/);
     const all = await signed(c, 'GET', DR);
@@ -210,7 +216,7 @@ describe('wayline mission and device requests', () => {
     try {
       const oc = { base: other.http, apiId: other.apiId, apiKey: other.apiKey };
       const item = await waitFor(async () => (await signed(oc, 'GET', DR, { query: 'request_type=config' })).body.items[0]);
-      assert.deepEqual(item.inbound_payload, { config_type: 'json', config_scope: 'product' });
+      assert.deepEqual(item.inbound_payload, { scope: 'dock', items: ['network', 'storage'] });
       let r = await signed(oc, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED' } });
       assert.equal(r.status, 202);
       r = await signed(oc, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED' } });

@@ -3,7 +3,8 @@
  * guards payloads that zod should never see (cycles, excessive depth/size, non-JSON values).
  */
 import { z } from 'zod';
-import type { ConditionalRule, FieldSpec, PayloadIssue } from './types';
+import { jsonPath } from '../plain-data';
+import type { ConditionalRule, FieldSpec } from './types';
 
 type AnyZod = z.ZodType<unknown>;
 
@@ -233,78 +234,11 @@ export function buildPayloadSchema(
 
 // ---- JSON guard ------------------------------------------------------------------------------
 
-export const MAX_DEPTH = 64;
-export const MAX_NODES = 100_000;
-const FORBIDDEN_KEYS = new Set(['__proto__']);
-
-function joinPath(base: string, key: string | number): string {
-  if (typeof key === 'number') return `${base}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
-}
-
-/**
- * Checks that `payload` is plain JSON data zod can safely look at and the platform can receive:
- * no cycles, at most MAX_DEPTH levels, at most MAX_NODES values, no `__proto__` keys, no
- * functions/symbols/BigInts/non-finite numbers/class instances. Returns the first problem found.
- */
-export function checkJsonData(payload: unknown): PayloadIssue | undefined {
-  let nodes = 0;
-  const ancestors = new Set<object>();
-  const visit = (v: unknown, path: string, depth: number): PayloadIssue | undefined => {
-    if (++nodes > MAX_NODES) return { path: 'payload', message: `payload is too large (more than ${MAX_NODES} values); send less data` };
-    switch (typeof v) {
-      case 'string':
-      case 'boolean':
-      case 'undefined':
-        return undefined;
-      case 'number':
-        return Number.isFinite(v) ? undefined : { path, message: `${path} must be a finite number (got ${v}); JSON cannot carry it` };
-      case 'bigint':
-      case 'function':
-      case 'symbol':
-        return { path, message: `${path} is ${describeValue(v)}, which is not JSON data; use a string, number, boolean, array or object` };
-    }
-    if (v === null) return undefined;
-    const obj = v as object;
-    if (depth >= MAX_DEPTH) return { path, message: `${path} is nested too deeply (more than ${MAX_DEPTH} levels); flatten the payload` };
-    if (ancestors.has(obj)) return { path, message: `${path} refers back to one of its parents (cyclic object); send plain JSON data` };
-    const isArray = Array.isArray(obj);
-    if (!isArray) {
-      const proto = Object.getPrototypeOf(obj);
-      if (proto !== Object.prototype && proto !== null) {
-        const name = (proto && typeof proto.constructor === 'function' && proto.constructor.name) || 'non-plain';
-        return { path, message: `${path} is a ${name} object, not plain JSON data; convert it (e.g. a date to an ISO string or a number)` };
-      }
-    }
-    ancestors.add(obj);
-    try {
-      if (isArray) {
-        const arr = obj as unknown[];
-        for (let i = 0; i < arr.length; i++) {
-          const issue = visit(arr[i], `${path}[${i}]`, depth + 1);
-          if (issue) return issue;
-        }
-      } else {
-        for (const key of Object.keys(obj)) {
-          const childPath = joinPath(path, key);
-          if (FORBIDDEN_KEYS.has(key)) return { path: childPath, message: `${childPath} is not allowed (reserved key); remove it` };
-          const issue = visit((obj as Record<string, unknown>)[key], childPath, depth + 1);
-          if (issue) return issue;
-        }
-      }
-    } finally {
-      ancestors.delete(obj);
-    }
-    return undefined;
-  };
-  return visit(payload, 'payload', 0);
-}
+export { checkJsonData, MAX_DEPTH, MAX_NODES } from '../plain-data';
 
 /** Concrete issue path from a zod path: ['points', 0, 'latitude'] -> 'payload.points[0].latitude'. */
 export function issuePath(path: readonly PropertyKey[]): string {
-  let out = 'payload';
-  for (const seg of path) out = joinPath(out, typeof seg === 'number' ? seg : String(seg));
-  return out;
+  return jsonPath(path);
 }
 
 /** Spec path of a zod path: ['points', 0, 'latitude'] -> 'points[].latitude'. */

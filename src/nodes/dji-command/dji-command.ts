@@ -8,7 +8,8 @@ import { randomUUID } from 'crypto';
 import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
 import { UtmosError, UtmosInputError } from '../../core/errors';
-import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
+import { checkJsonData, isPlainObject } from '../../core/plain-data';
+import { DJI_METHOD_NAME_PATTERN, IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
 import { SUCCESS_STATUS } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
@@ -40,10 +41,31 @@ interface CommandDef extends NodeDef {
   idempotencyKeyType?: string;
   timeoutSeconds?: number | string;
   waitForResult?: boolean | string;
+  /** Check the payload against the catalogue's schema of the method (default on). */
+  checkPayload?: boolean | string;
 }
 
 /** How long past the command's own timeout we keep asking before giving up locally. */
 const RESULT_GRACE_SECONDS = 30;
+/** Uncatalogued method names a node warns about (once each); bounded for names from messages. */
+const WARNED_METHODS_MAX = 50;
+
+/** A payload sent without the catalogue's schema must still be a plain JSON object. */
+function plainPayload(raw: unknown): Record<string, unknown> {
+  if (!isPlainObject(raw)) {
+    throw new UtmosInputError('payload', `payload must be a JSON object ({} when the command takes no parameters; got ${describe(raw)})`);
+  }
+  const problem = checkJsonData(raw);
+  if (problem) throw new UtmosInputError(problem.path, problem.message);
+  return raw;
+}
+
+/** The platform's 400 UNSUPPORTED_COMMAND, told in terms of the node's Command setting. */
+function explainRefusedCommand(err: unknown, commandType: string): unknown {
+  if (!(err instanceof UtmosError) || err.code !== 'UNSUPPORTED_COMMAND') return err;
+  const close = findDjiMethod(commandType) ? [] : suggestMethods(commandType, 3);
+  return err.withMessage(`commandType "${clip(commandType, 64)}" was refused by the platform: ${err.message}${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
+}
 
 function parseTimeoutSeconds(raw: unknown): number {
   const n = raw === undefined || raw === '' ? 30 : Number(raw);
@@ -62,6 +84,8 @@ export = function register(RED: RedApi): void {
     const commandTypeType = def.commandTypeType || 'str';
     const payloadType = def.payloadType || 'msg';
     const keyType = def.idempotencyKeyType || 'auto';
+    const checkPayload = def.checkPayload !== false && def.checkPayload !== 'false';
+    const warnedMethods = new Set<string>();
     let configProblem: string | undefined;
     let timeoutSeconds = 30;
     try {
@@ -95,18 +119,30 @@ export = function register(RED: RedApi): void {
         await evaluateTyped(RED, node, 'commandType', def.commandType, commandTypeType, msg),
         '"cover_open"',
       );
-      if (!findDjiMethod(commandType)) {
+      const catalogued = findDjiMethod(commandType) !== undefined;
+      if (!catalogued && !DJI_METHOD_NAME_PATTERN.test(commandType)) {
         const close = suggestMethods(commandType, 3);
         throw new UtmosInputError(
           'commandType',
-          `commandType "${clip(commandType, 64)}" is not a DJI method the platform accepts; pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+          `commandType "${clip(commandType, 64)}" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"); pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
         );
       }
+      // The catalogue is our reading of the docs: a method it lacks is still sent, the platform decides.
+      if (!catalogued && !warnedMethods.has(commandType) && warnedMethods.size < WARNED_METHODS_MAX) {
+        warnedMethods.add(commandType);
+        node.warn(RED._ ? RED._('dji-command.warn.uncatalogued', { method: commandType }) : `${commandType} is not in the catalogue`);
+      }
       const rawPayload = await evaluateTyped(RED, node, 'payload', def.payload ?? 'payload', payloadType, msg);
-      const checked = validateDjiPayload(commandType, rawPayload);
-      if (!checked.ok) {
-        const first = checked.issues[0];
-        throw new UtmosInputError(first?.path ?? 'payload', `${commandType}: ${checked.message}`);
+      let payload: Record<string, unknown>;
+      if (catalogued && checkPayload) {
+        const checked = validateDjiPayload(commandType, rawPayload);
+        if (!checked.ok) {
+          const first = checked.issues[0];
+          throw new UtmosInputError(first?.path ?? 'payload', `${commandType}: ${checked.message}`);
+        }
+        payload = checked.payload;
+      } else {
+        payload = plainPayload(rawPayload);
       }
       let idempotencyKey: string;
       if (keyType === 'auto') {
@@ -118,7 +154,7 @@ export = function register(RED: RedApi): void {
           throw new UtmosInputError('idempotencyKey', `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters (got ${idempotencyKey.length})`);
         }
       }
-      return { deviceId, commandType, payload: checked.payload, idempotencyKey };
+      return { deviceId, commandType, payload, idempotencyKey };
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
@@ -145,16 +181,20 @@ export = function register(RED: RedApi): void {
       prepare(msg)
         .then(async (command) => {
           msg.idempotency_key = command.idempotencyKey;
-          const accepted = await connection.client.createCommand(
-            {
-              device_id: command.deviceId,
-              command_type: command.commandType,
-              payload: command.payload,
-              idempotency_key: command.idempotencyKey,
-              timeout_seconds: timeoutSeconds,
-            },
-            { signal: abort.signal },
-          );
+          const accepted = await connection.client
+            .createCommand(
+              {
+                device_id: command.deviceId,
+                command_type: command.commandType,
+                payload: command.payload,
+                idempotency_key: command.idempotencyKey,
+                timeout_seconds: timeoutSeconds,
+              },
+              { signal: abort.signal },
+            )
+            .catch((err: unknown) => {
+              throw explainRefusedCommand(err, command.commandType);
+            });
           sent();
           msg.command_id = accepted.command_id;
           if (!waitForResult) {

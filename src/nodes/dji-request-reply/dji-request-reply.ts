@@ -4,7 +4,7 @@
  */
 import { unlimitedAbortController } from '../../core/abort';
 import { UtmosError, UtmosInputError } from '../../core/errors';
-import { isPlainObject } from '../../core/schemas';
+import { checkJsonData, isPlainObject } from '../../core/plain-data';
 import { attach } from '../shared/config-access';
 import {
   DoneFn,
@@ -69,6 +69,8 @@ export = function register(RED: RedApi): void {
               `payload must be a JSON object such as {"file":{"url":"…","fingerprint":"…"}} (got ${describe(raw)}); choose "none" to send no payload`,
             );
           }
+          const problem = checkJsonData(raw, 'payload');
+          if (problem) throw new UtmosInputError(problem.path, problem.message);
           payload = raw;
         }
       }
