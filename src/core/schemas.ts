@@ -6,14 +6,6 @@
 import { z } from 'zod';
 import { isPlainObject } from './plain-data';
 
-/**
- * Any non-array object, whatever realm created it: objects a function node returns come from its
- * sandbox and fail the prototype test of isPlainObject. For reading flow input, not for bodies.
- */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
   message: 'must be a JSON object (not an array, null or a string); use {} for commands without arguments',
 });

@@ -5,7 +5,7 @@
  * FeatureCollection of Points (height, speed, actions in each feature's properties).
  */
 import { UtmosInputError } from '../errors';
-import { isRecord } from '../schemas';
+import { isPlainObject } from '../plain-data';
 import type { RawWaypoint } from './types';
 
 const FIX = 'send an array of {latitude, longitude, height} waypoints or GeoJSON (LineString, Feature, FeatureCollection of Points)';
@@ -17,7 +17,7 @@ function fail(field: string, message: string): never {
 /** Reads msg.payload into raw waypoints (values still unchecked). */
 export function readRouteInput(input: unknown, base = 'payload'): RawWaypoint[] {
   if (Array.isArray(input)) return input.map((item, i) => fromWaypointObject(item, `${base}[${i}]`, i));
-  if (!isRecord(input)) fail(base, `${base} is not a route (got ${input === undefined ? 'nothing' : typeof input})`);
+  if (!isPlainObject(input)) fail(base, `${base} is not a route (got ${input === undefined ? 'nothing' : typeof input})`);
   switch (input.type) {
     case 'LineString':
       return fromLineString(input, base, {});
@@ -31,7 +31,7 @@ export function readRouteInput(input: unknown, base = 'payload'): RawWaypoint[] 
 }
 
 function fromWaypointObject(item: unknown, at: string, index: number): RawWaypoint {
-  if (!isRecord(item)) fail(at, `waypoint ${index} (${at}) must be an object {latitude, longitude, height}`);
+  if (!isPlainObject(item)) fail(at, `waypoint ${index} (${at}) must be an object {latitude, longitude, height}`);
   return {
     latitude: item.latitude ?? item.lat,
     longitude: item.longitude ?? item.lon ?? item.lng,
@@ -78,8 +78,8 @@ function fromLineString(geometry: Record<string, unknown>, at: string, props: Re
 
 function fromFeature(feature: Record<string, unknown>, at: string): RawWaypoint[] {
   const geometry = feature.geometry;
-  const props = isRecord(feature.properties) ? feature.properties : {};
-  if (!isRecord(geometry)) fail(`${at}.geometry`, `${at}.geometry is missing`);
+  const props = isPlainObject(feature.properties) ? feature.properties : {};
+  if (!isPlainObject(geometry)) fail(`${at}.geometry`, `${at}.geometry is missing`);
   if (geometry.type === 'LineString') return fromLineString(geometry, `${at}.geometry`, props, `${at}.properties`);
   return fail(`${at}.geometry.type`, `${at}.geometry.type ${JSON.stringify(geometry.type ?? null)} is not a route: use a LineString, or a FeatureCollection of Points`);
 }
@@ -87,14 +87,14 @@ function fromFeature(feature: Record<string, unknown>, at: string): RawWaypoint[
 function fromFeatureCollection(collection: Record<string, unknown>, at: string): RawWaypoint[] {
   const features = collection.features;
   if (!Array.isArray(features)) fail(`${at}.features`, `${at}.features must be an array`);
-  const lines = features.filter((f) => isRecord(f) && isRecord(f.geometry) && f.geometry.type === 'LineString');
+  const lines = features.filter((f) => isPlainObject(f) && isPlainObject(f.geometry) && f.geometry.type === 'LineString');
   if (lines.length === 1 && features.length === 1) return fromFeature(features[0] as Record<string, unknown>, `${at}.features[0]`);
   return features.map((feature, i) => {
     const fAt = `${at}.features[${i}]`;
-    if (!isRecord(feature) || !isRecord(feature.geometry) || feature.geometry.type !== 'Point') {
+    if (!isPlainObject(feature) || !isPlainObject(feature.geometry) || feature.geometry.type !== 'Point') {
       return fail(`${fAt}.geometry`, `waypoint ${i} (${fAt}) must be a Feature with a Point geometry`);
     }
-    const props = isRecord(feature.properties) ? feature.properties : {};
+    const props = isPlainObject(feature.properties) ? feature.properties : {};
     return fromPosition(feature.geometry.coordinates, `${fAt}.geometry.coordinates`, i, props, `${fAt}.properties`);
   });
 }

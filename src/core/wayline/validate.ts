@@ -3,7 +3,7 @@
  * The first problem becomes one input error naming the waypoint index, the field and the fix.
  */
 import { UtmosInputError } from '../errors';
-import { isRecord } from '../schemas';
+import { isPlainObject } from '../plain-data';
 import {
   AIRCRAFT,
   AIRCRAFT_MODELS,
@@ -74,7 +74,7 @@ const ACTION_NAMES = 'take_photo, start_recording, stop_recording, {type:"hover"
 function checkAction(raw: unknown, at: string, index: number, settings: WaylineSettings): WaylineAction {
   const spec = typeof raw === 'string' ? { type: raw } : raw;
   const where = `waypoint ${index}: action`;
-  if (!isRecord(spec) || typeof spec.type !== 'string') {
+  if (!isPlainObject(spec) || typeof spec.type !== 'string') {
     throw new UtmosInputError(at, `${where} ${shown(raw)} at ${at} is not an action; use ${ACTION_NAMES}`);
   }
   const type = ACTION_ALIASES[spec.type.toLowerCase()];

@@ -6,7 +6,7 @@
  */
 import { unlimitedAbortController } from '../../core/abort';
 import { UtmosError, UtmosInputError } from '../../core/errors';
-import { isRecord } from '../../core/schemas';
+import { isPlainObject } from '../../core/plain-data';
 import {
   AircraftModel,
   DEFAULT_SETTINGS,
@@ -63,7 +63,7 @@ function settingsFrom(def: WaylineDef): WaylineSettings {
 
 /** An array, or GeoJSON with a type: anything else is "no route". */
 function looksLikeRoute(payload: unknown): boolean {
-  return Array.isArray(payload) || (isRecord(payload) && typeof payload.type === 'string' && payload.type !== '');
+  return Array.isArray(payload) || (isPlainObject(payload) && typeof payload.type === 'string' && payload.type !== '');
 }
 
 export = function register(RED: RedApi): void {
@@ -105,7 +105,7 @@ export = function register(RED: RedApi): void {
       const known = remembered.get(key);
       if (known) return Promise.resolve(known);
       return new Promise((resolve) =>
-        node.context().get(CONTEXT_KEY, (err, stored) => resolve(!err && isRecord(stored) && isRecord(stored[key]) ? (stored[key] as unknown as Remembered) : undefined)),
+        node.context().get(CONTEXT_KEY, (err, stored) => resolve(!err && isPlainObject(stored) && isPlainObject(stored[key]) ? (stored[key] as unknown as Remembered) : undefined)),
       );
     }
 
