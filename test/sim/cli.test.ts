@@ -52,7 +52,7 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
 });
 
 test('CLI rejects bad option values with exit code 2 and a message on stderr', () => {
-  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port'], ['--auto-reply-types', ',']]) {
+  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port'], ['--auto-reply-types', ','], ['--time-factor', '0'], ['--time-factor', '11'], ['--time-factor', 'fast'], ['--mission-duration-ms', '3000']]) {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(r.status, 2, `args ${args.join(' ')}`);
     assert.equal(r.stdout, '');
@@ -64,4 +64,5 @@ test('CLI --help prints usage and exits 0', () => {
   const r = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--mqtt-port/);
+  assert.match(r.stdout, /--time-factor F/);
 });
