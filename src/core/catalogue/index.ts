@@ -16,6 +16,7 @@
  * Schemas are built once, when this module loads.
  */
 import type { z } from 'zod';
+import { UtmosInputError } from '../errors';
 import { DJI_DOMAINS, DJI_METHOD_NAMES, type DjiDomain } from './methods';
 import { GENERATED_PAYLOAD_SPECS } from './payload-specs.generated';
 import { ANNOTATIONS } from './annotations';
@@ -126,6 +127,7 @@ function assemble(): DjiMethod[] {
       nameSource,
       payloadSource: g.payloadSource,
       summary: a.summary,
+      needsDebugMode: a.needsDebugMode === true,
       fields,
       template: structuredClone(a.template ?? templateFrom(fields, '')),
       schema: buildPayloadSchema(fields, rules),
@@ -216,14 +218,44 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
   }
 }
 
+// ---- the checks dji-command makes before sending ----------------------------------------------
+
+/**
+ * The input error for a command name that is not in the catalogue, or undefined when it is.
+ * dji-command raises it; the editor's payload check shows the same text.
+ */
+export function commandTypeError(commandType: string): UtmosInputError | undefined {
+  if (findDjiMethod(commandType)) return undefined;
+  const shown = commandType.length > 64 ? `${commandType.slice(0, 63)}…` : commandType;
+  const close = suggestMethods(commandType, 3);
+  return new UtmosInputError(
+    'commandType',
+    `commandType "${shown}" is not a DJI method the platform accepts; pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+  );
+}
+
+/**
+ * Checks a command's payload exactly as dji-command does before sending: the validated payload,
+ * or the input error the node raises. The editor's payload check calls this too, so the dialog and
+ * the runtime always say the same thing.
+ */
+export function checkCommandPayload(
+  commandType: string,
+  payload: unknown,
+): { ok: true; payload: Record<string, unknown> } | { ok: false; error: UtmosInputError } {
+  const checked = validateDjiPayload(commandType, payload);
+  if (checked.ok) return checked;
+  return { ok: false, error: new UtmosInputError(checked.issues[0]?.path ?? 'payload', `${commandType}: ${checked.message}`) };
+}
+
 // ---- editor ------------------------------------------------------------------------------
 
 let editorJson: string | undefined;
 
 /**
  * Plain JSON for the editor (no zod):
- * {version, count, domains:[{domain, methods:[{method, summary, nameSource, payloadSource,
- *  progressEvent, reference, fields, template}]}]}. Returns a fresh object on every call.
+ * {version, count, domains:[{domain, methods:[{method, summary, needsDebugMode, nameSource,
+ *  payloadSource, progressEvent, reference, fields, template}]}]}. Returns a fresh object on every call.
  */
 export function catalogueForEditor(): object {
   if (editorJson === undefined) {
@@ -235,6 +267,7 @@ export function catalogueForEditor(): object {
         methods: methods.map((m) => ({
           method: m.method,
           summary: m.summary,
+          needsDebugMode: m.needsDebugMode,
           nameSource: m.nameSource,
           payloadSource: m.payloadSource,
           progressEvent: m.progressEvent ?? null,

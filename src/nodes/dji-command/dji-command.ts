@@ -5,7 +5,7 @@
  */
 import { unlimitedAbortController } from '../../core/abort';
 import { randomUUID } from 'crypto';
-import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
+import { checkCommandPayload, commandTypeError } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
 import { UtmosError, UtmosInputError } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
@@ -53,6 +53,31 @@ function parseTimeoutSeconds(raw: unknown): number {
   return n;
 }
 
+/**
+ * The command name and payload as the node checks them before sending anything: a DJI method
+ * from the catalogue, and its payload evaluated and validated against the method's schema.
+ * The editor's payload check runs the same function, so the dialog says what the runtime would.
+ */
+async function checkedCommand(
+  RED: RedApi,
+  node: Node,
+  commandTypeValue: unknown,
+  payloadValue: unknown,
+  payloadType: string,
+  msg: NodeMessage | undefined,
+): Promise<{ commandType: string; payload: Record<string, unknown> }> {
+  const commandType = requireText('commandType', commandTypeValue, '"cover_open"');
+  const unknownCommand = commandTypeError(commandType);
+  if (unknownCommand) throw unknownCommand;
+  const rawPayload = await evaluateTyped(RED, node, 'payload', payloadValue, payloadType, msg);
+  const checked = checkCommandPayload(commandType, rawPayload);
+  if (!checked.ok) throw checked.error;
+  return { commandType, payload: checked.payload };
+}
+
+/** Stands in for a node when the editor asks for a check of a static (JSON) payload. */
+const EDITOR_CHECK_NODE = { id: 'utmos-dji-payload-check', type: 'dji-command' } as unknown as Node;
+
 export = function register(RED: RedApi): void {
   function DjiCommandNode(this: Node, def: CommandDef) {
     RED.nodes.createNode(this, def);
@@ -90,24 +115,14 @@ export = function register(RED: RedApi): void {
 
     async function prepare(msg: NodeMessage) {
       const deviceId = requireText('deviceId', await evaluateTyped(RED, node, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
-      const commandType = requireText(
-        'commandType',
+      const { commandType, payload } = await checkedCommand(
+        RED,
+        node,
         await evaluateTyped(RED, node, 'commandType', def.commandType, commandTypeType, msg),
-        '"cover_open"',
+        def.payload ?? 'payload',
+        payloadType,
+        msg,
       );
-      if (!findDjiMethod(commandType)) {
-        const close = suggestMethods(commandType, 3);
-        throw new UtmosInputError(
-          'commandType',
-          `commandType "${clip(commandType, 64)}" is not a DJI method the platform accepts; pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
-        );
-      }
-      const rawPayload = await evaluateTyped(RED, node, 'payload', def.payload ?? 'payload', payloadType, msg);
-      const checked = validateDjiPayload(commandType, rawPayload);
-      if (!checked.ok) {
-        const first = checked.issues[0];
-        throw new UtmosInputError(first?.path ?? 'payload', `${commandType}: ${checked.message}`);
-      }
       let idempotencyKey: string;
       if (keyType === 'auto') {
         idempotencyKey = randomUUID();
@@ -118,7 +133,7 @@ export = function register(RED: RedApi): void {
           throw new UtmosInputError('idempotencyKey', `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters (got ${idempotencyKey.length})`);
         }
       }
-      return { deviceId, commandType, payload: checked.payload, idempotencyKey };
+      return { deviceId, commandType, payload, idempotencyKey };
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
@@ -227,4 +242,22 @@ export = function register(RED: RedApi): void {
   }
 
   RED.nodes.registerType('dji-command', DjiCommandNode);
+
+  // The dialog's check of a static JSON payload; behind the editor's read permission like the catalogue.
+  if (RED.httpAdmin && RED.auth) {
+    RED.httpAdmin.post(
+      '/utmos-dji/payload-check',
+      RED.auth.needsPermission('utmos-dji.read'),
+      (req: { body?: { commandType?: unknown; payload?: unknown } }, res: { json(v: unknown): void }) => {
+        const body = req.body ?? {};
+        checkedCommand(RED, EDITOR_CHECK_NODE, body.commandType, body.payload, 'json', undefined).then(
+          () => res.json({ ok: true }),
+          (err: unknown) => {
+            const field = err instanceof UtmosInputError ? err.field : undefined;
+            res.json({ ok: false, field, message: err instanceof Error ? err.message : String(err) });
+          },
+        );
+      },
+    );
+  }
 };

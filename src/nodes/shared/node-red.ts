@@ -66,7 +66,7 @@ export interface RedApi {
       callback: (err: Error | null, result: unknown) => void,
     ): void;
   };
-  httpAdmin?: { get(path: string, ...handlers: Function[]): void };
+  httpAdmin?: { get(path: string, ...handlers: Function[]): void; post(path: string, ...handlers: Function[]): void };
   auth?: { needsPermission(permission: string): Function };
   _?: (key: string, substitutions?: Record<string, unknown>) => string;
 }
