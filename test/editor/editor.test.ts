@@ -551,10 +551,9 @@ describe('editor in headless Chromium', { skip: reason }, () => {
 
   test('help of every node in English: every documented property and output field shows its name, type and full description', async () => {
     await checkHelp(page, 'en-US');
-    await page.evaluate(() => (window as any).RED.sidebar.help.show('dji-command'));
     await page.evaluate(() => (window as any).RED.workspaces.show('ex01-tab'));
-    await page.waitForTimeout(200);
-    await shot(page, 'help-en', true);
+    await page.evaluate(() => (window as any).RED.sidebar.help.show('utmos-config'));
+    await quietShot(page, 'help-en', true);
   });
 
   test('the editor in Chinese (zh-CN): dialogs, the catalogue asked for in zh-CN, and the help of every node', async () => {
@@ -579,9 +578,8 @@ describe('editor in headless Chromium', { skip: reason }, () => {
       await zh.click('#node-dialog-cancel');
       await zh.waitForSelector('#node-dialog-ok', { state: 'detached' });
       await checkHelp(zh, 'zh-CN');
-      await zh.evaluate(() => (window as any).RED.sidebar.help.show('dji-command'));
-      await zh.waitForTimeout(200);
-      await shot(zh, 'help-zh', true);
+      await zh.evaluate(() => (window as any).RED.sidebar.help.show('utmos-config'));
+      await quietShot(zh, 'help-zh', true);
     } finally {
       await zh.context().close();
     }
@@ -641,6 +639,7 @@ describe('editor in headless Chromium', { skip: reason }, () => {
       const R = (window as any).RED;
       R.workspaces.show('ex01-tab');
       R.sidebar.show('debug');
+      R.actions.invoke('core:clear-debug-messages'); // the picture shows this run only
       R.view.select({ nodes: [] });
     });
     await page.waitForSelector('[id="ex01-start"] .red-ui-flow-node-button', { state: 'visible' });
