@@ -1,5 +1,5 @@
 /**
- * The UTMOS Open Platform client: signed requests over one keep-alive agent per base URL,
+ * The UTMOS Open Platform client: signed requests over pooled keep-alive agents (http-transport.ts),
  * zod validation both ways, typed errors, bounded retries where they are safe.
  *
  * Retry policy (why): network errors, 5xx and 429 are retried because the request either did not
@@ -9,9 +9,6 @@
  * (once, with a fresh nonce). Every attempt is signed anew with a fresh timestamp and nonce.
  */
 import { randomUUID } from 'crypto';
-import http from 'http';
-import https from 'https';
-import axios, { AxiosError } from 'axios';
 import type { z } from 'zod';
 import {
   Operation,
@@ -42,16 +39,27 @@ import {
   ReplyResponseSchema,
   describeIssues,
 } from './schemas';
+import { ACCEPT_ENCODING, AgentLease, RawResponse, TransportError, acquireAgent, sendAttempt } from './http-transport';
+import type { ProxySettings } from './proxy';
+import { displayUrl } from './redact';
 import { QueryInput, canonicalQuery, signRequest } from './signer';
 
+export { pooledAgentCount } from './http-transport';
+
 export const API_PREFIX = '/api/v1/open';
+/** Larger than any documented answer (a list holds at most 500 requests), far below a memory hazard. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export interface UtmosClientOptions {
   baseUrl: string;
   apiId: string;
   apiKey: string;
-  /** Per-attempt HTTP timeout. Default 10 s. */
+  /** Deadline of one HTTP attempt as a whole: connect, headers and body. Default 10 s. */
   requestTimeoutMs?: number;
+  /** A response body larger than this ends the attempt (the socket is destroyed). Default 8 MiB. */
+  maxResponseBytes?: number;
+  /** How HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read (Node-RED's settings.js `proxyOptions`). */
+  proxy?: ProxySettings;
   /** Attempts per call including the first. Default 4. */
   maxAttempts?: number;
   backoffBaseMs?: number;
@@ -106,11 +114,22 @@ export function validateBaseUrl(raw: unknown): URL {
   if (typeof raw !== 'string' || raw.trim() === '') {
     throw new UtmosInputError('baseUrl', 'baseUrl is empty; set it to the platform address, e.g. https://dev.utmos.dev');
   }
-  let url: URL;
+  const text = raw.trim();
+  let url: URL | undefined;
   try {
-    url = new URL(raw.trim());
+    url = new URL(text);
   } catch {
-    throw new UtmosInputError('baseUrl', `baseUrl "${raw}" is not a valid URL; use e.g. https://dev.utmos.dev`);
+    url = undefined;
+  }
+  // User info is refused first (and never quoted): an unparsable URL with an "@" may hold a password.
+  if (url ? url.username || url.password : text.includes('@')) {
+    throw new UtmosInputError(
+      'baseUrl',
+      `baseUrl must not contain user info (name:password@); requests are signed with the API ID and key instead. Use e.g. https://dev.utmos.dev (got ${displayUrl(text)})`,
+    );
+  }
+  if (!url) {
+    throw new UtmosInputError('baseUrl', `baseUrl "${text}" is not a valid URL; use e.g. https://dev.utmos.dev`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new UtmosInputError(
@@ -118,48 +137,10 @@ export function validateBaseUrl(raw: unknown): URL {
       `baseUrl must use https:// (plain http is only allowed for loopback addresses such as http://127.0.0.1); got ${url.protocol}//${url.host}`,
     );
   }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new UtmosInputError('baseUrl', 'baseUrl must not contain a query, fragment or user info; use e.g. https://dev.utmos.dev');
+  if (url.search || url.hash) {
+    throw new UtmosInputError('baseUrl', 'baseUrl must not contain a query or fragment; use e.g. https://dev.utmos.dev');
   }
   return url;
-}
-
-// One keep-alive agent per base URL origin (and CA), shared by every client of that origin and
-// destroyed with the last one, so redeploys leave no sockets behind.
-interface PooledAgent {
-  agent: http.Agent;
-  refs: number;
-}
-const agentPool = new Map<string, PooledAgent>();
-
-function acquireAgent(url: URL, ca: string | undefined, maxSockets: number): { key: string; agent: http.Agent } {
-  const key = `${url.origin}|${ca ?? ''}`;
-  let pooled = agentPool.get(key);
-  if (!pooled) {
-    // Keep every socket of a burst warm (a fleet sends its creates together): a smaller free pool
-    // would close the surplus after each burst and pay a new TCP (and TLS) handshake next time.
-    const common = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: maxSockets };
-    const agent = url.protocol === 'https:' ? new https.Agent({ ...common, ca: ca || undefined }) : new http.Agent(common);
-    pooled = { agent, refs: 0 };
-    agentPool.set(key, pooled);
-  }
-  pooled.refs += 1;
-  return { key, agent: pooled.agent };
-}
-
-function releaseAgent(key: string): void {
-  const pooled = agentPool.get(key);
-  if (!pooled) return;
-  pooled.refs -= 1;
-  if (pooled.refs <= 0) {
-    agentPool.delete(key);
-    pooled.agent.destroy();
-  }
-}
-
-/** For tests and diagnostics: how many pooled agents are alive. */
-export function pooledAgentCount(): number {
-  return agentPool.size;
 }
 
 const RETRYABLE_NETWORK_CODES = new Set([
@@ -172,8 +153,6 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'ENETUNREACH',
   'EHOSTUNREACH',
   'ENETDOWN',
-  'ERR_NETWORK',
-  'ERR_BAD_RESPONSE',
 ]);
 
 const TLS_CODES = new Set([
@@ -188,12 +167,6 @@ const TLS_CODES = new Set([
   'CERT_REVOKED',
 ]);
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, unknown>;
-  body: string;
-}
-
 interface RequestSpec<T> {
   operation: Operation;
   method: 'GET' | 'POST';
@@ -205,6 +178,8 @@ interface RequestSpec<T> {
   maxAttempts?: number;
   /** Decides whether an error response after a retried attempt is in fact the success of an earlier one. */
   recover?: (error: UtmosError, attempt: number) => Promise<T | undefined>;
+  /** The object asked for: an answer about another one is an error (a misrouted or cached response). */
+  identity?: { field: 'command_id' | 'request_id'; value: string };
 }
 
 export class UtmosClient {
@@ -217,9 +192,8 @@ export class UtmosClient {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly maxRetryAfterMs: number;
-  private readonly agentKey: string;
-  private readonly agent: http.Agent;
-  private readonly isHttps: boolean;
+  private readonly maxResponseBytes: number;
+  private readonly lease: AgentLease;
   private readonly onAttempt?: (info: AttemptInfo) => void;
   private readonly now: () => number;
   private readonly nonce: () => string;
@@ -251,21 +225,34 @@ export class UtmosClient {
     this.now = options.now ?? Date.now;
     this.nonce = options.nonce ?? randomUUID;
     this.random = options.random ?? Math.random;
-    this.isHttps = url.protocol === 'https:';
-    const pooled = acquireAgent(url, options.ca, options.maxSockets ?? 64);
-    this.agentKey = pooled.key;
-    this.agent = pooled.agent;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.lease = acquireAgent(url, {
+      ca: options.ca,
+      maxSockets: options.maxSockets ?? 64,
+      connectTimeoutMs: this.requestTimeoutMs,
+      proxy: options.proxy,
+    });
   }
 
   get clockOffsetMs(): number {
     return this.clockOffset;
   }
 
+  /** The HTTP proxy the API goes through (from HTTPS_PROXY / HTTP_PROXY, without user info), if any. */
+  get proxy(): string | undefined {
+    return this.lease.proxy;
+  }
+
+  /** Why a proxy named by the environment is not used, if one is not. */
+  get proxyProblem(): string | undefined {
+    return this.lease.proxyProblem;
+  }
+
   /** Releases the shared agent (its sockets close with the last client of that base URL). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    releaseAgent(this.agentKey);
+    this.lease.release();
   }
 
   async createCommand(input: Omit<CreateCommandRequest, 'vendor'> & { vendor?: 'dji' }, options: CallOptions = {}): Promise<CreateCommandResult> {
@@ -296,6 +283,7 @@ export class UtmosClient {
       method: 'GET',
       path: `${API_PREFIX}/downlink/commands/${encodeURIComponent(id)}`,
       schema: CommandStatusSchema,
+      identity: { field: 'command_id', value: id },
       signal: options.signal,
       maxAttempts: options.maxAttempts,
     });
@@ -325,6 +313,7 @@ export class UtmosClient {
       method: 'GET',
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}`,
       schema: DeviceRequestSchema,
+      identity: { field: 'request_id', value: id },
       signal: options.signal,
     });
   }
@@ -343,6 +332,7 @@ export class UtmosClient {
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}/reply`,
       body,
       schema: ReplyResponseSchema,
+      identity: { field: 'request_id', value: id },
       signal: options.signal,
       // A reply is not idempotent by key. If an earlier attempt was processed but its response was
       // lost, a platform that refuses second replies answers 409: the request then already holds
@@ -448,24 +438,22 @@ export class UtmosClient {
         this.apiKey,
       ),
     };
-    if (spec.body) headers['Content-Type'] = 'application/json';
-    const res = await axios.request<string>({
+    if (spec.body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(spec.body.length);
+    }
+    headers['Accept-Encoding'] = ACCEPT_ENCODING;
+    const origin = this.baseUrl.slice(0, this.baseUrl.length - this.basePath.length);
+    return sendAttempt({
+      url: new URL(origin + path + (query ? `?${query}` : '')),
       method: spec.method,
-      url: this.baseUrl.slice(0, this.baseUrl.length - this.basePath.length) + path + (query ? `?${query}` : ''),
       headers,
-      data: spec.body,
-      timeout: this.requestTimeoutMs,
+      body: spec.body,
+      agent: this.lease.agent,
+      timeoutMs: this.requestTimeoutMs,
+      maxResponseBytes: this.maxResponseBytes,
       signal: spec.signal,
-      ...(this.isHttps ? { httpsAgent: this.agent } : { httpAgent: this.agent }),
-      proxy: false,
-      maxRedirects: 0,
-      responseType: 'text',
-      // Send the signed bytes untouched and read the body ourselves.
-      transformRequest: [(data: unknown) => data],
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
     });
-    return { status: res.status, headers: res.headers as Record<string, unknown>, body: typeof res.data === 'string' ? res.data : '' };
   }
 
   private parseSuccess<T>(response: RawResponse, spec: RequestSpec<T>): T {
@@ -490,17 +478,39 @@ export class UtmosClient {
         requestId: typeof requestId === 'string' ? requestId : undefined,
       });
     }
+    const identity = spec.identity;
+    const answered = identity ? (parsed.data as Record<string, unknown>)[identity.field] : undefined;
+    if (identity && answered !== identity.value) {
+      throw new UtmosResponseError(
+        `${spec.operation}: the platform answered for ${identity.field} ${String(answered).slice(0, 128)}, not for ${identity.value}; the answer was discarded`,
+        { code: 'MISMATCHED_RESPONSE', httpStatus: response.status, operation: spec.operation },
+      );
+    }
     return parsed.data;
   }
 
   private networkError(err: unknown, operation: Operation, attempt: number): UtmosError {
     if (err instanceof UtmosError) return err;
-    const e = err as AxiosError & { cause?: { code?: string } };
-    if (axios.isCancel(err) || e?.code === 'ERR_CANCELED' || (e as { name?: string })?.name === 'CanceledError') {
-      return new UtmosAbortError(operation);
-    }
-    const code = String(e?.code ?? e?.cause?.code ?? 'NETWORK_ERROR');
+    const e = err instanceof TransportError ? err : new TransportError(String((err as { code?: unknown })?.code ?? 'NETWORK_ERROR'), String(err));
+    const code = e.code;
     const target = this.baseUrl;
+    if (code === 'ABORTED') return new UtmosAbortError(operation);
+    if (code === 'RESPONSE_TOO_LARGE') {
+      return new UtmosResponseError(
+        `${operation}: the platform's answer is larger than ${formatBytes(this.maxResponseBytes)}, the response size limit; it was not read`,
+        { code, httpStatus: e.httpStatus, operation, attempts: attempt },
+      );
+    }
+    if (code === 'BAD_ENCODING') {
+      return new UtmosResponseError(`${operation}: the platform answered with a ${e.message}`, { code: 'INVALID_RESPONSE', httpStatus: e.httpStatus, operation, attempts: attempt });
+    }
+    const via = this.lease.proxy ? ` through the proxy ${this.lease.proxy}` : '';
+    if (code === 'PROXY_REFUSED') {
+      return new UtmosNetworkError(
+        `${operation}: the proxy ${this.lease.proxy} refused the tunnel to ${target} (HTTP ${e.httpStatus}); check HTTPS_PROXY / HTTP_PROXY (and the proxy's user name and password in it), or list the host in NO_PROXY`,
+        { code, operation, attempts: attempt },
+      );
+    }
     if (TLS_CODES.has(code)) {
       return new UtmosNetworkError(
         `${operation}: the TLS certificate of ${target} is not trusted (${code}); if the platform uses a private CA, paste its certificate into the utmos-config node`,
@@ -508,15 +518,15 @@ export class UtmosClient {
       );
     }
     const what =
-      code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-        ? `no response within ${this.requestTimeoutMs} ms`
+      code === 'ETIMEDOUT'
+        ? `no complete response within ${this.requestTimeoutMs} ms`
         : code === 'ECONNREFUSED'
           ? 'connection refused'
           : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
             ? 'host name not found'
             : `network error (${code})`;
     const tail = RETRYABLE_NETWORK_CODES.has(code) && attempt > 1 ? `; gave up after ${attempt} attempts` : '';
-    return new UtmosNetworkError(`${operation}: ${what} from ${target}${tail}`, { code, operation, attempts: attempt });
+    return new UtmosNetworkError(`${operation}: ${what} from ${target}${via}${tail}`, { code, operation, attempts: attempt });
   }
 
   private backoff(attempt: number): number {
@@ -539,6 +549,11 @@ export class UtmosClient {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+function formatBytes(n: number): string {
+  const MiB = 1024 * 1024;
+  return n >= MiB && n % MiB === 0 ? `${n / MiB} MiB` : `${n} bytes`;
 }
 
 function attemptBase(spec: RequestSpec<unknown>, attempt: number) {

@@ -44,6 +44,7 @@ export class UtmosConnection {
           password: options.eventPassword,
           ca: options.ca,
           clientId: options.eventClientId,
+          proxy: options.proxy,
           onHint: (hint) => {
             if (hint.commandId) this.tracker.hint(hint.commandId, hint.claimedStatus);
             if (hint.requestId) this.feed.hint();

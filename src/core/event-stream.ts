@@ -3,7 +3,12 @@
  * request_id, and the listener fetches that object through the signed API. Nothing from an event's
  * body ever reaches a flow, so a forged event cannot complete a command or inject data.
  */
+import type { Agent } from 'http';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import { UtmosInputError } from './errors';
+import { proxyAgentFor, proxyRefusalStatus } from './http-transport';
+import type { ProxySettings } from './proxy';
+import { displayUrl, redactUserInfo } from './redact';
 
 export const DEFAULT_EVENT_TOPICS = ['tenant/+/command/+', 'tenant/+/device_request/+'];
 
@@ -25,14 +30,35 @@ export interface EventStreamOptions {
   ca?: string;
   clientId?: string;
   reconnectPeriodMs?: number;
+  /** How HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read for ws:// and wss:// (mqtt:// cannot use an HTTP proxy). */
+  proxy?: ProxySettings;
   onHint: (hint: EventHint) => void;
   onState?: (state: EventStreamState, detail?: string) => void;
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The broker URL must not carry a password: the URL is a plain property and would be saved in
+ * flows.json; the password belongs in the credential field. Messages never quote user info.
+ */
 export function validateEventBrokerUrl(raw: string): URL {
-  const url = new URL(raw);
+  const text = String(raw ?? '').trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url ? url.password : text.includes('@')) {
+    throw new UtmosInputError(
+      'eventBrokerUrl',
+      `eventBrokerUrl must not contain a password (it would be saved in flows.json in clear): put the password in the Password field of the event stream in the utmos-config node, and the user name in its Username field; use e.g. ${url ? displayUrl(text) : 'mqtts://broker.example.com:8883'}`,
+    );
+  }
+  if (!url) throw new UtmosInputError('eventBrokerUrl', `eventBrokerUrl "${text}" is not a valid URL; use e.g. mqtts://broker.example.com:8883`);
   if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
-    throw new Error(`eventBrokerUrl must start with mqtt://, mqtts://, ws:// or wss:// (got ${url.protocol}//)`);
+    throw new UtmosInputError('eventBrokerUrl', `eventBrokerUrl must start with mqtt://, mqtts://, ws:// or wss:// (got ${url.protocol}//)`);
   }
   return url;
 }
@@ -69,10 +95,24 @@ export function hintFromEvent(topic: string, payload: Buffer): EventHint | undef
 
 export class EventStream {
   private client: MqttClient | undefined;
+  /** The tunnel agent of a ws:// or wss:// stream behind an HTTP proxy, destroyed on close. */
+  private proxyAgent: Agent | undefined;
   private state: EventStreamState = 'connecting';
+  private readonly url: URL;
+  /** The proxy the stream goes through (no user info), if any. */
+  readonly proxy: string | undefined;
+  /** Why a proxy named by the environment is not used, if one is not. */
+  readonly proxyProblem: string | undefined;
 
   constructor(private readonly options: EventStreamOptions) {
-    validateEventBrokerUrl(options.url);
+    this.url = validateEventBrokerUrl(options.url);
+    // WebSocket streams open with an HTTP request, so they can be tunnelled; mqtt:// over TCP cannot.
+    if (this.url.protocol === 'ws:' || this.url.protocol === 'wss:') {
+      const found = proxyAgentFor(this.url, { ca: options.ca, connectTimeoutMs: CONNECT_TIMEOUT_MS, proxy: options.proxy });
+      this.proxyAgent = found.agent;
+      this.proxy = found.proxy;
+      this.proxyProblem = found.problem;
+    }
   }
 
   get currentState(): EventStreamState {
@@ -87,12 +127,13 @@ export class EventStream {
       password: this.options.password || undefined,
       ca: this.options.ca || undefined,
       reconnectPeriod: this.options.reconnectPeriodMs ?? 2_000,
-      connectTimeout: 10_000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       keepalive: 30,
       clean: true,
       resubscribe: true,
+      ...(this.proxyAgent ? { wsOptions: { agent: this.proxyAgent } } : {}),
     };
-    const client = mqtt.connect(this.options.url, opts);
+    const client = mqtt.connect(this.url.href, opts);
     this.client = client;
     this.setState('connecting');
     client.on('connect', () => {
@@ -106,8 +147,9 @@ export class EventStream {
       if (this.state !== 'closed') this.setState('disconnected');
     });
     client.on('error', (err) => {
-      // Never include the URL's credentials; mqtt.js error messages do not carry them.
-      this.setState('disconnected', err.message);
+      // The URL holds no password (refused above); a user name is still nobody's business in a log.
+      const refused = this.proxy ? proxyRefusalStatus(err) : undefined;
+      this.setState('disconnected', refused ? `the proxy ${this.proxy} refused the tunnel (HTTP ${refused})` : redactUserInfo(err.message));
     });
     client.on('message', (topic, payload) => {
       const hint = hintFromEvent(topic, payload);
@@ -120,7 +162,16 @@ export class EventStream {
     const client = this.client;
     this.client = undefined;
     this.setState('closed');
-    if (!client) return Promise.resolve();
+    const agent = this.proxyAgent;
+    this.proxyAgent = undefined;
+    if (!client) {
+      agent?.destroy();
+      return Promise.resolve();
+    }
+    return this.end(client).finally(() => agent?.destroy());
+  }
+
+  private end(client: MqttClient): Promise<void> {
     if (!client.connected) {
       // Not connected (yet): a graceful end would queue its DISCONNECT and report "ended" at once,
       // leaving the socket of a CONNECT in flight open until the broker's keepalive drops it

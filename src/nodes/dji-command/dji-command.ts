@@ -215,8 +215,7 @@ export = function register(RED: RedApi): void {
               );
             }
             case 'error':
-              outcome.error.message = `command ${accepted.command_id}: ${outcome.error.message}`;
-              throw outcome.error;
+              throw outcome.error.withMessage(`command ${accepted.command_id}: ${outcome.error.message}`);
             case 'cancelled':
               throw new UtmosError(
                 `dji-command closed before command ${accepted.command_id} finished; follow it up with a dji-status-wait node`,

@@ -136,8 +136,7 @@ export = function register(RED: RedApi): void {
               done();
               break;
             case 'error':
-              outcome.error.message = `command ${commandId}: ${outcome.error.message}`;
-              throw outcome.error;
+              throw outcome.error.withMessage(`command ${commandId}: ${outcome.error.message}`);
             case 'cancelled':
               // Reset or redeploy: the message ends here, quietly, as a delay node's would.
               done();

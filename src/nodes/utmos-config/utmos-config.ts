@@ -6,6 +6,7 @@
 import { catalogueForEditor } from '../../core/catalogue';
 import { UtmosConnection } from '../../core/connection';
 import { UtmosInputError } from '../../core/errors';
+import type { ProxySettings } from '../../core/proxy';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/tracker';
 import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
 
@@ -47,6 +48,14 @@ function eventBadge(state: string, detail?: string): NodeStatus | undefined {
   }
 }
 
+/** settings.js `proxyOptions`, as the core http request node reads them (the keys we honour). */
+function proxySettings(raw: unknown): ProxySettings | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const o = raw as Record<string, unknown>;
+  const env = o.env && typeof o.env === 'object' ? (o.env as Record<string, string | undefined>) : undefined;
+  return { env, lowerCaseOnly: o.lowerCaseOnly === true, favourUpperCase: o.favourUpperCase === true, excludeNpm: o.excludeNpm === true };
+}
+
 export = function register(RED: RedApi): void {
   function UtmosConfigNode(this: Node & Record<string, unknown>, def: ConfigDef) {
     RED.nodes.createNode(this, def);
@@ -84,8 +93,16 @@ export = function register(RED: RedApi): void {
         eventPassword: creds.eventPassword || undefined,
         eventClientId: `utmos-dji-${node.id}-${Math.random().toString(16).slice(2, 8)}`,
         tracker: { onRateChange: rateChanged },
+        proxy: proxySettings(RED.settings?.proxyOptions),
       });
       const conn = connection;
+      for (const [what, via, problem] of [
+        ['API requests', conn.client.proxy, conn.client.proxyProblem],
+        ['the event stream', conn.events?.proxy, conn.events?.proxyProblem],
+      ]) {
+        if (via) node.log(`proxy for ${what}: ${via}`);
+        if (problem) node.warn(`${what}: ${problem}`);
+      }
       unsubscribeState = conn.onEventState((state, detail) => {
         const badge = eventBadge(state, detail);
         for (const listener of users.values()) listener?.(badge);
