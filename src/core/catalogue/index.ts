@@ -16,6 +16,9 @@
  * Schemas are built once, when this module loads.
  */
 import type { z } from 'zod';
+import { UtmosInputError } from '../errors';
+import { describeNonPlain, isPlainObject } from '../plain-data';
+import { DJI_METHOD_NAME_PATTERN } from '../schemas';
 import { DJI_DOMAINS, DJI_METHOD_NAMES, type DjiDomain } from './methods';
 import { GENERATED_PAYLOAD_SPECS } from './payload-specs.generated';
 import { ANNOTATIONS } from './annotations';
@@ -126,6 +129,7 @@ function assemble(): DjiMethod[] {
       nameSource,
       payloadSource: g.payloadSource,
       summary: a.summary,
+      needsDebugMode: a.needsDebugMode === true,
       fields,
       template: structuredClone(a.template ?? templateFrom(fields, '')),
       schema: buildPayloadSchema(fields, rules),
@@ -216,14 +220,58 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
   }
 }
 
+// ---- the checks dji-command makes before sending ----------------------------------------------
+
+/**
+ * The input error for a command name that cannot be a DJI method, or undefined when it can. A
+ * well-formed name the catalogue lacks is not an error: the catalogue is our reading of the docs,
+ * so the platform decides (and answers UNSUPPORTED_COMMAND when it does not take it).
+ * dji-command raises it; the editor's payload check shows the same text.
+ */
+export function commandTypeError(commandType: string): UtmosInputError | undefined {
+  if (findDjiMethod(commandType) || DJI_METHOD_NAME_PATTERN.test(commandType)) return undefined;
+  const shown = commandType.length > 64 ? `${commandType.slice(0, 63)}…` : commandType;
+  const close = suggestMethods(commandType, 3);
+  return new UtmosInputError(
+    'commandType',
+    `commandType "${shown}" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"); pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+  );
+}
+
+/**
+ * Checks a command's payload exactly as dji-command does before sending: the validated payload,
+ * or the input error the node raises. A method the catalogue lists is checked against its schema
+ * unless `schemaCheck` is false (a firmware changed its fields); any other payload only has to be
+ * a JSON object of plain data. The editor's payload check calls this too, so the dialog and the
+ * runtime always say the same thing.
+ */
+export function checkCommandPayload(
+  commandType: string,
+  payload: unknown,
+  schemaCheck = true,
+): { ok: true; payload: Record<string, unknown> } | { ok: false; error: UtmosInputError } {
+  if (schemaCheck && findDjiMethod(commandType)) {
+    const checked = validateDjiPayload(commandType, payload);
+    if (checked.ok) return checked;
+    return { ok: false, error: new UtmosInputError(checked.issues[0]?.path ?? 'payload', `${commandType}: ${checked.message}`) };
+  }
+  if (!isPlainObject(payload)) {
+    const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload === 'object' ? describeNonPlain(payload) : typeof payload;
+    return { ok: false, error: new UtmosInputError('payload', `payload must be a JSON object ({} when the command takes no parameters; got ${got})`) };
+  }
+  const problem = checkJsonData(payload);
+  if (problem) return { ok: false, error: new UtmosInputError(problem.path, problem.message) };
+  return { ok: true, payload };
+}
+
 // ---- editor ------------------------------------------------------------------------------
 
 let editorJson: string | undefined;
 
 /**
  * Plain JSON for the editor (no zod):
- * {version, count, domains:[{domain, methods:[{method, summary, nameSource, payloadSource,
- *  progressEvent, reference, fields, template}]}]}. Returns a fresh object on every call.
+ * {version, count, domains:[{domain, methods:[{method, summary, needsDebugMode, nameSource,
+ *  payloadSource, progressEvent, reference, fields, template}]}]}. Returns a fresh object on every call.
  */
 export function catalogueForEditor(): object {
   if (editorJson === undefined) {
@@ -235,6 +283,7 @@ export function catalogueForEditor(): object {
         methods: methods.map((m) => ({
           method: m.method,
           summary: m.summary,
+          needsDebugMode: m.needsDebugMode,
           nameSource: m.nameSource,
           payloadSource: m.payloadSource,
           progressEvent: m.progressEvent ?? null,

@@ -5,11 +5,10 @@
  */
 import { unlimitedAbortController } from '../../core/abort';
 import { randomUUID } from 'crypto';
-import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
+import { checkCommandPayload, commandTypeError, findDjiMethod, suggestMethods } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
 import { UtmosError, UtmosInputError } from '../../core/errors';
-import { checkJsonData, isPlainObject } from '../../core/plain-data';
-import { DJI_METHOD_NAME_PATTERN, IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
+import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
 import { SUCCESS_STATUS } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
@@ -50,16 +49,6 @@ const RESULT_GRACE_SECONDS = 30;
 /** Uncatalogued method names a node warns about (once each); bounded for names from messages. */
 const WARNED_METHODS_MAX = 50;
 
-/** A payload sent without the catalogue's schema must still be a plain JSON object. */
-function plainPayload(raw: unknown): Record<string, unknown> {
-  if (!isPlainObject(raw)) {
-    throw new UtmosInputError('payload', `payload must be a JSON object ({} when the command takes no parameters; got ${describe(raw)})`);
-  }
-  const problem = checkJsonData(raw);
-  if (problem) throw new UtmosInputError(problem.path, problem.message);
-  return raw;
-}
-
 /** The platform's 400 UNSUPPORTED_COMMAND, told in terms of the node's Command setting. */
 function explainRefusedCommand(err: unknown, commandType: string): unknown {
   if (!(err instanceof UtmosError) || err.code !== 'UNSUPPORTED_COMMAND') return err;
@@ -74,6 +63,33 @@ function parseTimeoutSeconds(raw: unknown): number {
   }
   return n;
 }
+
+/**
+ * The command name and payload as the node checks them before sending anything: a DJI method name,
+ * and its payload evaluated and checked (against the method's schema when the catalogue lists it
+ * and `schemaCheck` is on). The editor's payload check runs the same function, so the dialog says
+ * what the runtime would.
+ */
+async function checkedCommand(
+  RED: RedApi,
+  node: Node,
+  commandTypeValue: unknown,
+  payloadValue: unknown,
+  payloadType: string,
+  msg: NodeMessage | undefined,
+  schemaCheck: boolean,
+): Promise<{ commandType: string; payload: Record<string, unknown>; catalogued: boolean }> {
+  const commandType = requireText('commandType', commandTypeValue, '"cover_open"');
+  const badName = commandTypeError(commandType);
+  if (badName) throw badName;
+  const rawPayload = await evaluateTyped(RED, node, 'payload', payloadValue, payloadType, msg);
+  const checked = checkCommandPayload(commandType, rawPayload, schemaCheck);
+  if (!checked.ok) throw checked.error;
+  return { commandType, payload: checked.payload, catalogued: findDjiMethod(commandType) !== undefined };
+}
+
+/** Stands in for a node when the editor asks for a check of a static (JSON) payload. */
+const EDITOR_CHECK_NODE = { id: 'utmos-dji-payload-check', type: 'dji-command' } as unknown as Node;
 
 export = function register(RED: RedApi): void {
   function DjiCommandNode(this: Node, def: CommandDef) {
@@ -114,35 +130,19 @@ export = function register(RED: RedApi): void {
 
     async function prepare(msg: NodeMessage) {
       const deviceId = requireText('deviceId', await evaluateTyped(RED, node, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
-      const commandType = requireText(
-        'commandType',
+      const { commandType, payload, catalogued } = await checkedCommand(
+        RED,
+        node,
         await evaluateTyped(RED, node, 'commandType', def.commandType, commandTypeType, msg),
-        '"cover_open"',
+        def.payload ?? 'payload',
+        payloadType,
+        msg,
+        checkPayload,
       );
-      const catalogued = findDjiMethod(commandType) !== undefined;
-      if (!catalogued && !DJI_METHOD_NAME_PATTERN.test(commandType)) {
-        const close = suggestMethods(commandType, 3);
-        throw new UtmosInputError(
-          'commandType',
-          `commandType "${clip(commandType, 64)}" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"); pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
-        );
-      }
       // The catalogue is our reading of the docs: a method it lacks is still sent, the platform decides.
       if (!catalogued && !warnedMethods.has(commandType) && warnedMethods.size < WARNED_METHODS_MAX) {
         warnedMethods.add(commandType);
         node.warn(RED._ ? RED._('dji-command.warn.uncatalogued', { method: commandType }) : `${commandType} is not in the catalogue`);
-      }
-      const rawPayload = await evaluateTyped(RED, node, 'payload', def.payload ?? 'payload', payloadType, msg);
-      let payload: Record<string, unknown>;
-      if (catalogued && checkPayload) {
-        const checked = validateDjiPayload(commandType, rawPayload);
-        if (!checked.ok) {
-          const first = checked.issues[0];
-          throw new UtmosInputError(first?.path ?? 'payload', `${commandType}: ${checked.message}`);
-        }
-        payload = checked.payload;
-      } else {
-        payload = plainPayload(rawPayload);
       }
       let idempotencyKey: string;
       if (keyType === 'auto') {
@@ -266,4 +266,22 @@ export = function register(RED: RedApi): void {
   }
 
   RED.nodes.registerType('dji-command', DjiCommandNode);
+
+  // The dialog's check of a static JSON payload; behind the editor's read permission like the catalogue.
+  if (RED.httpAdmin && RED.auth) {
+    RED.httpAdmin.post(
+      '/utmos-dji/payload-check',
+      RED.auth.needsPermission('utmos-dji.read'),
+      (req: { body?: { commandType?: unknown; payload?: unknown; checkPayload?: unknown } }, res: { json(v: unknown): void }) => {
+        const body = req.body ?? {};
+        checkedCommand(RED, EDITOR_CHECK_NODE, body.commandType, body.payload, 'json', undefined, body.checkPayload !== false).then(
+          () => res.json({ ok: true }),
+          (err: unknown) => {
+            const field = err instanceof UtmosInputError ? err.field : undefined;
+            res.json({ ok: false, field, message: err instanceof Error ? err.message : String(err) });
+          },
+        );
+      },
+    );
+  }
 };
