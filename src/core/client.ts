@@ -21,6 +21,7 @@ import {
   UtmosNetworkError,
   UtmosResponseError,
   apiErrorFromResponse,
+  operationText,
 } from './errors';
 import {
   CommandStatus,
@@ -43,6 +44,7 @@ import {
   describeIssues,
 } from './schemas';
 import { QueryInput, canonicalQuery, signRequest } from './signer';
+import { text } from './text';
 
 export const API_PREFIX = '/api/v1/open';
 
@@ -104,22 +106,19 @@ export function isLoopbackHost(hostname: string): boolean {
 /** https is required except for loopback addresses (the simulator, a local gateway). */
 export function validateBaseUrl(raw: unknown): URL {
   if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new UtmosInputError('baseUrl', 'baseUrl is empty; set it to the platform address, e.g. https://dev.utmos.dev');
+    throw new UtmosInputError('baseUrl', text('baseUrl.empty'));
   }
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new UtmosInputError('baseUrl', `baseUrl "${raw}" is not a valid URL; use e.g. https://dev.utmos.dev`);
+    throw new UtmosInputError('baseUrl', text('baseUrl.invalid', { url: String(raw) }));
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new UtmosInputError(
-      'baseUrl',
-      `baseUrl must use https:// (plain http is only allowed for loopback addresses such as http://127.0.0.1); got ${url.protocol}//${url.host}`,
-    );
+    throw new UtmosInputError('baseUrl', text('baseUrl.https', { got: `${url.protocol}//${url.host}` }));
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new UtmosInputError('baseUrl', 'baseUrl must not contain a query, fragment or user info; use e.g. https://dev.utmos.dev');
+    throw new UtmosInputError('baseUrl', text('baseUrl.extras'));
   }
   return url;
 }
@@ -203,6 +202,8 @@ interface RequestSpec<T> {
   schema: z.ZodType<T>;
   signal?: AbortSignal;
   maxAttempts?: number;
+  /** The command_id or request_id the call is about, for messages. */
+  subject?: string;
   /** Decides whether an error response after a retried attempt is in fact the success of an earlier one. */
   recover?: (error: UtmosError, attempt: number) => Promise<T | undefined>;
 }
@@ -231,10 +232,10 @@ export class UtmosClient {
   constructor(options: UtmosClientOptions) {
     const url = validateBaseUrl(options.baseUrl);
     if (typeof options.apiId !== 'string' || options.apiId.trim() === '') {
-      throw new UtmosInputError('apiId', 'API ID is empty; set it in the utmos-config node');
+      throw new UtmosInputError('apiId', text('credentials.apiIdEmpty'));
     }
     if (typeof options.apiKey !== 'string' || options.apiKey === '') {
-      throw new UtmosInputError('apiKey', 'API key is empty; set it in the utmos-config node');
+      throw new UtmosInputError('apiKey', text('credentials.apiKeyEmpty'));
     }
     this.baseUrl = url.origin + url.pathname.replace(/\/+$/, '');
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -271,8 +272,8 @@ export class UtmosClient {
   async createCommand(input: Omit<CreateCommandRequest, 'vendor'> & { vendor?: 'dji' }, options: CallOptions = {}): Promise<CreateCommandResult> {
     const parsed = CreateCommandRequestSchema.safeParse({ vendor: 'dji', ...input });
     if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
+      const { field, text: problem } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, problem);
     }
     const body = jsonBytes(parsed.data, 'payload');
     let replayed = false;
@@ -293,6 +294,7 @@ export class UtmosClient {
     const id = checkId('command_id', commandId);
     return this.call({
       operation: 'getCommand',
+      subject: id,
       method: 'GET',
       path: `${API_PREFIX}/downlink/commands/${encodeURIComponent(id)}`,
       schema: CommandStatusSchema,
@@ -304,8 +306,8 @@ export class UtmosClient {
   async listDeviceRequests(filter: DeviceRequestFilter = {}, options: CallOptions = {}): Promise<DeviceRequestList> {
     const parsed = DeviceRequestFilterSchema.safeParse(filter);
     if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
+      const { field, text: problem } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, problem);
     }
     return this.call({
       operation: 'listDeviceRequests',
@@ -322,6 +324,7 @@ export class UtmosClient {
     const id = checkId('request_id', requestId);
     return this.call({
       operation: 'getDeviceRequest',
+      subject: id,
       method: 'GET',
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}`,
       schema: DeviceRequestSchema,
@@ -333,12 +336,13 @@ export class UtmosClient {
     const id = checkId('request_id', requestId);
     const parsed = ReplyRequestSchema.safeParse(reply);
     if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
+      const { field, text: problem } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, problem);
     }
     const body = jsonBytes(parsed.data, 'payload');
     return this.call({
       operation: 'replyToDeviceRequest',
+      subject: id,
       method: 'POST',
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}/reply`,
       body,
@@ -405,6 +409,7 @@ export class UtmosClient {
         operation: spec.operation,
         attempts: attempt,
         retryAfterMs,
+        subject: spec.subject,
       });
       lastError = error;
 
@@ -473,7 +478,7 @@ export class UtmosClient {
     try {
       json = response.body === '' ? {} : JSON.parse(response.body);
     } catch {
-      throw new UtmosResponseError(`${spec.operation}: the platform answered ${response.status} with a body that is not JSON`, {
+      throw new UtmosResponseError(text('response.notJson', { operation: operationText(spec.operation), url: this.baseUrl }), {
         code: 'INVALID_RESPONSE',
         httpStatus: response.status,
         operation: spec.operation,
@@ -483,8 +488,9 @@ export class UtmosClient {
     if (!parsed.success) {
       const { message } = describeIssues(parsed.error, 'response');
       const requestId = (json as { request_id?: unknown })?.request_id;
-      throw new UtmosResponseError(`${spec.operation}: unexpected response from the platform: ${message}`, {
+      throw new UtmosResponseError(text('response.unexpected', { operation: operationText(spec.operation), url: this.baseUrl }), {
         code: 'INVALID_RESPONSE',
+        detail: message,
         httpStatus: response.status,
         operation: spec.operation,
         requestId: typeof requestId === 'string' ? requestId : undefined,
@@ -502,21 +508,23 @@ export class UtmosClient {
     const code = String(e?.code ?? e?.cause?.code ?? 'NETWORK_ERROR');
     const target = this.baseUrl;
     if (TLS_CODES.has(code)) {
-      return new UtmosNetworkError(
-        `${operation}: the TLS certificate of ${target} is not trusted (${code}); if the platform uses a private CA, paste its certificate into the utmos-config node`,
-        { code: 'TLS_CERTIFICATE_ERROR', operation, attempts: attempt },
-      );
+      return new UtmosNetworkError(text('network.tls', { url: target }), {
+        code: 'TLS_CERTIFICATE_ERROR',
+        operation,
+        attempts: attempt,
+        detail: code,
+      });
     }
+    const params = { url: target, operation: operationText(operation), ms: this.requestTimeoutMs, code };
     const what =
       code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-        ? `no response within ${this.requestTimeoutMs} ms`
+        ? text('network.timeout', params)
         : code === 'ECONNREFUSED'
-          ? 'connection refused'
+          ? text('network.refused', params)
           : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-            ? 'host name not found'
-            : `network error (${code})`;
-    const tail = RETRYABLE_NETWORK_CODES.has(code) && attempt > 1 ? `; gave up after ${attempt} attempts` : '';
-    return new UtmosNetworkError(`${operation}: ${what} from ${target}${tail}`, { code, operation, attempts: attempt });
+            ? text('network.hostNotFound', params)
+            : text('network.other', params);
+    return new UtmosNetworkError(what, { code, operation, attempts: attempt });
   }
 
   private backoff(attempt: number): number {
@@ -547,7 +555,7 @@ function attemptBase(spec: RequestSpec<unknown>, attempt: number) {
 
 function checkId(field: string, value: unknown): string {
   const parsed = IdSchema.safeParse(value);
-  if (!parsed.success) throw new UtmosInputError(field, `${field} ${parsed.error.issues[0].message}`);
+  if (!parsed.success) throw new UtmosInputError(field, describeIssues(parsed.error, field).text);
   return parsed.data;
 }
 
@@ -563,21 +571,21 @@ const LONE_SURROGATE = /\p{Cs}/u;
 function checkBody(value: unknown, path: string, depth: number, parents: object[]): void {
   if (typeof value === 'string') {
     if (LONE_SURROGATE.test(value)) {
-      throw new UtmosInputError(path, `${path} contains invalid Unicode text (a lone UTF-16 surrogate); send well-formed text`);
+      throw new UtmosInputError(path, text('json.loneSurrogate', { path }));
     }
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  if (parents.includes(value)) throw new UtmosInputError(path, `${path} refers back to one of its parents (cyclic object); send plain JSON data`);
-  if (depth > MAX_BODY_DEPTH) throw new UtmosInputError(path, `${path} is nested too deeply (more than ${MAX_BODY_DEPTH} levels); flatten it`);
+  if (parents.includes(value)) throw new UtmosInputError(path, text('json.cyclic', { path }));
+  if (depth > MAX_BODY_DEPTH) throw new UtmosInputError(path, text('json.tooDeep', { path, max: MAX_BODY_DEPTH }));
   parents.push(value);
   if (Array.isArray(value)) {
     value.forEach((item, i) => checkBody(item, `${path}[${i}]`, depth + 1, parents));
   } else {
     for (const key of Object.keys(value)) {
       const at = path ? `${path}.${key}` : key;
-      if (key === '__proto__') throw new UtmosInputError(at, `${at} is not allowed (reserved key); remove it`);
-      if (LONE_SURROGATE.test(key)) throw new UtmosInputError(path || 'body', `${path || 'body'} has a key with invalid Unicode text (a lone UTF-16 surrogate); use well-formed keys`);
+      if (key === '__proto__') throw new UtmosInputError(at, text('json.reservedKey', { path: at }));
+      if (LONE_SURROGATE.test(key)) throw new UtmosInputError(path || 'body', text('json.keySurrogate', { path: path || 'body' }));
       checkBody((value as Record<string, unknown>)[key], at, depth + 1, parents);
     }
   }
@@ -587,13 +595,13 @@ function checkBody(value: unknown, path: string, depth: number, parents: object[
 /** Serialises once; the same bytes are signed and sent. */
 function jsonBytes(value: unknown, field: string): Buffer {
   checkBody(value, '', 0, []);
-  let text: string;
+  let json: string;
   try {
-    text = JSON.stringify(value);
+    json = JSON.stringify(value);
   } catch (err) {
-    throw new UtmosInputError(field, `${field} cannot be serialised to JSON (${(err as Error).message}); remove circular references or BigInt values`);
+    throw new UtmosInputError(field, text('json.notSerialisable', { field, why: (err as Error).message }));
   }
-  return Buffer.from(text, 'utf8');
+  return Buffer.from(json, 'utf8');
 }
 
 function parseEnvelope(body: string): { code?: string | number; message?: string; request_id?: string } {

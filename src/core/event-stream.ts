@@ -4,6 +4,8 @@
  * body ever reaches a flow, so a forged event cannot complete a command or inject data.
  */
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import { UtmosInputError } from './errors';
+import { text } from './text';
 
 export const DEFAULT_EVENT_TOPICS = ['tenant/+/command/+', 'tenant/+/device_request/+'];
 
@@ -30,9 +32,14 @@ export interface EventStreamOptions {
 }
 
 export function validateEventBrokerUrl(raw: string): URL {
-  const url = new URL(raw);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UtmosInputError('eventBrokerUrl', text('eventBroker.invalid'));
+  }
   if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
-    throw new Error(`eventBrokerUrl must start with mqtt://, mqtts://, ws:// or wss:// (got ${url.protocol}//)`);
+    throw new UtmosInputError('eventBrokerUrl', text('eventBroker.protocol', { got: `${url.protocol}//` }));
   }
   return url;
 }

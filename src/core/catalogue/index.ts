@@ -19,7 +19,8 @@ import type { z } from 'zod';
 import { DJI_DOMAINS, DJI_METHOD_NAMES, type DjiDomain } from './methods';
 import { GENERATED_PAYLOAD_SPECS } from './payload-specs.generated';
 import { ANNOTATIONS } from './annotations';
-import { buildPayloadSchema, checkJsonData, issuePath, specPath, splitPath } from './schema';
+import { Text, raw, text } from '../text';
+import { buildPayloadSchema, checkJsonData, issuePath, payloadIssue, specPath, splitPath, takeIssueTexts } from './schema';
 import { suggestFrom } from './suggest';
 import type { DjiMethod, FieldSpec, GeneratedPayloadSpec, PayloadIssue, PayloadValidation } from './types';
 
@@ -173,17 +174,24 @@ function fail(issues: PayloadIssue[], prefix: string): PayloadValidation {
 }
 
 function unknownMethod(method: unknown): PayloadValidation {
-  let message: string;
+  let t: Text;
   if (typeof method !== 'string' || method.length === 0) {
-    message = `command_type must be the name of a DJI method, like "cover_open" (got ${typeof method === 'string' ? 'an empty string' : typeof method})`;
+    t = text('method.notName', { got: typeof method === 'string' ? text('value.emptyString') : raw(typeof method) });
   } else {
-    const shown = method.length > 60 ? `${method.slice(0, 57)}...` : method;
+    const shown = JSON.stringify(method.length > 60 ? `${method.slice(0, 57)}...` : method);
     const close = suggestMethods(method, 3);
-    message =
-      `command_type ${JSON.stringify(shown)} is not one of the ${DJI_METHODS.length} DJI methods UTMOS accepts` +
-      (close.length > 0 ? `; did you mean ${close.join(', ')}?` : '; see the command catalogue for valid names');
+    t = close.length > 0
+      ? text('method.unknownSuggest', { name: shown, count: DJI_METHODS.length, suggestions: close.join(', ') })
+      : text('method.unknown', { name: shown, count: DJI_METHODS.length });
   }
-  return { ok: false, issues: [{ path: 'command_type', message }], message };
+  const issue = payloadIssue('command_type', t);
+  return { ok: false, issues: [issue], message: issue.message };
+}
+
+/** The same text naming the concrete field (points[0].height) instead of its spec path (points[].height). */
+function withConcreteField(t: Text, generic: string, concrete: string): Text {
+  if (generic === concrete || t.params?.field !== generic) return t;
+  return { key: t.key, params: { ...t.params, field: concrete } };
 }
 
 /**
@@ -197,22 +205,25 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
     const prefix = `invalid payload for ${entry.method}: `;
     const guard = checkJsonData(payload);
     if (guard) return fail([guard], prefix);
+    takeIssueTexts();
     const result = entry.schema.safeParse(payload);
+    const texts = takeIssueTexts();
     if (result.success) return { ok: true, payload: result.data };
     const issues = result.error.issues.slice(0, MAX_ISSUES).map((iss): PayloadIssue => {
       const path = issuePath(iss.path);
       const generic = `payload.${specPath(iss.path)}`;
       // Messages name the field by its spec path (points[].height); show the concrete one.
       const message = path !== generic && iss.message.startsWith(generic) ? path + iss.message.slice(generic.length) : iss.message;
-      return { path, message };
+      const known = texts.get(iss.message);
+      return { path, message, text: known ? withConcreteField(known, generic, path) : raw(message) };
     });
     if (result.error.issues.length > MAX_ISSUES) {
-      issues.push({ path: 'payload', message: `...and ${result.error.issues.length - MAX_ISSUES} more problems` });
+      issues.push(payloadIssue('payload', text('payload.moreProblems', { count: result.error.issues.length - MAX_ISSUES })));
     }
     return fail(issues, prefix);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    return fail([{ path: 'payload', message: `payload could not be read (${why.slice(0, 200)}); send plain JSON data` }], '');
+    return fail([payloadIssue('payload', text('payload.unreadable', { why: why.slice(0, 200) }))], '');
   }
 }
 
