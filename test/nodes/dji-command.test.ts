@@ -166,7 +166,8 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /commandType "cover_opn".*cover_open/);
+    assert.equal(msg.error.message, 'Command "cover_opn" is not a DJI command the platform accepts: did you mean cover_open?');
+    assert.equal(msg.utmos_error.field, 'commandType');
   });
 
   test('a missing device id from msg names the field', async () => {
@@ -174,7 +175,8 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /deviceId is required/);
+    assert.match(msg.error.message, /^Device is required: set it in the node or pass it in the message/);
+    assert.equal(msg.utmos_error.field, 'deviceId');
   });
 
   test('a platform auth error carries code and request_id; the badge shows it', async () => {
@@ -182,13 +184,13 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /401 SIGNATURE_INVALID/);
-    assert.match(msg.error.message, /request_id \S+/);
+    assert.match(msg.error.message, /^The platform rejected the request signature: check the API ID and API key in the utmos-config node/);
     assert.equal(msg.utmos_error.code, 'SIGNATURE_INVALID');
     assert.equal(msg.utmos_error.http_status, 401);
-    assert.ok(msg.utmos_error.request_id);
+    assert.match(msg.utmos_error.request_id, /\S+/);
+    assert.equal(msg.utmos_error.message, msg.error.message);
     assert.ok(!JSON.stringify(msg).includes('not-the-key'));
-    assert.ok(helper.getNode('n1').status.calledWithMatch({ text: '401 SIGNATURE_INVALID' }));
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'API key rejected' }));
   });
 
   test('retries exhausted on 5xx end in a catchable error', async () => {
@@ -197,7 +199,8 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.waitFor(1, 15_000).then((m) => m[0]);
-    assert.match(msg.error.message, /503/);
+    assert.match(msg.error.message, /^The platform had an internal error \(HTTP 503\) while sending the command, 4 attempt\(s\): retry later$/);
+    assert.equal(msg.utmos_error.http_status, 503);
     assert.equal(msg.utmos_error.attempts, 4);
   });
 
@@ -207,7 +210,8 @@ describe('bad input and platform errors reach Catch nodes', () => {
     assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'connection config invalid' }));
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /baseUrl must use https:\/\//);
+    assert.match(msg.error.message, /^The UTMOS connection cannot be used: The base URL must use https:\/\//);
+    assert.equal(msg.utmos_error.code, 'CONNECTION_INVALID');
   });
 
   test('a node without a config node fails each message clearly', async () => {
@@ -216,7 +220,9 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /utmos-config/);
+    assert.equal(msg.error.message, 'No UTMOS connection is selected: open the node and choose or create one');
+    assert.equal(msg.utmos_error.code, 'NO_CONNECTION');
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'no connection configured' }));
   });
 });
 

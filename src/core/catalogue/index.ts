@@ -19,7 +19,9 @@ import type { z } from 'zod';
 import { DJI_DOMAINS, DJI_METHOD_NAMES, type DjiDomain } from './methods';
 import { GENERATED_PAYLOAD_SPECS } from './payload-specs.generated';
 import { ANNOTATIONS } from './annotations';
+import type { DjiLanguage } from '../dji-result-codes';
 import { Text, raw, text } from '../text';
+import { translateCatalogueText, translateSummary } from './translations';
 import { buildPayloadSchema, checkJsonData, issuePath, payloadIssue, specPath, splitPath, takeIssueTexts } from './schema';
 import { suggestFrom } from './suggest';
 import type { DjiMethod, FieldSpec, GeneratedPayloadSpec, PayloadIssue, PayloadValidation } from './types';
@@ -35,6 +37,7 @@ export type {
   PayloadValidation,
 } from './types';
 export { editDistance } from './suggest';
+export { catalogueLanguage, translateCatalogueText, translateSummary } from './translations';
 
 // ---- assembly ----------------------------------------------------------------------------
 
@@ -229,34 +232,37 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
 
 // ---- editor ------------------------------------------------------------------------------
 
-let editorJson: string | undefined;
+const editorJson = new Map<DjiLanguage, string>();
 
 /**
  * Plain JSON for the editor (no zod):
  * {version, count, domains:[{domain, methods:[{method, summary, nameSource, payloadSource,
- *  progressEvent, reference, fields, template}]}]}. Returns a fresh object on every call.
+ *  progressEvent, reference, fields, template}]}]}, with the summaries and field descriptions in
+ * `language` where translated (English otherwise). Returns a fresh object on every call.
  */
-export function catalogueForEditor(): object {
-  if (editorJson === undefined) {
-    editorJson = JSON.stringify({
+export function catalogueForEditor(language: DjiLanguage = 'en'): object {
+  let json = editorJson.get(language);
+  if (json === undefined) {
+    json = JSON.stringify({
       version: 1,
       count: DJI_METHODS.length,
       domains: methodsByDomain().map(({ domain, methods }) => ({
         domain,
         methods: methods.map((m) => ({
           method: m.method,
-          summary: m.summary,
+          summary: translateSummary(m.method, m.summary, language),
           nameSource: m.nameSource,
           payloadSource: m.payloadSource,
           progressEvent: m.progressEvent ?? null,
           reference: m.reference,
-          fields: m.fields,
+          fields: m.fields.map((f) => (f.description ? { ...f, description: translateCatalogueText(f.description, language) } : f)),
           template: m.template,
         })),
       })),
     });
+    editorJson.set(language, json);
   }
-  return JSON.parse(editorJson) as object;
+  return JSON.parse(json) as object;
 }
 
 /** The zod schema type used for payloads (re-exported for callers that compose schemas). */

@@ -7,26 +7,14 @@ import { unlimitedAbortController } from '../../core/abort';
 import { randomUUID } from 'crypto';
 import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
-import { UtmosError, UtmosInputError } from '../../core/errors';
+import { Problem, UtmosError, UtmosInputError } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
-import { SUCCESS_STATUS } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
-import {
-  DoneFn,
-  Node,
-  NodeDef,
-  NodeMessage,
-  NodeStatus,
-  RedApi,
-  SendFn,
-  clip,
-  describe,
-  errorBadge,
-  evaluateTyped,
-  reportableError,
-  requireText,
-} from '../shared/node-red';
+import { clip, errorBadge, reportableError } from '../shared/failure';
+import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
+import { DoneFn, Node, NodeDef, NodeMessage, NodeStatus, RedApi, SendFn, describe, evaluateTyped, requireText } from '../shared/node-red';
+import { applyOutcome, statusWord, waitingBadge } from '../shared/wait-outcome';
 
 interface CommandDef extends NodeDef {
   server?: string;
@@ -45,77 +33,105 @@ interface CommandDef extends NodeDef {
 /** How long past the command's own timeout we keep asking before giving up locally. */
 const RESULT_GRACE_SECONDS = 30;
 
-function parseTimeoutSeconds(raw: unknown): number {
+function parseTimeoutSeconds(texts: RuntimeTexts, raw: unknown): number {
   const n = raw === undefined || raw === '' ? 30 : Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 300) {
-    throw new UtmosInputError('timeoutSeconds', `timeoutSeconds must be a whole number of seconds from 1 to 300 (got ${describe(raw)})`);
+    throw new UtmosInputError('timeoutSeconds', texts.node('runtime.timeoutSetting', { got: describe(texts, raw) }));
   }
   return n;
+}
+
+/** The payload's problems for msg.utmos_error, and how many there are in all (the list stops at 20). */
+function payloadProblems(issues: ReadonlyArray<{ path: string; text: Problem['text'] }>): { problems: Problem[]; total: number } {
+  const problems = issues.map((i) => ({ field: i.path, text: i.text }));
+  const last = problems[problems.length - 1];
+  const beyond = last?.text.key === 'payload.moreProblems' ? Number(last.text.params?.count ?? 0) : 0;
+  return { problems, total: problems.length - (beyond > 0 ? 1 : 0) + beyond };
+}
+
+/** One command on its way: the device once known, the status once accepted. */
+interface Progress {
+  deviceId?: string;
+  status?: string;
 }
 
 export = function register(RED: RedApi): void {
   function DjiCommandNode(this: Node, def: CommandDef) {
     RED.nodes.createNode(this, def);
     const node = this;
+    const texts = runtimeTexts(RED, 'dji-command');
     const waitForResult = def.waitForResult !== false && def.waitForResult !== 'false';
     const deviceIdType = def.deviceIdType || 'str';
     const commandTypeType = def.commandTypeType || 'str';
     const payloadType = def.payloadType || 'msg';
     const keyType = def.idempotencyKeyType || 'auto';
-    let configProblem: string | undefined;
+    let configProblem: UtmosInputError | undefined;
     let timeoutSeconds = 30;
     try {
-      timeoutSeconds = parseTimeoutSeconds(def.timeoutSeconds);
+      timeoutSeconds = parseTimeoutSeconds(texts, def.timeoutSeconds);
     } catch (err) {
-      configProblem = (err as Error).message;
+      configProblem = err as UtmosInputError;
     }
 
     const inFlight = new Set<WaitHandle>();
+    const active = new Set<Progress>();
     const abort = unlimitedAbortController();
-    let sending = 0;
     let closed = false;
 
     const showProgress = (last?: NodeStatus) => {
-      const n = sending + inFlight.size;
-      if (n > 0) node.status({ fill: 'blue', shape: 'dot', text: `waiting ${n}` });
+      const all = [...active];
+      if (all.length === 1 && all[0].status === undefined && all[0].deviceId) {
+        node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.sending', { device: clip(all[0].deviceId, 24) }) });
+      } else if (all.length > 0) node.status(waitingBadge(texts, all));
       else if (last) node.status(last);
     };
 
-    const attached = attach(RED, node, def.server, (badge) => {
-      if (badge && sending + inFlight.size === 0) node.status(badge);
+    const attached = attach(RED, node, texts, def.server, (badge) => {
+      if (badge && active.size === 0) node.status(badge);
     });
     const connection: UtmosConnection | undefined = attached.connection;
     configProblem = configProblem ?? attached.problem;
-    if (configProblem && connection) node.status({ fill: 'red', shape: 'ring', text: 'invalid settings' });
+    if (configProblem && connection) node.status({ fill: 'red', shape: 'ring', text: texts.shared('badge.invalidSettings') });
 
-    async function prepare(msg: NodeMessage) {
-      const deviceId = requireText('deviceId', await evaluateTyped(RED, node, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
+    async function prepare(msg: NodeMessage, progress: Progress) {
+      const deviceId = requireText(texts, 'deviceId', await evaluateTyped(RED, node, texts, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
+      progress.deviceId = deviceId;
+      showProgress();
       const commandType = requireText(
+        texts,
         'commandType',
-        await evaluateTyped(RED, node, 'commandType', def.commandType, commandTypeType, msg),
+        await evaluateTyped(RED, node, texts, 'commandType', def.commandType, commandTypeType, msg),
         '"cover_open"',
       );
       if (!findDjiMethod(commandType)) {
         const close = suggestMethods(commandType, 3);
+        const params = { field: texts.label('commandType'), name: clip(commandType, 64) };
         throw new UtmosInputError(
           'commandType',
-          `commandType "${clip(commandType, 64)}" is not a DJI method the platform accepts; pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+          close.length
+            ? texts.node('runtime.unknownCommandSuggest', { ...params, suggestions: close.join(', ') })
+            : texts.node('runtime.unknownCommand', params),
         );
       }
-      const rawPayload = await evaluateTyped(RED, node, 'payload', def.payload ?? 'payload', payloadType, msg);
+      const rawPayload = await evaluateTyped(RED, node, texts, 'payload', def.payload ?? 'payload', payloadType, msg);
       const checked = validateDjiPayload(commandType, rawPayload);
       if (!checked.ok) {
-        const first = checked.issues[0];
-        throw new UtmosInputError(first?.path ?? 'payload', `${commandType}: ${checked.message}`);
+        const { problems, total } = payloadProblems(checked.issues);
+        const problem = texts.text(problems[0].text);
+        const line =
+          total > 1
+            ? texts.node('runtime.badPayloadMore', { command: commandType, problem, count: total - 1 })
+            : texts.node('runtime.badPayload', { command: commandType, problem });
+        throw new UtmosInputError(problems[0].field, line, 'INVALID_INPUT', problems);
       }
       let idempotencyKey: string;
       if (keyType === 'auto') {
         idempotencyKey = randomUUID();
       } else {
-        const key = await evaluateTyped(RED, node, 'idempotencyKey', def.idempotencyKey, keyType, msg);
-        idempotencyKey = requireText('idempotencyKey', key, 'msg.idempotency_key = "mission-42-cover-open"');
+        const key = await evaluateTyped(RED, node, texts, 'idempotencyKey', def.idempotencyKey, keyType, msg);
+        idempotencyKey = requireText(texts, 'idempotencyKey', key, 'msg.idempotency_key = "mission-42-cover-open"');
         if (idempotencyKey.length > IDEMPOTENCY_KEY_MAX) {
-          throw new UtmosInputError('idempotencyKey', `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters (got ${idempotencyKey.length})`);
+          throw new UtmosInputError('idempotencyKey', texts.node('runtime.keyTooLong', { max: IDEMPOTENCY_KEY_MAX, got: idempotencyKey.length }));
         }
       }
       return { deviceId, commandType, payload: checked.payload, idempotencyKey };
@@ -123,26 +139,21 @@ export = function register(RED: RedApi): void {
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
       const fail = (err: unknown) => {
-        const error = reportableError(err, msg);
-        node.status(errorBadge(err));
-        done(error);
+        node.status(errorBadge(texts, err));
+        done(reportableError(texts, err, msg));
       };
       if (closed) {
-        done(new UtmosError('dji-command is closing; message not sent', { code: 'ABORTED' }));
+        done(reportableError(texts, new UtmosError(texts.node('runtime.closing'), { code: 'ABORTED' }), msg));
         return;
       }
       if (configProblem || !connection) {
-        fail(new UtmosInputError('server', configProblem ?? 'no utmos-config node selected'));
+        fail(configProblem ?? attached.problem);
         return;
       }
-      sending++;
-      let stillSending = true;
-      const sent = () => {
-        if (stillSending) sending--;
-        stillSending = false;
-      };
+      const progress: Progress = {};
+      active.add(progress);
       showProgress();
-      prepare(msg)
+      prepare(msg, progress)
         .then(async (command) => {
           msg.idempotency_key = command.idempotencyKey;
           const accepted = await connection.client.createCommand(
@@ -155,62 +166,65 @@ export = function register(RED: RedApi): void {
             },
             { signal: abort.signal },
           );
-          sent();
           msg.command_id = accepted.command_id;
           if (!waitForResult) {
+            active.delete(progress);
             msg.status = accepted.status;
             msg.payload = accepted;
-            showProgress({ fill: 'green', shape: 'dot', text: accepted.status });
+            showProgress({ fill: 'green', shape: 'dot', text: statusWord(texts, accepted.status) });
             send([msg, null]);
             done();
             return;
           }
+          progress.status = accepted.status;
+          showProgress();
           const handle = connection.tracker.wait({
             commandId: accepted.command_id,
             until: 'terminal',
             deadlineMs: (timeoutSeconds + RESULT_GRACE_SECONDS) * 1000,
             known: { command_id: accepted.command_id, status: accepted.status },
             kind: command.commandType,
+            onStatus: (_status, effective) => {
+              progress.status = effective;
+              showProgress();
+            },
           });
           inFlight.add(handle);
-          showProgress();
           const outcome = await handle.promise;
           inFlight.delete(handle);
-          switch (outcome.kind) {
-            case 'reached': {
-              msg.status = outcome.effective;
-              msg.payload = outcome.status;
-              const ok = outcome.effective === SUCCESS_STATUS;
-              const code = outcome.status.response_code;
-              showProgress(
-                ok
-                  ? { fill: 'green', shape: 'dot', text: outcome.effective }
-                  : { fill: 'yellow', shape: 'dot', text: clip(`${outcome.effective}${code !== undefined && code !== null ? ` ${code}` : ''}`) },
-              );
-              send(ok ? [msg, null] : [null, msg]);
+          active.delete(progress);
+          const report = applyOutcome(texts, outcome, msg, {
+            commandId: accepted.command_id,
+            deviceId: command.deviceId,
+            commandType: command.commandType,
+            waitedSeconds: timeoutSeconds + RESULT_GRACE_SECONDS,
+            kind: 'command',
+          });
+          switch (report.route) {
+            case 'reached':
+              showProgress(report.badge);
+              send([msg, null]);
               done();
               return;
-            }
-            case 'deadline': {
-              const last = outcome.last?.status ?? outcome.last?.public_status ?? 'unknown';
-              const why = outcome.lastError ? `; last error: ${outcome.lastError.message}` : '';
-              throw new UtmosError(
-                `no terminal status for command ${accepted.command_id} within ${timeoutSeconds + RESULT_GRACE_SECONDS} s (last status ${last}${why}); follow it up with a dji-status-wait node`,
-                { code: 'RESULT_TIMEOUT' },
-              );
-            }
+            case 'failed':
+              showProgress(report.badge);
+              // A failure nobody wired would vanish: say it where the user looks.
+              if (!(node.wires?.[1]?.length)) node.warn(texts.node('runtime.unwiredFailure', { line: report.line }));
+              send([null, msg]);
+              done();
+              return;
+            case 'timeout':
+              showProgress(report.badge);
+              done(report.line);
+              return;
             case 'error':
-              outcome.error.message = `command ${accepted.command_id}: ${outcome.error.message}`;
-              throw outcome.error;
+              throw report.error;
             case 'cancelled':
-              throw new UtmosError(
-                `dji-command closed before command ${accepted.command_id} finished; follow it up with a dji-status-wait node`,
-                { code: 'ABORTED' },
-              );
+              throw new UtmosError(texts.shared('outcome.closed', { command: command.commandType, device: command.deviceId }), { code: 'ABORTED' });
           }
         })
         .catch((err) => {
-          sent();
+          active.delete(progress);
           showProgress();
           fail(err);
         });
@@ -221,6 +235,7 @@ export = function register(RED: RedApi): void {
       abort.abort();
       for (const handle of inFlight) handle.cancel();
       inFlight.clear();
+      active.clear();
       if (attached.config) attached.config.deregister(node, done);
       else done();
     });
