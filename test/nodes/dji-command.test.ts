@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import type { Simulator } from '../../sim';
 import { ALL_NODES, collect, credsFor, flowWith, helper, simCounters, sleep, withSimulator } from '../helpers/harness';
+import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
 
 let sim: Simulator;
 
@@ -27,22 +28,7 @@ function commandFlow(props: Record<string, unknown> = {}, config: Record<string,
     sim,
     config,
     nodes: [
-      {
-        id: 'n1',
-        type: 'dji-command',
-        server: 'c1',
-        deviceId: 'dock-001',
-        deviceIdType: 'str',
-        commandType: 'debug_mode_open',
-        commandTypeType: 'str',
-        payload: '{}',
-        payloadType: 'json',
-        idempotencyKeyType: 'auto',
-        timeoutSeconds: 30,
-        waitForResult: true,
-        wires: [['ok'], ['bad']],
-        ...props,
-      },
+      { id: 'n1', ...DJI_COMMAND_DEFAULTS, wires: [['ok'], ['bad']], ...props },
       { id: 'ok', type: 'helper' },
       { id: 'bad', type: 'helper' },
       { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },

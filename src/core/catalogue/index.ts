@@ -210,9 +210,14 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
     if (guard) return fail([guard], prefix);
     takeIssueTexts();
     const result = entry.schema.safeParse(payload);
+    if (result.success) {
+      takeIssueTexts();
+      return { ok: true, payload: result.data };
+    }
+    // zod writes the messages when the issues are first read: read them, then take their texts.
+    const zodIssues = result.error.issues;
     const texts = takeIssueTexts();
-    if (result.success) return { ok: true, payload: result.data };
-    const issues = result.error.issues.slice(0, MAX_ISSUES).map((iss): PayloadIssue => {
+    const issues = zodIssues.slice(0, MAX_ISSUES).map((iss): PayloadIssue => {
       const path = issuePath(iss.path);
       const generic = `payload.${specPath(iss.path)}`;
       // Messages name the field by its spec path (points[].height); show the concrete one.
@@ -220,8 +225,8 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
       const known = texts.get(iss.message);
       return { path, message, text: known ? withConcreteField(known, generic, path) : raw(message) };
     });
-    if (result.error.issues.length > MAX_ISSUES) {
-      issues.push(payloadIssue('payload', text('payload.moreProblems', { count: result.error.issues.length - MAX_ISSUES })));
+    if (zodIssues.length > MAX_ISSUES) {
+      issues.push(payloadIssue('payload', text('payload.moreProblems', { count: zodIssues.length - MAX_ISSUES })));
     }
     return fail(issues, prefix);
   } catch (e) {

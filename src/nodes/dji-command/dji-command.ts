@@ -9,6 +9,7 @@ import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/ca
 import type { UtmosConnection } from '../../core/connection';
 import { Problem, UtmosError, UtmosInputError } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
+import { isTerminalStatus } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
 import { clip, errorBadge, reportableError } from '../shared/failure';
@@ -80,8 +81,10 @@ export = function register(RED: RedApi): void {
 
     const showProgress = (last?: NodeStatus) => {
       const all = [...active];
-      if (all.length === 1 && all[0].status === undefined && all[0].deviceId) {
-        node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.sending', { device: clip(all[0].deviceId, 24) }) });
+      if (all.length === 1 && all[0].status === undefined) {
+        // Still reading the message; the badge changes once the device is known.
+        const device = all[0].deviceId;
+        if (device) node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.sending', { device: clip(device, 24) }) });
       } else if (all.length > 0) node.status(waitingBadge(texts, all));
       else if (last) node.status(last);
     };
@@ -185,6 +188,8 @@ export = function register(RED: RedApi): void {
             known: { command_id: accepted.command_id, status: accepted.status },
             kind: command.commandType,
             onStatus: (_status, effective) => {
+              // A final status is shown by the outcome, right after.
+              if (isTerminalStatus(effective)) return;
               progress.status = effective;
               showProgress();
             },

@@ -6,6 +6,7 @@
  */
 import { UtmosInputError } from '../../core/errors';
 import { IdSchema, schemaMessageText } from '../../core/schemas';
+import { isTerminalStatus } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
 import { clip, errorBadge, reportableError } from '../shared/failure';
@@ -114,6 +115,8 @@ export = function register(RED: RedApi): void {
             deadlineMs: timeoutSeconds * 1000,
             onStatus: (status, effective) => {
               held.deviceId = status.device_id ?? held.deviceId;
+              // A final status is shown by the outcome, right after.
+              if (isTerminalStatus(effective)) return;
               held.status = effective;
               showCount();
             },

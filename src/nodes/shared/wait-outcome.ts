@@ -189,6 +189,8 @@ export function waitingBadge(texts: RuntimeTexts, waits: Iterable<{ deviceId?: s
   if (one && one.status !== undefined) {
     const state = UNDELIVERED.has(one.status) ? texts.shared('waiting.notDelivered') : statusWord(texts, one.status);
     text = texts.shared('badge.waitingFor', { device: clip(one.deviceId || texts.shared('words.theDevice'), 24), state });
+  } else if (one) {
+    text = texts.shared('badge.waitingOne');
   } else if (undelivered > 0) {
     text = texts.shared('badge.waitingManyUndelivered', { count: all.length, undelivered });
   } else {
