@@ -15,7 +15,7 @@ import { attach } from '../shared/config-access';
 import { clip, errorBadge, reportableError } from '../shared/failure';
 import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
 import { DoneFn, Node, NodeDef, NodeMessage, NodeStatus, RedApi, SendFn, describe, evaluateTyped, requireText } from '../shared/node-red';
-import { applyOutcome, statusWord, waitingBadge } from '../shared/wait-outcome';
+import { applyOutcome, statusWord, waitingBadge, warnIfUnwired } from '../shared/wait-outcome';
 
 interface CommandDef extends NodeDef {
   server?: string;
@@ -213,8 +213,7 @@ export = function register(RED: RedApi): void {
               return;
             case 'failed':
               showProgress(report.badge);
-              // A failure nobody wired would vanish: say it where the user looks.
-              if (!(node.wires?.[1]?.length)) node.warn(texts.node('runtime.unwiredFailure', { line: report.line }));
+              warnIfUnwired(node, texts, 2, report.line);
               send([null, msg]);
               done();
               return;

@@ -12,7 +12,7 @@ import { attach } from '../shared/config-access';
 import { clip, errorBadge, reportableError } from '../shared/failure';
 import { runtimeTexts } from '../shared/i18n';
 import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, evaluateTyped, requireText, toSeconds } from '../shared/node-red';
-import { applyOutcome, waitingBadge } from '../shared/wait-outcome';
+import { applyOutcome, waitingBadge, warnIfUnwired } from '../shared/wait-outcome';
 
 interface WaitDef extends NodeDef {
   server?: string;
@@ -138,6 +138,7 @@ export = function register(RED: RedApi): void {
               break;
             case 'failed':
               node.status(report.badge);
+              warnIfUnwired(node, texts, 2, report.line);
               send([null, msg, null]);
               done();
               break;

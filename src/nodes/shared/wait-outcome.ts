@@ -12,7 +12,7 @@ import type { WaitOutcome } from '../../core/tracker';
 import type { UtmosError } from '../../core/errors';
 import { clip } from './failure';
 import type { RuntimeTexts } from './i18n';
-import type { NodeMessage, NodeStatus } from './node-red';
+import type { Node, NodeMessage, NodeStatus } from './node-red';
 
 export interface CommandContext {
   commandId: string;
@@ -197,4 +197,12 @@ export function waitingBadge(texts: RuntimeTexts, waits: Iterable<{ deviceId?: s
     text = texts.shared('badge.waitingMany', { count: all.length });
   }
   return { fill: 'blue', shape: 'dot', text };
+}
+
+/**
+ * A failed command sent to an output nobody wired would vanish without a trace: say it in the log
+ * (and so in the debug sidebar) instead. `output` counts from 1, as the editor shows it.
+ */
+export function warnIfUnwired(node: Node, texts: RuntimeTexts, output: number, line: string): void {
+  if (!node.wires?.[output - 1]?.length) node.warn(texts.shared('outcome.unwired', { line, output }));
 }
