@@ -1,5 +1,5 @@
 /**
- * The UTMOS Open Platform client: signed requests over one keep-alive agent per base URL,
+ * The UTMOS Open Platform client: signed requests over pooled keep-alive agents (http-transport.ts),
  * zod validation both ways, typed errors, bounded retries where they are safe.
  *
  * Retry policy (why): network errors, 5xx and 429 are retried because the request either did not
@@ -9,9 +9,6 @@
  * (once, with a fresh nonce). Every attempt is signed anew with a fresh timestamp and nonce.
  */
 import { randomUUID } from 'crypto';
-import http from 'http';
-import https from 'https';
-import axios, { AxiosError } from 'axios';
 import type { z } from 'zod';
 import {
   Operation,
@@ -43,17 +40,28 @@ import {
   ReplyResponseSchema,
   describeIssues,
 } from './schemas';
+import { ACCEPT_ENCODING, AgentLease, RawResponse, TransportError, acquireAgent, sendAttempt } from './http-transport';
+import type { ProxySettings } from './proxy';
+import { displayUrl } from './redact';
 import { QueryInput, canonicalQuery, signRequest } from './signer';
-import { text } from './text';
+import { Text, raw, text as coreText } from './text';
+
+export { pooledAgentCount } from './http-transport';
 
 export const API_PREFIX = '/api/v1/open';
+/** Larger than any documented answer (a list holds at most 500 requests), far below a memory hazard. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export interface UtmosClientOptions {
   baseUrl: string;
   apiId: string;
   apiKey: string;
-  /** Per-attempt HTTP timeout. Default 10 s. */
+  /** Deadline of one HTTP attempt as a whole: connect, headers and body. Default 10 s. */
   requestTimeoutMs?: number;
+  /** A response body larger than this ends the attempt (the socket is destroyed). Default 8 MiB. */
+  maxResponseBytes?: number;
+  /** How HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read (Node-RED's settings.js `proxyOptions`). */
+  proxy?: ProxySettings;
   /** Attempts per call including the first. Default 4. */
   maxAttempts?: number;
   backoffBaseMs?: number;
@@ -106,59 +114,29 @@ export function isLoopbackHost(hostname: string): boolean {
 /** https is required except for loopback addresses (the simulator, a local gateway). */
 export function validateBaseUrl(raw: unknown): URL {
   if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new UtmosInputError('baseUrl', text('baseUrl.empty'));
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.empty'));
   }
-  let url: URL;
+  const text = raw.trim();
+  let url: URL | undefined;
   try {
-    url = new URL(raw.trim());
+    url = new URL(text);
   } catch {
-    throw new UtmosInputError('baseUrl', text('baseUrl.invalid', { url: String(raw) }));
+    url = undefined;
+  }
+  // User info is refused first (and never quoted): an unparsable URL with an "@" may hold a password.
+  if (url ? url.username || url.password : text.includes('@')) {
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.userInfo', { got: displayUrl(text) }));
+  }
+  if (!url) {
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.invalid', { url: text }));
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new UtmosInputError('baseUrl', text('baseUrl.https', { got: `${url.protocol}//${url.host}` }));
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.https', { got: `${url.protocol}//${url.host}` }));
   }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new UtmosInputError('baseUrl', text('baseUrl.extras'));
+  if (url.search || url.hash) {
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.extras'));
   }
   return url;
-}
-
-// One keep-alive agent per base URL origin (and CA), shared by every client of that origin and
-// destroyed with the last one, so redeploys leave no sockets behind.
-interface PooledAgent {
-  agent: http.Agent;
-  refs: number;
-}
-const agentPool = new Map<string, PooledAgent>();
-
-function acquireAgent(url: URL, ca: string | undefined, maxSockets: number): { key: string; agent: http.Agent } {
-  const key = `${url.origin}|${ca ?? ''}`;
-  let pooled = agentPool.get(key);
-  if (!pooled) {
-    // Keep every socket of a burst warm (a fleet sends its creates together): a smaller free pool
-    // would close the surplus after each burst and pay a new TCP (and TLS) handshake next time.
-    const common = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: maxSockets };
-    const agent = url.protocol === 'https:' ? new https.Agent({ ...common, ca: ca || undefined }) : new http.Agent(common);
-    pooled = { agent, refs: 0 };
-    agentPool.set(key, pooled);
-  }
-  pooled.refs += 1;
-  return { key, agent: pooled.agent };
-}
-
-function releaseAgent(key: string): void {
-  const pooled = agentPool.get(key);
-  if (!pooled) return;
-  pooled.refs -= 1;
-  if (pooled.refs <= 0) {
-    agentPool.delete(key);
-    pooled.agent.destroy();
-  }
-}
-
-/** For tests and diagnostics: how many pooled agents are alive. */
-export function pooledAgentCount(): number {
-  return agentPool.size;
 }
 
 const RETRYABLE_NETWORK_CODES = new Set([
@@ -171,8 +149,6 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'ENETUNREACH',
   'EHOSTUNREACH',
   'ENETDOWN',
-  'ERR_NETWORK',
-  'ERR_BAD_RESPONSE',
 ]);
 
 const TLS_CODES = new Set([
@@ -187,12 +163,6 @@ const TLS_CODES = new Set([
   'CERT_REVOKED',
 ]);
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, unknown>;
-  body: string;
-}
-
 interface RequestSpec<T> {
   operation: Operation;
   method: 'GET' | 'POST';
@@ -206,6 +176,8 @@ interface RequestSpec<T> {
   subject?: string;
   /** Decides whether an error response after a retried attempt is in fact the success of an earlier one. */
   recover?: (error: UtmosError, attempt: number) => Promise<T | undefined>;
+  /** The object asked for: an answer about another one is an error (a misrouted or cached response). */
+  identity?: { field: 'command_id' | 'request_id'; value: string };
 }
 
 export class UtmosClient {
@@ -218,9 +190,8 @@ export class UtmosClient {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly maxRetryAfterMs: number;
-  private readonly agentKey: string;
-  private readonly agent: http.Agent;
-  private readonly isHttps: boolean;
+  private readonly maxResponseBytes: number;
+  private readonly lease: AgentLease;
   private readonly onAttempt?: (info: AttemptInfo) => void;
   private readonly now: () => number;
   private readonly nonce: () => string;
@@ -232,10 +203,10 @@ export class UtmosClient {
   constructor(options: UtmosClientOptions) {
     const url = validateBaseUrl(options.baseUrl);
     if (typeof options.apiId !== 'string' || options.apiId.trim() === '') {
-      throw new UtmosInputError('apiId', text('credentials.apiIdEmpty'));
+      throw new UtmosInputError('apiId', coreText('credentials.apiIdEmpty'));
     }
     if (typeof options.apiKey !== 'string' || options.apiKey === '') {
-      throw new UtmosInputError('apiKey', text('credentials.apiKeyEmpty'));
+      throw new UtmosInputError('apiKey', coreText('credentials.apiKeyEmpty'));
     }
     this.baseUrl = url.origin + url.pathname.replace(/\/+$/, '');
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -252,21 +223,34 @@ export class UtmosClient {
     this.now = options.now ?? Date.now;
     this.nonce = options.nonce ?? randomUUID;
     this.random = options.random ?? Math.random;
-    this.isHttps = url.protocol === 'https:';
-    const pooled = acquireAgent(url, options.ca, options.maxSockets ?? 64);
-    this.agentKey = pooled.key;
-    this.agent = pooled.agent;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.lease = acquireAgent(url, {
+      ca: options.ca,
+      maxSockets: options.maxSockets ?? 64,
+      connectTimeoutMs: this.requestTimeoutMs,
+      proxy: options.proxy,
+    });
   }
 
   get clockOffsetMs(): number {
     return this.clockOffset;
   }
 
+  /** The HTTP proxy the API goes through (from HTTPS_PROXY / HTTP_PROXY, without user info), if any. */
+  get proxy(): string | undefined {
+    return this.lease.proxy;
+  }
+
+  /** Why a proxy named by the environment is not used, if one is not. */
+  get proxyProblem(): Text | undefined {
+    return this.lease.proxyProblem;
+  }
+
   /** Releases the shared agent (its sockets close with the last client of that base URL). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    releaseAgent(this.agentKey);
+    this.lease.release();
   }
 
   async createCommand(input: Omit<CreateCommandRequest, 'vendor'> & { vendor?: 'dji' }, options: CallOptions = {}): Promise<CreateCommandResult> {
@@ -298,6 +282,7 @@ export class UtmosClient {
       method: 'GET',
       path: `${API_PREFIX}/downlink/commands/${encodeURIComponent(id)}`,
       schema: CommandStatusSchema,
+      identity: { field: 'command_id', value: id },
       signal: options.signal,
       maxAttempts: options.maxAttempts,
     });
@@ -328,6 +313,7 @@ export class UtmosClient {
       method: 'GET',
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}`,
       schema: DeviceRequestSchema,
+      identity: { field: 'request_id', value: id },
       signal: options.signal,
     });
   }
@@ -347,6 +333,7 @@ export class UtmosClient {
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}/reply`,
       body,
       schema: ReplyResponseSchema,
+      identity: { field: 'request_id', value: id },
       signal: options.signal,
       // A reply is not idempotent by key. If an earlier attempt was processed but its response was
       // lost, a platform that refuses second replies answers 409: the request then already holds
@@ -453,24 +440,22 @@ export class UtmosClient {
         this.apiKey,
       ),
     };
-    if (spec.body) headers['Content-Type'] = 'application/json';
-    const res = await axios.request<string>({
+    if (spec.body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(spec.body.length);
+    }
+    headers['Accept-Encoding'] = ACCEPT_ENCODING;
+    const origin = this.baseUrl.slice(0, this.baseUrl.length - this.basePath.length);
+    return sendAttempt({
+      url: new URL(origin + path + (query ? `?${query}` : '')),
       method: spec.method,
-      url: this.baseUrl.slice(0, this.baseUrl.length - this.basePath.length) + path + (query ? `?${query}` : ''),
       headers,
-      data: spec.body,
-      timeout: this.requestTimeoutMs,
+      body: spec.body,
+      agent: this.lease.agent,
+      timeoutMs: this.requestTimeoutMs,
+      maxResponseBytes: this.maxResponseBytes,
       signal: spec.signal,
-      ...(this.isHttps ? { httpsAgent: this.agent } : { httpAgent: this.agent }),
-      proxy: false,
-      maxRedirects: 0,
-      responseType: 'text',
-      // Send the signed bytes untouched and read the body ourselves.
-      transformRequest: [(data: unknown) => data],
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
     });
-    return { status: res.status, headers: res.headers as Record<string, unknown>, body: typeof res.data === 'string' ? res.data : '' };
   }
 
   private parseSuccess<T>(response: RawResponse, spec: RequestSpec<T>): T {
@@ -478,7 +463,7 @@ export class UtmosClient {
     try {
       json = response.body === '' ? {} : JSON.parse(response.body);
     } catch {
-      throw new UtmosResponseError(text('response.notJson', { operation: operationText(spec.operation), url: this.baseUrl }), {
+      throw new UtmosResponseError(coreText('response.notJson', { operation: operationText(spec.operation), url: this.baseUrl }), {
         code: 'INVALID_RESPONSE',
         httpStatus: response.status,
         operation: spec.operation,
@@ -488,7 +473,7 @@ export class UtmosClient {
     if (!parsed.success) {
       const { message } = describeIssues(parsed.error, 'response');
       const requestId = (json as { request_id?: unknown })?.request_id;
-      throw new UtmosResponseError(text('response.unexpected', { operation: operationText(spec.operation), url: this.baseUrl }), {
+      throw new UtmosResponseError(coreText('response.unexpected', { operation: operationText(spec.operation), url: this.baseUrl }), {
         code: 'INVALID_RESPONSE',
         detail: message,
         httpStatus: response.status,
@@ -496,34 +481,66 @@ export class UtmosClient {
         requestId: typeof requestId === 'string' ? requestId : undefined,
       });
     }
+    const identity = spec.identity;
+    const answered = identity ? (parsed.data as Record<string, unknown>)[identity.field] : undefined;
+    if (identity && answered !== identity.value) {
+      throw new UtmosResponseError(
+        coreText('response.mismatched', { operation: operationText(spec.operation), field: identity.field, got: String(answered).slice(0, 128), expected: identity.value }),
+        { code: 'MISMATCHED_RESPONSE', httpStatus: response.status, operation: spec.operation },
+      );
+    }
     return parsed.data;
   }
 
   private networkError(err: unknown, operation: Operation, attempt: number): UtmosError {
     if (err instanceof UtmosError) return err;
-    const e = err as AxiosError & { cause?: { code?: string } };
-    if (axios.isCancel(err) || e?.code === 'ERR_CANCELED' || (e as { name?: string })?.name === 'CanceledError') {
-      return new UtmosAbortError(operation);
-    }
-    const code = String(e?.code ?? e?.cause?.code ?? 'NETWORK_ERROR');
+    const e = err instanceof TransportError ? err : new TransportError(String((err as { code?: unknown })?.code ?? 'NETWORK_ERROR'), String(err));
+    const code = e.code;
     const target = this.baseUrl;
-    if (TLS_CODES.has(code)) {
-      return new UtmosNetworkError(text('network.tls', { url: target }), {
-        code: 'TLS_CERTIFICATE_ERROR',
+    if (code === 'ABORTED') return new UtmosAbortError(operation);
+    const op = operationText(operation);
+    if (code === 'RESPONSE_TOO_LARGE') {
+      return new UtmosResponseError(coreText('response.tooLarge', { operation: op, limit: formatBytes(this.maxResponseBytes) }), {
+        code,
+        httpStatus: e.httpStatus,
         operation,
         attempts: attempt,
-        detail: code,
       });
     }
-    const params = { url: target, operation: operationText(operation), ms: this.requestTimeoutMs, code };
+    if (code === 'BAD_ENCODING') {
+      return new UtmosResponseError(coreText('response.badEncoding', { operation: op, url: target }), {
+        code: 'INVALID_RESPONSE',
+        httpStatus: e.httpStatus,
+        operation,
+        attempts: attempt,
+        detail: e.message,
+      });
+    }
+    if (code === 'PROXY_REFUSED') {
+      return new UtmosNetworkError(coreText('network.proxyRefused', { proxy: String(this.lease.proxy), url: target, status: e.httpStatus ?? '?' }), {
+        code,
+        operation,
+        attempts: attempt,
+      });
+    }
+    if (TLS_CODES.has(code)) {
+      return new UtmosNetworkError(coreText('network.tls', { url: target }), { code: 'TLS_CERTIFICATE_ERROR', operation, attempts: attempt, detail: code });
+    }
+    const params = {
+      url: target,
+      via: this.lease.proxy ? coreText('network.viaProxy', { proxy: this.lease.proxy }) : raw(''),
+      operation: op,
+      ms: this.requestTimeoutMs,
+      code,
+    };
     const what =
-      code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-        ? text('network.timeout', params)
+      code === 'ETIMEDOUT'
+        ? coreText('network.timeout', params)
         : code === 'ECONNREFUSED'
-          ? text('network.refused', params)
+          ? coreText('network.refused', params)
           : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-            ? text('network.hostNotFound', params)
-            : text('network.other', params);
+            ? coreText('network.hostNotFound', params)
+            : coreText('network.other', params);
     return new UtmosNetworkError(what, { code, operation, attempts: attempt });
   }
 
@@ -549,6 +566,11 @@ export class UtmosClient {
   }
 }
 
+function formatBytes(n: number): string {
+  const MiB = 1024 * 1024;
+  return n >= MiB && n % MiB === 0 ? `${n / MiB} MiB` : `${n} bytes`;
+}
+
 function attemptBase(spec: RequestSpec<unknown>, attempt: number) {
   return { operation: spec.operation, method: spec.method, path: spec.path, attempt };
 }
@@ -571,21 +593,21 @@ const LONE_SURROGATE = /\p{Cs}/u;
 function checkBody(value: unknown, path: string, depth: number, parents: object[]): void {
   if (typeof value === 'string') {
     if (LONE_SURROGATE.test(value)) {
-      throw new UtmosInputError(path, text('json.loneSurrogate', { path }));
+      throw new UtmosInputError(path, coreText('json.loneSurrogate', { path }));
     }
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  if (parents.includes(value)) throw new UtmosInputError(path, text('json.cyclic', { path }));
-  if (depth > MAX_BODY_DEPTH) throw new UtmosInputError(path, text('json.tooDeep', { path, max: MAX_BODY_DEPTH }));
+  if (parents.includes(value)) throw new UtmosInputError(path, coreText('json.cyclic', { path }));
+  if (depth > MAX_BODY_DEPTH) throw new UtmosInputError(path, coreText('json.tooDeep', { path, max: MAX_BODY_DEPTH }));
   parents.push(value);
   if (Array.isArray(value)) {
     value.forEach((item, i) => checkBody(item, `${path}[${i}]`, depth + 1, parents));
   } else {
     for (const key of Object.keys(value)) {
       const at = path ? `${path}.${key}` : key;
-      if (key === '__proto__') throw new UtmosInputError(at, text('json.reservedKey', { path: at }));
-      if (LONE_SURROGATE.test(key)) throw new UtmosInputError(path || 'body', text('json.keySurrogate', { path: path || 'body' }));
+      if (key === '__proto__') throw new UtmosInputError(at, coreText('json.reservedKey', { path: at }));
+      if (LONE_SURROGATE.test(key)) throw new UtmosInputError(path || 'body', coreText('json.keySurrogate', { path: path || 'body' }));
       checkBody((value as Record<string, unknown>)[key], at, depth + 1, parents);
     }
   }
@@ -595,13 +617,13 @@ function checkBody(value: unknown, path: string, depth: number, parents: object[
 /** Serialises once; the same bytes are signed and sent. */
 function jsonBytes(value: unknown, field: string): Buffer {
   checkBody(value, '', 0, []);
-  let json: string;
+  let text: string;
   try {
-    json = JSON.stringify(value);
+    text = JSON.stringify(value);
   } catch (err) {
-    throw new UtmosInputError(field, text('json.notSerialisable', { field, why: (err as Error).message }));
+    throw new UtmosInputError(field, coreText('json.notSerialisable', { field, why: (err as Error).message }));
   }
-  return Buffer.from(json, 'utf8');
+  return Buffer.from(text, 'utf8');
 }
 
 function parseEnvelope(body: string): { code?: string | number; message?: string; request_id?: string } {

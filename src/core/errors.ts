@@ -68,6 +68,21 @@ export class UtmosError extends Error {
     this.detail = fields.detail;
   }
 
+  /**
+   * A copy of this error (same class, code and fields) with another message. An error seen by
+   * several waiters is copied for each, so that no node ever rewrites what another one reports.
+   */
+  withMessage(message: string = this.message): this {
+    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
+    copy.message = message;
+    if (typeof this.stack === 'string') {
+      const head = `${this.name}: ${this.message}`;
+      copy.stack = this.stack.startsWith(head) ? `${this.name}: ${message}${this.stack.slice(head.length)}` : this.stack;
+    }
+    return copy;
+  }
+
   /** A plain object safe to put on msg.error or in logs. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };

@@ -3,9 +3,13 @@
  * request_id, and the listener fetches that object through the signed API. Nothing from an event's
  * body ever reaches a flow, so a forged event cannot complete a command or inject data.
  */
+import type { Agent } from 'http';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { UtmosInputError } from './errors';
-import { text } from './text';
+import { proxyAgentFor, proxyRefusalStatus } from './http-transport';
+import type { ProxySettings } from './proxy';
+import { displayUrl, redactUserInfo } from './redact';
+import { Text, english, raw, text as coreText } from './text';
 
 export const DEFAULT_EVENT_TOPICS = ['tenant/+/command/+', 'tenant/+/device_request/+'];
 
@@ -27,19 +31,33 @@ export interface EventStreamOptions {
   ca?: string;
   clientId?: string;
   reconnectPeriodMs?: number;
+  /** How HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read for ws:// and wss:// (mqtt:// cannot use an HTTP proxy). */
+  proxy?: ProxySettings;
   onHint: (hint: EventHint) => void;
-  onState?: (state: EventStreamState, detail?: string) => void;
+  /** `detail` (English) says why the stream is down; `detailText` is the same as a text to localise. */
+  onState?: (state: EventStreamState, detail?: string, detailText?: Text) => void;
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The broker URL must not carry a password: the URL is a plain property and would be saved in
+ * flows.json; the password belongs in the credential field. Messages never quote user info.
+ */
 export function validateEventBrokerUrl(raw: string): URL {
-  let url: URL;
+  const text = String(raw ?? '').trim();
+  let url: URL | undefined;
   try {
-    url = new URL(raw);
+    url = new URL(text);
   } catch {
-    throw new UtmosInputError('eventBrokerUrl', text('eventBroker.invalid'));
+    url = undefined;
   }
+  if (url ? url.password : text.includes('@')) {
+    throw new UtmosInputError('eventBrokerUrl', coreText('eventBroker.password', { example: url ? displayUrl(text) : 'mqtts://broker.example.com:8883' }));
+  }
+  if (!url) throw new UtmosInputError('eventBrokerUrl', coreText('eventBroker.invalid', { url: text }));
   if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
-    throw new UtmosInputError('eventBrokerUrl', text('eventBroker.protocol', { got: `${url.protocol}//` }));
+    throw new UtmosInputError('eventBrokerUrl', coreText('eventBroker.protocol', { got: `${url.protocol}//` }));
   }
   return url;
 }
@@ -76,10 +94,24 @@ export function hintFromEvent(topic: string, payload: Buffer): EventHint | undef
 
 export class EventStream {
   private client: MqttClient | undefined;
+  /** The tunnel agent of a ws:// or wss:// stream behind an HTTP proxy, destroyed on close. */
+  private proxyAgent: Agent | undefined;
   private state: EventStreamState = 'connecting';
+  private readonly url: URL;
+  /** The proxy the stream goes through (no user info), if any. */
+  readonly proxy: string | undefined;
+  /** Why a proxy named by the environment is not used, if one is not. */
+  readonly proxyProblem: Text | undefined;
 
   constructor(private readonly options: EventStreamOptions) {
-    validateEventBrokerUrl(options.url);
+    this.url = validateEventBrokerUrl(options.url);
+    // WebSocket streams open with an HTTP request, so they can be tunnelled; mqtt:// over TCP cannot.
+    if (this.url.protocol === 'ws:' || this.url.protocol === 'wss:') {
+      const found = proxyAgentFor(this.url, { ca: options.ca, connectTimeoutMs: CONNECT_TIMEOUT_MS, proxy: options.proxy });
+      this.proxyAgent = found.agent;
+      this.proxy = found.proxy;
+      this.proxyProblem = found.problem;
+    }
   }
 
   get currentState(): EventStreamState {
@@ -94,17 +126,18 @@ export class EventStream {
       password: this.options.password || undefined,
       ca: this.options.ca || undefined,
       reconnectPeriod: this.options.reconnectPeriodMs ?? 2_000,
-      connectTimeout: 10_000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       keepalive: 30,
       clean: true,
       resubscribe: true,
+      ...(this.proxyAgent ? { wsOptions: { agent: this.proxyAgent } } : {}),
     };
-    const client = mqtt.connect(this.options.url, opts);
+    const client = mqtt.connect(this.url.href, opts);
     this.client = client;
     this.setState('connecting');
     client.on('connect', () => {
       client.subscribe(this.options.topics, { qos: 1 }, (err) => {
-        if (err) this.setState('disconnected', `subscribe failed: ${err.message}`);
+        if (err) this.setState('disconnected', coreText('eventStream.subscribeFailed', { reason: raw(err.message) }));
         else this.setState('connected');
       });
     });
@@ -113,8 +146,12 @@ export class EventStream {
       if (this.state !== 'closed') this.setState('disconnected');
     });
     client.on('error', (err) => {
-      // Never include the URL's credentials; mqtt.js error messages do not carry them.
-      this.setState('disconnected', err.message);
+      // The URL holds no password (refused above); a user name is still nobody's business in a log.
+      const refused = this.proxy ? proxyRefusalStatus(err) : undefined;
+      this.setState(
+        'disconnected',
+        refused ? coreText('eventStream.proxyRefused', { proxy: String(this.proxy), status: refused }) : raw(redactUserInfo(err.message)),
+      );
     });
     client.on('message', (topic, payload) => {
       const hint = hintFromEvent(topic, payload);
@@ -127,7 +164,16 @@ export class EventStream {
     const client = this.client;
     this.client = undefined;
     this.setState('closed');
-    if (!client) return Promise.resolve();
+    const agent = this.proxyAgent;
+    this.proxyAgent = undefined;
+    if (!client) {
+      agent?.destroy();
+      return Promise.resolve();
+    }
+    return this.end(client).finally(() => agent?.destroy());
+  }
+
+  private end(client: MqttClient): Promise<void> {
     if (!client.connected) {
       // Not connected (yet): a graceful end would queue its DISCONNECT and report "ended" at once,
       // leaving the socket of a CONNECT in flight open until the broker's keepalive drops it
@@ -152,10 +198,10 @@ export class EventStream {
     });
   }
 
-  private setState(state: EventStreamState, detail?: string): void {
+  private setState(state: EventStreamState, detail?: Text): void {
     if (this.state === 'closed' && state !== 'closed') return;
     const changed = state !== this.state;
     this.state = state;
-    if (changed || detail) this.options.onState?.(state, detail);
+    if (changed || detail) this.options.onState?.(state, detail ? english(detail) : undefined, detail);
   }
 }

@@ -7,5 +7,6 @@ export * from './client';
 export * from './tracker';
 export * from './request-feed';
 export * from './event-stream';
+export * from './proxy';
 export * from './connection';
 export * from './catalogue';

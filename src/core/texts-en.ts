@@ -91,10 +91,15 @@ export const CORE_TEXTS = {
   'baseUrl.empty': 'The base URL is empty: set it to the platform address in the utmos-config node, e.g. https://dev.utmos.dev',
   'baseUrl.invalid': 'The base URL "__url__" is not a valid URL: use e.g. https://dev.utmos.dev',
   'baseUrl.https': 'The base URL must use https:// (plain http is only allowed for loopback addresses such as http://127.0.0.1): got __got__',
-  'baseUrl.extras': 'The base URL must not contain a query, fragment or user info: use e.g. https://dev.utmos.dev',
+  'baseUrl.extras': 'The base URL must not contain a query or fragment: use e.g. https://dev.utmos.dev',
+  'baseUrl.userInfo': 'The base URL must not contain user info (name:password@): requests are signed with the API ID and key instead; use e.g. https://dev.utmos.dev (got __got__)',
   'credentials.apiIdEmpty': 'The API ID is empty: set it in the utmos-config node',
   'credentials.apiKeyEmpty': 'The API key is empty: set it in the utmos-config node',
-  'eventBroker.invalid': 'The event broker URL is not a valid URL: use e.g. mqtts://broker.example.com:8883',
+  'eventBroker.invalid': 'The event broker URL "__url__" is not a valid URL: use e.g. mqtts://broker.example.com:8883',
+  'eventBroker.password':
+    'The event broker URL must not contain a password (it would be saved in flows.json in clear): put the password in the Password field of the event stream in the utmos-config node, and the user name in its Username field; use e.g. __example__',
+  'eventStream.subscribeFailed': 'subscribe failed: __reason__',
+  'eventStream.proxyRefused': 'the proxy __proxy__ refused the tunnel (HTTP __status__)',
   'eventBroker.protocol': 'The event broker URL must start with mqtt://, mqtts://, ws:// or wss:// (got __got__)',
 
   // calls to the platform
@@ -124,11 +129,17 @@ export const CORE_TEXTS = {
   'api.unexpectedStatus': 'The platform answered HTTP __status__ while __operation__: check the base URL and the platform status',
   'response.notJson': 'The answer while __operation__ is not JSON: check that the base URL (__url__) points at the UTMOS Open Platform API',
   'response.unexpected': 'The answer while __operation__ has an unexpected shape: check that the base URL (__url__) points at the UTMOS Open Platform API',
+  'response.mismatched': 'The platform answered about __field__ __got__ instead of __expected__ while __operation__, so the answer was discarded: check for a proxy or cache between Node-RED and the platform',
+  'response.tooLarge': "The platform's answer while __operation__ is larger than the response size limit (__limit__), so it was not read: check the base URL",
+  'response.badEncoding': 'The answer while __operation__ could not be decoded: check that the base URL (__url__) points at the UTMOS Open Platform API',
   'network.tls': 'The TLS certificate of __url__ is not trusted: if the platform uses a private CA, paste its certificate into the utmos-config node',
-  'network.timeout': 'No answer from __url__ within __ms__ ms while __operation__: check the network, or raise the request timeout in the utmos-config node',
-  'network.refused': 'Connection refused by __url__ while __operation__: check the base URL and that the platform is running',
-  'network.hostNotFound': 'Host name of __url__ not found while __operation__: check the base URL and the DNS',
-  'network.other': 'Network error __code__ reaching __url__ while __operation__: check the network connection',
+  'network.timeout': 'No complete answer from __url____via__ within __ms__ ms while __operation__: check the network, or raise the request timeout in the utmos-config node',
+  'network.refused': 'Connection refused by __url____via__ while __operation__: check the base URL and that the platform is running',
+  'network.hostNotFound': 'Host name of __url__ not found__via__ while __operation__: check the base URL and the DNS',
+  'network.other': 'Network error __code__ reaching __url____via__ while __operation__: check the network connection',
+  'network.viaProxy': ' through the proxy __proxy__',
+  'proxy.unusable': 'the proxy __proxy__ from the environment is not an http:// or https:// URL; connecting directly',
+  'network.proxyRefused': "The proxy __proxy__ refused the tunnel to __url__ (HTTP __status__): check HTTPS_PROXY / HTTP_PROXY (and the proxy's user name and password in it), or list the host in NO_PROXY",
 } as const;
 
 export type CoreTextKey = keyof typeof CORE_TEXTS;

@@ -137,6 +137,25 @@ function platformDurationMs(status: CommandStatus): number | undefined {
   return Number.isFinite(d) && d >= 0 ? d : undefined;
 }
 
+/**
+ * The outcome as one waiter's own: several nodes may wait for the same command, and each must be
+ * free to change what it got (a node prefixes the error message, a flow edits msg.payload) without
+ * changing what the others got.
+ */
+function ownCopy(outcome: WaitOutcome): WaitOutcome {
+  const last = outcome.kind === 'reached' ? undefined : outcome.last && structuredClone(outcome.last);
+  switch (outcome.kind) {
+    case 'reached':
+      return { ...outcome, status: structuredClone(outcome.status) };
+    case 'error':
+      return { ...outcome, error: outcome.error.withMessage(), last };
+    case 'deadline':
+      return { ...outcome, lastError: outcome.lastError?.withMessage(), last };
+    case 'cancelled':
+      return { ...outcome, last };
+  }
+}
+
 export class StatusTracker {
   private readonly source: StatusSource;
   private readonly rate: number;
@@ -289,7 +308,7 @@ export class StatusTracker {
     };
     // A status known already may satisfy the wait at once (e.g. until ACCEPTED).
     if (entry.lastEffective && hasReached(entry.lastEffective, waiter.until) && entry.last) {
-      resolveFn({ kind: 'reached', status: entry.last, effective: entry.lastEffective });
+      resolveFn(ownCopy({ kind: 'reached', status: entry.last, effective: entry.lastEffective }));
       if (entry.waiters.size === 0) this.entries.delete(entry.commandId);
       return { promise, cancel: () => undefined };
     }
@@ -409,7 +428,7 @@ export class StatusTracker {
       this.entries.delete(entry.commandId);
       entry.due = Infinity;
     }
-    waiter.resolve(outcome);
+    waiter.resolve(ownCopy(outcome));
   }
 
   /**

@@ -222,6 +222,29 @@ describe('editor in headless Chromium', { skip: reason }, () => {
     await page.waitForSelector('#node-config-input-apiKey', { state: 'detached' });
   });
 
+  test('a broker URL typed with user name and password: on Done they move to the credential fields, and flows.json never holds the password', async () => {
+    const secret = `broker-pw-${Date.now().toString(36)}`;
+    const broker = new URL(sim.mqtt);
+    await page.evaluate(() => (window as any).RED.editor.editConfig('', 'utmos-config', 'utmos-example-config'));
+    await page.waitForSelector('#node-config-input-apiKey', { state: 'visible' });
+    if (!(await page.isVisible('#node-config-input-eventBrokerUrl'))) await page.click('#utmos-config-events-toggle');
+    await page.fill('#node-config-input-eventBrokerUrl', `mqtt://events:${secret}@${broker.host}`);
+    await page.click('#node-config-dialog-ok');
+    await page.waitForSelector('#node-config-input-apiKey', { state: 'detached' });
+    const note = await page.waitForSelector('.red-ui-notification:has-text("Password")', { timeout: 10_000 });
+    assert.match(await note.innerText(), /moved .*Username and Password fields/);
+    assert.equal(await page.evaluate(() => (window as any).RED.nodes.node('utmos-example-config').eventBrokerUrl), `mqtt://${broker.host}`);
+    await page.click('#red-ui-header-button-deploy');
+    await page.waitForFunction(() => !(window as any).RED.nodes.dirty(), null, { timeout: 20_000 });
+    const flowsJson = fs.readFileSync(path.join(rt.userDir, 'flows.json'), 'utf8');
+    assert.ok(!flowsJson.includes(secret), 'the broker password is not in flows.json');
+    assert.equal(JSON.parse(flowsJson).find((n: any) => n.id === 'utmos-example-config').eventBrokerUrl, `mqtt://${broker.host}`);
+    const credsFile = JSON.parse(fs.readFileSync(path.join(rt.userDir, 'flows_cred.json'), 'utf8'));
+    assert.equal(credsFile['utmos-example-config']?.eventPassword, secret, 'the password was stored as a credential');
+    assert.equal(credsFile['utmos-example-config']?.eventUsername, 'events');
+    assert.ok(!(await page.content()).includes(secret), 'the password is not in the page');
+  });
+
   test('running example 03 from its inject button shows the result in the debug sidebar', async () => {
     await page.evaluate(() => {
       const R = (window as any).RED;

@@ -45,6 +45,20 @@ export function flowWith({ sim, nodes, config = {} }: FlowSpec): object[] {
   ];
 }
 
+/** Flow: dji-command n1 (debug_mode_open on dock-001, waits for the result) → helper ok; Catch k1 → helper caught. */
+export function commandFlow({ sim, config = {} }: { sim: SimEndpoint; config?: Record<string, unknown> }): object[] {
+  return flowWith({
+    sim,
+    config,
+    nodes: [
+      { id: 'n1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['ok'], ['ok']] },
+      { id: 'ok', type: 'helper' },
+      { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ],
+  });
+}
+
 export function credsFor(sim: SimEndpoint, extra: Record<string, string> = {}): Record<string, Record<string, string>> {
   return { c1: { apiId: sim.apiId, apiKey: sim.apiKey, ...extra } };
 }

@@ -6,16 +6,14 @@ import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Simulator } from '../../sim';
-import { ALL_NODES, collect, flowWith, helper, withSimulator } from '../helpers/harness';
+import { ALL_NODES, collect, commandFlow, helper, withSimulator } from '../helpers/harness';
+import { MisbehavingFront, startMisbehavingFront } from '../helpers/misbehaving-front';
 
 let sim: Simulator;
-let front: https.Server;
+let front: MisbehavingFront;
 let frontUrl: string;
 let caPem: string;
 let otherCaPem: string;
@@ -37,25 +35,12 @@ before(async () => {
   caPem = self.cert;
   otherCaPem = makeCa('some-other-ca').cert;
   sim = await withSimulator({ docks: 1, replyDelayMs: 20 });
-  const target = new URL(sim.http);
   // A TLS front on loopback that forwards every request unchanged to the simulator.
-  front = https.createServer({ key: self.key, cert: self.cert }, (req, res) => {
-    const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
-  frontUrl = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  front = await startMisbehavingFront(sim.http, { key: self.key, cert: self.cert });
+  frontUrl = front.url;
 });
 after(async () => {
-  front.closeAllConnections();
-  await new Promise((r) => front.close(r));
+  await front.close();
   await sim.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -65,18 +50,7 @@ afterEach(async () => {
   await helper.stopServer();
 });
 
-function flow(config: Record<string, unknown>) {
-  return flowWith({
-    sim,
-    config,
-    nodes: [
-      { id: 'n1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['ok'], ['ok']] },
-      { id: 'ok', type: 'helper' },
-      { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
-      { id: 'caught', type: 'helper' },
-    ],
-  });
-}
+const flow = (config: Record<string, unknown>) => commandFlow({ sim, config });
 const creds = () => ({ c1: { apiId: sim.apiId, apiKey: sim.apiKey } });
 
 test('with the private CA pasted into utmos-config, commands go through the HTTPS front', async () => {

@@ -70,6 +70,8 @@ export interface RedApi {
       callback: (err: Error | null, result: unknown) => void,
     ): void;
   };
+  /** Runtime settings (settings.js), e.g. proxyOptions. */
+  settings?: Record<string, unknown>;
   httpAdmin?: { get(path: string, ...handlers: Function[]): void };
   auth?: { needsPermission(permission: string): Function };
   _?: (key: string, substitutions?: Record<string, unknown>) => string;

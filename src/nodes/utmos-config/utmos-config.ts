@@ -6,6 +6,7 @@
 import { catalogueForEditor, catalogueLanguage } from '../../core/catalogue';
 import { UtmosConnection } from '../../core/connection';
 import { UtmosInputError } from '../../core/errors';
+import type { ProxySettings } from '../../core/proxy';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/tracker';
 import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
 import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
@@ -48,6 +49,14 @@ function eventBadge(texts: RuntimeTexts, state: string, detail?: string): NodeSt
   }
 }
 
+/** settings.js `proxyOptions`, as the core http request node reads them (the keys we honour). */
+function proxySettings(raw: unknown): ProxySettings | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const o = raw as Record<string, unknown>;
+  const env = o.env && typeof o.env === 'object' ? (o.env as Record<string, string | undefined>) : undefined;
+  return { env, lowerCaseOnly: o.lowerCaseOnly === true, favourUpperCase: o.favourUpperCase === true, excludeNpm: o.excludeNpm === true };
+}
+
 export = function register(RED: RedApi): void {
   function UtmosConfigNode(this: Node & Record<string, unknown>, def: ConfigDef) {
     RED.nodes.createNode(this, def);
@@ -86,12 +95,20 @@ export = function register(RED: RedApi): void {
         eventPassword: creds.eventPassword || undefined,
         eventClientId: `utmos-dji-${node.id}-${Math.random().toString(16).slice(2, 8)}`,
         tracker: { onRateChange: rateChanged },
+        proxy: proxySettings(RED.settings?.proxyOptions),
       });
       const conn = connection;
-      unsubscribeState = conn.onEventState((state, detail) => {
+      for (const [what, via, problem] of [
+        [texts.node('runtime.forApi'), conn.client.proxy, conn.client.proxyProblem],
+        [texts.node('runtime.forEvents'), conn.events?.proxy, conn.events?.proxyProblem],
+      ] as const) {
+        if (via) node.log(texts.node('runtime.proxyUsed', { what, proxy: via }));
+        if (problem) node.warn(texts.node('runtime.proxyProblem', { what, problem }));
+      }
+      unsubscribeState = conn.onEventState((state, detail, detailText) => {
         const badge = eventBadge(texts, state, detail);
         for (const listener of users.values()) listener?.(badge);
-        if (state === 'disconnected' && detail) node.warn(texts.node('runtime.eventsDown', { detail }));
+        if (state === 'disconnected' && detail) node.warn(texts.node('runtime.eventsDown', { detail: detailText ?? detail }));
       });
       return conn;
     };
