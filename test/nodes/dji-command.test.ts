@@ -68,6 +68,10 @@ describe('outputs', () => {
     assert.equal(typeof failed.payload.response_message, 'string');
     assert.ok(failed.payload.response_message.length > 0);
     assert.equal(failed.payload.failure_code, 'DEVICE_EXECUTION_FAILED');
+    assert.equal(failed.utmos_error.message, 'camera_recording_start failed on dock-002: the camera could not start recording');
+    assert.equal(failed.utmos_error.dji_code, 327007);
+    assert.equal(failed.utmos_error.code, 'DEVICE_EXECUTION_FAILED');
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'yellow', text: 'FAILED: recording not started' }));
     await sleep(50);
     assert.equal(caught.messages.length, 0, 'a device failure is not a node error');
   });
@@ -78,6 +82,8 @@ describe('outputs', () => {
     helper.getNode('n1').receive({});
     const msg = await bad.waitFor(1, 8_000).then((m) => m[0]);
     assert.equal(msg.status, 'TIMED_OUT');
+    assert.match(msg.utmos_error.message, /^drone-999 did not receive debug_mode_open within \d+ s: the serial number may be wrong or the device offline/);
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ text: 'waiting for drone-999 (not delivered yet)' }));
   });
 
   test('UNMATCHED_RESPONSE goes to output 2', async () => {
@@ -87,6 +93,7 @@ describe('outputs', () => {
     helper.getNode('n1').receive({});
     const msg = await bad.next();
     assert.equal(msg.status, 'UNMATCHED_RESPONSE');
+    assert.match(msg.utmos_error.message, /^dock-003 answered debug_mode_open with a reply the platform could not match/);
   });
 
   test('without waitForResult it emits on acceptance on output 1', async () => {
