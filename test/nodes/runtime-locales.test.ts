@@ -11,7 +11,8 @@ import { CORE_TEXTS } from '../../src/core/texts-en';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NODES = path.join(ROOT, 'src', 'nodes');
-const TYPES = ['utmos-config', 'dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply'];
+/** Every node the package registers (package.json "node-red"), so a new node is checked too. */
+const TYPES = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))['node-red'].nodes as Record<string, string>);
 const LANGS = ['en-US', 'zh-CN'];
 const SHARED_PREFIXES = ['badge', 'reason', 'outcome', 'error', 'words', 'value', 'waiting', 'status'];
 /** A shared key as written in code, e.g. 'badge.noConnection' (other literals in a call are values). */
@@ -75,7 +76,7 @@ function firstArguments(text: string, name: string): string[] {
 
 const literals = (source: string) => [...source.matchAll(/'([^'\\]*)'/g)].map((m) => m[1]);
 
-const nodeSources = Object.fromEntries(TYPES.map((t) => [t, sources(path.join(NODES, t))]));
+const nodeSources: Record<string, Array<{ file: string; text: string }>> = Object.fromEntries(TYPES.map((t) => [t, sources(path.join(NODES, t))]));
 const sharedSources = sources(path.join(NODES, 'shared'));
 const allSources = [...Object.values(nodeSources).flat(), ...sharedSources];
 
