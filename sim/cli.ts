@@ -24,6 +24,7 @@ Options:
   --osd-interval-ms N             docks publish OSD every N ms, 0 = never (default 2000)
   --timestamp-window-seconds N    allowed X-Api-Timestamp skew (default 300)
   --second-reply MODE             second reply to a device request: overwrite | conflict (default overwrite)
+  --auto-reply-types T1,T2        device-request types the platform answers itself (reply_source auto; default none)
   --mqtt-username USER            require this MQTT user name (with --mqtt-password)
   --mqtt-password PASS            require this MQTT password
   --verbose                       log to stderr
@@ -32,7 +33,7 @@ Options:
 
 class UsageError extends Error {}
 
-type Kind = 'string' | 'port' | 'count' | 'ms' | 'seconds' | 'secondReply';
+type Kind = 'string' | 'port' | 'count' | 'ms' | 'seconds' | 'secondReply' | 'list';
 
 const OPTIONS: Record<string, { key: keyof SimulatorOptions; kind: Kind }> = {
   '--host': { key: 'host', kind: 'string' },
@@ -48,6 +49,7 @@ const OPTIONS: Record<string, { key: keyof SimulatorOptions; kind: Kind }> = {
   '--osd-interval-ms': { key: 'osdIntervalMs', kind: 'ms' },
   '--timestamp-window-seconds': { key: 'timestampWindowSeconds', kind: 'seconds' },
   '--second-reply': { key: 'secondReply', kind: 'secondReply' },
+  '--auto-reply-types': { key: 'autoReplyRequestTypes', kind: 'list' },
   '--mqtt-username': { key: 'mqttUsername', kind: 'string' },
   '--mqtt-password': { key: 'mqttPassword', kind: 'string' },
 };
@@ -76,6 +78,11 @@ function convert(name: string, kind: Kind, raw: string): unknown {
         throw new UsageError(`${name} must be "overwrite" or "conflict", got "${raw}"`);
       }
       return raw;
+    case 'list': {
+      const items = raw.split(',').map((t) => t.trim()).filter(Boolean);
+      if (items.length === 0) throw new UsageError(`${name} needs at least one name, e.g. config,flighttask_resource_get`);
+      return items;
+    }
   }
 }
 

@@ -58,6 +58,7 @@ const dockPatchSchema = z.object({
   online: z.boolean().optional(),
   reply_mode: z.enum(['normal', 'wrong_tid']).optional(),
 });
+const autoReplySchema = z.object({ request_types: z.array(z.string().min(1)) });
 const dockRequestSchema = z.object({
   request_type: z.string().min(1),
   data: z.unknown().optional(),
@@ -251,6 +252,17 @@ export class SimControl {
       if (p.online) await this.platform.waitForTopology([dock.sn], 2000);
     }
     return dock.state();
+  }
+
+  /** The request types the platform answers itself (reply_source "auto"); an empty list turns it off. */
+  setAutoReply(spec: { request_types: string[] }): { request_types: string[] } {
+    const types = parse(autoReplySchema, spec).request_types;
+    this.platform.autoReplyRequestTypes = new Set(types);
+    return this.autoReply();
+  }
+
+  autoReply(): { request_types: string[] } {
+    return { request_types: [...this.platform.autoReplyRequestTypes] };
   }
 
   /** Makes the dock publish a DJI `requests` message; resolves once the platform has recorded it. */

@@ -63,7 +63,7 @@ interface Outcome {
   output?: Record<string, unknown>;
   /** Fields placed next to `result` (fileupload_list, unlock_license_*). */
   extra?: Record<string, unknown>;
-  /** Reason text for a failure (default: the code's description). */
+  /** Why it failed, for the simulator's log only: a real dock's services_reply carries no text. */
   detail?: string;
   /** Runs after the reply has been published (progress events, follow-up requests). */
   after?: (ctx: { bid: string; tid: string }) => void;
@@ -220,7 +220,7 @@ export class SimDock {
     if (this.opts.osdIntervalMs > 0) this.osdTimer = setInterval(() => this.publishOsd(), this.opts.osdIntervalMs);
     if (this.opts.configRequestIntervalMs > 0) {
       this.configTimer = setInterval(
-        () => this.raiseRequest('config', { config_type: 'json', config_scope: 'product' }),
+        () => this.raiseRequest('config', { scope: 'dock', items: ['network', 'storage'] }),
         this.opts.configRequestIntervalMs,
       );
     }
@@ -404,9 +404,12 @@ export class SimDock {
       }
     }
     const replyTid = this.controls.reply_mode === 'wrong_tid' ? randomUUID() : tid;
+    if (outcome.result !== 0) {
+      this.opts.log(`dock ${this.sn}: ${method} fails with ${outcome.result} (${outcome.detail ?? describeDjiCode(outcome.result)})`);
+    }
     this.later(this.controls.reply_delay_ms, () => {
+      // DJI services_reply data: result and output (and a few method-specific fields), no message.
       const replyData: Record<string, unknown> = { result: outcome.result };
-      if (outcome.result !== 0) replyData.message = outcome.detail ?? describeDjiCode(outcome.result);
       if (outcome.output) replyData.output = outcome.output;
       if (outcome.extra) Object.assign(replyData, outcome.extra);
       this.publish(`thing/product/${this.sn}/services_reply`, {
@@ -632,7 +635,8 @@ export class SimDock {
     return {
       result: 0,
       after: () => {
-        this.raiseRequest('flighttask_resource_get', { flight_id: mission.flight_id }, (reply) => {
+        // inbound_payload fields as the requests page lists them for this type
+        this.raiseRequest('flighttask_resource_get', { resource_type: 'wayline', resource_ids: [mission.flight_id] }, (reply) => {
           if (this.mission !== mission || generation !== this.missionGeneration) return;
           if (mission.phase !== 'prepared') return;
           const result = isObj(reply.data) ? reply.data.result : undefined;

@@ -520,6 +520,10 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
           return ok(control.getDock(seg[1]));
         case 'POST /docks/:id':
           return ok(await control.configureDock(seg[1], input as never));
+        case 'GET /requests/auto-reply':
+          return ok(control.autoReply());
+        case 'POST /requests/auto-reply':
+          return ok(control.setAutoReply(input as never));
         case 'POST /docks/:id/requests':
           return ok(keep(await control.raiseDeviceRequest(seg[1], input as never)));
         case 'GET /commands/:id':
@@ -529,7 +533,7 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
         case 'POST /broker/restart':
           return ok(await control.restartBroker(input as never));
         default: {
-          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|commands|commands\/:id|broker\/restart)$/;
+          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|requests\/auto-reply|commands|commands\/:id|broker\/restart)$/;
           const samePath = ['GET', 'POST', 'DELETE'].some((m) => known.test(`${m} ${route.slice(route.indexOf(' ') + 1)}`));
           return samePath
             ? error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`)

@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   credentials?: Array<{ apiId: string; apiKey: string; scopes: string[]; tenantId?: string }>;
   /** A second reply to a device request: 'overwrite' (202, resend; default) or 'conflict' (409). */
   secondReply?: 'overwrite' | 'conflict';
+  /** Device-request types the platform answers itself (reply_source "auto"); default none. */
+  autoReplyRequestTypes?: string[];
   /** Docks raise a `config` device request every N ms; 0 = never (default 0). */
   configRequestIntervalMs?: number;
   /** Docks publish OSD every N ms; 0 = never (default 0). */
@@ -152,6 +154,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       tenantId,
       timestampWindowSeconds: options.timestampWindowSeconds ?? 300,
       secondReply: options.secondReply ?? 'overwrite',
+      autoReplyRequestTypes: options.autoReplyRequestTypes,
       log,
       isGatewayConnected: (sn) => Boolean(brokerClients[sn]),
     });

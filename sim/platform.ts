@@ -67,6 +67,7 @@ export interface CommandRecord {
   acceptRequestId: string;
 }
 
+/** One device request, in the shape of the requests page (seed 002): pending until replied. */
 export interface DeviceRequestRecord {
   requestId: string;
   vendor: 'dji';
@@ -74,16 +75,27 @@ export interface DeviceRequestRecord {
   requestType: string;
   inboundPayload: unknown;
   routingDecision: string;
-  replyCode: string | null;
-  replyMessage: string | null;
-  replySource: 'auto' | 'manual' | null;
-  standardizedReply: Record<string, unknown> | null;
+  replyCode: string;
+  replyMessage: string;
+  replySource: 'auto' | 'manual';
+  standardizedReply: Record<string, unknown>;
   receivedAt: number;
   repliedAt: number | null;
+  updatedAt: number;
   tid: string;
   bid: string;
   gateway: string;
 }
+
+/** How the requests page shows a request that waits for the cloud. */
+export const PENDING_REQUEST = {
+  routingDecision: 'manual_reply_required',
+  replyCode: 'PENDING',
+  replyMessage: 'awaiting cloud decision',
+  replySource: 'manual',
+} as const;
+/** routing_decision of a request the platform answers itself (value not documented; ours). */
+export const AUTO_REPLY_ROUTING = 'auto_reply';
 
 export interface Counters {
   calls: Record<string, number>;
@@ -157,6 +169,8 @@ export interface PlatformOptions {
   isGatewayConnected: (sn: string) => boolean;
   /** Device requests kept in memory (oldest dropped first). */
   maxDeviceRequests?: number;
+  /** Request types the platform answers itself (reply_source "auto"); default none. */
+  autoReplyRequestTypes?: readonly string[];
 }
 
 /** Canonical JSON: object keys sorted recursively, no whitespace. */
@@ -181,12 +195,14 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const hrNow = (): number => performance.timeOrigin + performance.now();
 
-type Topology = { gateway: string; subDevices: string[] };
+type Topology = { gateway: string; subDevices: string[]; version: number };
 
 export class PlatformCore {
   readonly tenantId: string;
   readonly timestampWindowSeconds: number;
   secondReply: 'overwrite' | 'conflict';
+  /** Request types answered by the platform itself as they arrive (the auto-reply switch). */
+  autoReplyRequestTypes: Set<string>;
   clockOffsetMs = 0;
   counters: Counters = newCounters();
   readonly credentials = new Map<string, Credential>();
@@ -213,6 +229,7 @@ export class PlatformCore {
     this.timestampWindowSeconds = opts.timestampWindowSeconds;
     this.secondReply = opts.secondReply;
     this.maxDeviceRequests = opts.maxDeviceRequests ?? 20000;
+    this.autoReplyRequestTypes = new Set(opts.autoReplyRequestTypes ?? []);
     this.timeouts = new TimerQueue<string>((id) => this.onTimeout(id));
   }
 
@@ -303,10 +320,20 @@ export class PlatformCore {
       const subDevices = subs
         .map((s) => (isPlainObject(s) && typeof s.sn === 'string' ? s.sn : undefined))
         .filter((s): s is string => Boolean(s));
-      this.topology.set(sn, { gateway: sn, subDevices });
+      const version = (this.topology.get(sn)?.version ?? 0) + 1;
+      this.topology.set(sn, { gateway: sn, subDevices, version });
       this.gatewayOfDevice.set(sn, sn);
       for (const d of subDevices) this.gatewayOfDevice.set(d, sn);
       for (const w of this.topologyWaiters.splice(0)) w();
+      // The requests page lists update_topo as a device request too. The status_reply below is
+      // its answer, given by the platform itself, so the record is auto-answered.
+      const rec = this.recordDeviceRequest(sn, {
+        method: 'update_topo',
+        data: { topo_version: version, topo_payload: data },
+        tid: msg.tid,
+        bid: msg.bid,
+      });
+      this.answerAutomatically(rec, false);
     }
     this.publish(`sys/product/${sn}/status_reply`, {
       tid: msg.tid,
@@ -351,20 +378,24 @@ export class PlatformCore {
 
   private onRequest(sn: string, msg: Record<string, unknown>): void {
     if (typeof msg.method !== 'string' || !msg.method) return;
+    const rec = this.recordDeviceRequest(sn, msg);
+    if (this.autoReplyRequestTypes.has(rec.requestType)) this.answerAutomatically(rec, true);
+  }
+
+  /** Stores a device request as pending (seed 002's shape), announces it, and wakes its waiter. */
+  private recordDeviceRequest(sn: string, msg: Record<string, unknown>): DeviceRequestRecord {
     const now = this.now();
     const rec: DeviceRequestRecord = {
       requestId: randomUUID(),
       vendor: 'dji',
       deviceId: sn,
-      requestType: msg.method,
-      inboundPayload: msg.data === undefined ? null : msg.data,
-      routingDecision: 'manual_reply_required',
-      replyCode: null,
-      replyMessage: null,
-      replySource: null,
-      standardizedReply: null,
+      requestType: String(msg.method),
+      inboundPayload: msg.data === undefined ? {} : msg.data,
+      ...PENDING_REQUEST,
+      standardizedReply: {},
       receivedAt: now,
       repliedAt: null,
+      updatedAt: now,
       tid: typeof msg.tid === 'string' ? msg.tid : randomUUID(),
       bid: typeof msg.bid === 'string' ? msg.bid : randomUUID(),
       gateway: typeof msg.gateway === 'string' ? msg.gateway : sn,
@@ -395,6 +426,31 @@ export class PlatformCore {
       this.requestWaiters.delete(rec.tid);
       waiter(rec);
     }
+    return rec;
+  }
+
+  /** The platform answers the request itself; `publish` sends the requests_reply to the dock. */
+  private answerAutomatically(rec: DeviceRequestRecord, publish: boolean): void {
+    const now = this.now();
+    rec.routingDecision = AUTO_REPLY_ROUTING;
+    rec.replyCode = 'APPROVED';
+    rec.replyMessage = 'answered automatically by the platform';
+    rec.replySource = 'auto';
+    rec.standardizedReply = { result: 0, output: {} };
+    rec.repliedAt = now;
+    rec.updatedAt = now;
+    if (publish) this.publishRequestsReply(rec, rec.standardizedReply, now);
+  }
+
+  private publishRequestsReply(rec: DeviceRequestRecord, data: Record<string, unknown>, now: number): void {
+    this.counters.requests_replies_published++;
+    this.publish(`thing/product/${rec.gateway}/requests_reply`, {
+      tid: rec.tid,
+      bid: rec.bid,
+      timestamp: now,
+      method: rec.requestType,
+      data,
+    });
   }
 
   /** Resolves with the device request recorded for a dock `requests` message with this tid. */
@@ -539,7 +595,7 @@ export class PlatformCore {
       if (result === 0 || result === '0') this.finish(record, 'SUCCEEDED');
       else {
         record.failureCode = 'DEVICE_EXECUTION_FAILED';
-        record.failureReason = record.responseMessage ?? `device returned result ${record.responseCode ?? 'none'}`;
+        record.failureReason = record.responseMessage || `device returned result ${record.responseCode ?? 'none'}`;
         this.finish(record, 'FAILED');
       }
       return;
@@ -560,8 +616,9 @@ export class PlatformCore {
     const data = isPlainObject(msg.data) ? msg.data : {};
     const code = data.code ?? data.result;
     record.responseCode = code === undefined || code === null ? undefined : String(code);
+    // Docks rarely send any of these, so response_message is usually the empty string.
     const message = [data.message, data.msg, data.description].find((m) => typeof m === 'string');
-    record.responseMessage = message as string | undefined;
+    record.responseMessage = (message as string | undefined) ?? '';
     const vendorResponse: Record<string, unknown> = { result: data.result };
     for (const [k, v] of Object.entries(data)) if (k !== 'result') vendorResponse[k] = v;
     record.vendorResponse = vendorResponse;
@@ -601,14 +658,8 @@ export class PlatformCore {
     record.replySource = 'manual';
     record.standardizedReply = data;
     record.repliedAt = now;
-    this.counters.requests_replies_published++;
-    this.publish(`thing/product/${record.gateway}/requests_reply`, {
-      tid: record.tid,
-      bid: record.bid,
-      timestamp: now,
-      method: record.requestType,
-      data,
-    });
+    record.updatedAt = now;
+    this.publishRequestsReply(record, data, now);
     return { kind: 'ok', record };
   }
 }
@@ -668,5 +719,6 @@ export function deviceRequestView(r: DeviceRequestRecord): Record<string, unknow
     standardized_reply: r.standardizedReply,
     received_at: iso(r.receivedAt),
     replied_at: r.repliedAt === null ? null : iso(r.repliedAt),
+    updated_at: iso(r.updatedAt),
   };
 }

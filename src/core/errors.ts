@@ -72,13 +72,15 @@ export class UtmosError extends Error {
    * A copy of this error (same class, code and fields) with another message. An error seen by
    * several waiters is copied for each, so that no node ever rewrites what another one reports.
    */
-  withMessage(message: string = this.message): this {
+  withMessage(message: string | Text = this.text): this {
+    const t = typeof message === 'string' ? raw(message) : message;
     const copy = Object.create(Object.getPrototypeOf(this)) as this;
     Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
-    copy.message = message;
+    copy.message = english(t);
+    Object.defineProperty(copy, 'text', { value: t, enumerable: true, configurable: true, writable: false });
     if (typeof this.stack === 'string') {
       const head = `${this.name}: ${this.message}`;
-      copy.stack = this.stack.startsWith(head) ? `${this.name}: ${message}${this.stack.slice(head.length)}` : this.stack;
+      copy.stack = this.stack.startsWith(head) ? `${this.name}: ${copy.message}${this.stack.slice(head.length)}` : this.stack;
     }
     return copy;
   }

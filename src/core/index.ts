@@ -2,6 +2,7 @@
 export * from './signer';
 export * from './errors';
 export * from './schemas';
+export * from './plain-data';
 export * from './status';
 export * from './client';
 export * from './tracker';

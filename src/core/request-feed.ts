@@ -72,8 +72,17 @@ interface Sub extends FeedSubscriber {
   closed: boolean;
 }
 
-export const FEED_LIST_LIMIT = 200;
 const MIN_GAP_MS = 200;
+export const PENDING_REPLY_CODE = 'PENDING';
+
+/**
+ * Whether a device request still waits for the cloud. The platform shows a waiting request with
+ * `reply_code: "PENDING"` and `replied_at: null` (never without a reply_code), so either one means
+ * pending; an answered or auto-answered request has a real reply_code and a replied_at time.
+ */
+export function isPendingDeviceRequest(request: Pick<DeviceRequest, 'reply_code' | 'replied_at'>): boolean {
+  return request.reply_code === PENDING_REPLY_CODE || request.replied_at === null || request.replied_at === undefined;
+}
 
 export class DeviceRequestFeed {
   private readonly subs = new Set<Sub>();
@@ -145,7 +154,6 @@ export class DeviceRequestFeed {
           device_id: filter.deviceId || undefined,
           // One type can be filtered by the platform; several are filtered here.
           request_type: types.length === 1 ? types[0] : undefined,
-          limit: FEED_LIST_LIMIT,
         },
         { signal: this.abort.signal, maxAttempts: 2 },
       );
@@ -156,7 +164,7 @@ export class DeviceRequestFeed {
       let emitted = 0;
       let pending = 0;
       for (const request of items) {
-        const replied = Boolean(request.replied_at) || Boolean(request.reply_code);
+        const replied = !isPendingDeviceRequest(request);
         if (!replied) pending++;
         if (sub.seen.has(request.request_id)) continue;
         if (replied && (filter.pendingOnly || sub.firstRun)) {

@@ -4,14 +4,9 @@
  * both status generations (`status` and `public_status`), strict only on what we rely on.
  */
 import { z } from 'zod';
+import { isPlainObject } from './plain-data';
 import { Text, english, raw, text } from './text';
 import type { CoreTextKey } from './texts-en';
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** zod keeps message strings only; each message used here maps back to its text (see describeIssues). */
 const SCHEMA_TEXTS = new Map<string, Text>();
@@ -28,6 +23,9 @@ const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
 
 export const IDEMPOTENCY_KEY_MAX = 128;
 
+/** What a DJI method name looks like (lower-case snake case), whether or not our catalogue lists it. */
+export const DJI_METHOD_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+
 export const CreateCommandRequestSchema = z.object({
   vendor: z.literal('dji', { message: says('schema.vendor') }),
   device_id: z
@@ -36,7 +34,7 @@ export const CreateCommandRequestSchema = z.object({
     .max(128, says('schema.maxChars', { max: 128 })),
   command_type: z
     .string({ message: says('schema.stringLike', { example: '"cover_open"' }) })
-    .regex(/^[a-z][a-z0-9_]{0,63}$/, says('schema.methodName')),
+    .regex(DJI_METHOD_NAME_PATTERN, says('schema.methodName')),
   payload: plainObject,
   idempotency_key: z
     .string({ message: says('schema.string') })
@@ -61,12 +59,15 @@ export const ReplyRequestSchema = z.object({
 });
 export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
 
-export const DeviceRequestFilterSchema = z.object({
-  vendor: z.string().min(1).max(32).optional(),
-  device_id: z.string().min(1).max(128).optional(),
-  request_type: z.string().min(1).max(64).optional(),
-  limit: z.number().int().min(1).max(500).optional(),
-});
+/** The list endpoint's documented query parameters, and only those. */
+export const DeviceRequestFilterSchema = z.strictObject(
+  {
+    vendor: z.string().min(1).max(32).optional(),
+    device_id: z.string().min(1).max(128).optional(),
+    request_type: z.string().min(1).max(64).optional(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `has the query parameter ${iss.keys.join(', ')}, which the device-request list does not document; filter by vendor, device_id or request_type` : undefined) },
+);
 export type DeviceRequestFilter = z.infer<typeof DeviceRequestFilterSchema>;
 
 /** A path identifier (command_id, request_id): non-empty, no characters that would change the path. */
@@ -127,6 +128,7 @@ export const DeviceRequestSchema = z.looseObject({
   standardized_reply: z.unknown().optional(),
   received_at: z.string().optional().nullable(),
   replied_at: z.string().optional().nullable(),
+  updated_at: z.string().optional().nullable(),
 });
 export type DeviceRequest = z.infer<typeof DeviceRequestSchema>;
 

@@ -77,7 +77,7 @@ describe('happy paths', () => {
 
   test('device requests: list with filters, get one, reply', async () => {
     const c = client();
-    const { request_id } = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { config_type: 'json', config_scope: 'product' } });
+    const { request_id } = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     const list = await c.listDeviceRequests({ vendor: 'dji', device_id: 'dock-002', request_type: 'config' });
     assert.ok(list.items.some((r) => r.request_id === request_id));
     assert.ok(list.items.every((r) => r.device_id === 'dock-002' && r.request_type === 'config'));
@@ -276,7 +276,7 @@ describe('input validation: named fields, nothing sent', () => {
     await expectReject(c.getCommand('../../etc'), UtmosInputError);
     await expectReject(c.replyToDeviceRequest('r-1', { reply_code: '' }), UtmosInputError);
     await expectReject(c.replyToDeviceRequest('r-1', { reply_code: 'APPROVED', payload: [] as any }), UtmosInputError);
-    await expectReject(c.listDeviceRequests({ limit: 0 }), UtmosInputError);
+    await expectReject(c.listDeviceRequests({ limit: 5 } as any), UtmosInputError); // undocumented query parameter
     assert.equal(sim.control.counters().total_calls, before, 'no request reached the platform');
   });
 

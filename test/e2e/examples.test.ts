@@ -123,7 +123,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const awaiting = idsOf('debug', tab, 'awaiting approval')[0];
     const manualSent = idsOf('debug', tab, 'manual reply sent')[0];
     // config request -> automatic reply
-    const cfg = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'config', data: { config_type: 'json', config_scope: 'product' } });
+    const cfg = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     const [a1] = await rt.waitFor(autoSent, 1, 20_000);
     assert.equal(a1.request_id, cfg.request_id);
     assert.equal(a1.request_type, 'config');

@@ -148,10 +148,11 @@ function generate(r: Gen, i: number): Case {
       } else if (b === 1) {
         msg.ctype = r.pick<() => unknown>([
           () => badText(r, 64),
-          () => 'cover_opne',
+          // not DJI method names (a well-formed unknown name is sent: the platform decides on it)
+          () => 'cover-opne',
           () => 'COVER_OPEN',
           () => '__proto__',
-          () => 'constructor',
+          () => 'constructor.prototype',
           () => 'toString',
           () => 'hasOwnProperty',
           () => 'drop table',

@@ -54,7 +54,7 @@ describe('outputs', () => {
     assert.ok(helper.getNode('n1').status.calledWithMatch({ text: 'SUCCEEDED' }));
   });
 
-  test('a device failure goes to output 2 with response_code and response_message (not an error)', async () => {
+  test('a device failure goes to output 2 with response_code and an (empty) response_message (not an error)', async () => {
     await helper.load(ALL_NODES, commandFlow({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0-0"}', deviceId: 'dock-002' }), credsFor(sim));
     const ok = collect('ok');
     const bad = collect('bad');
@@ -65,8 +65,7 @@ describe('outputs', () => {
     const failed = await bad.next();
     assert.equal(failed.status, 'FAILED');
     assert.equal(failed.payload.response_code, '327007');
-    assert.equal(typeof failed.payload.response_message, 'string');
-    assert.ok(failed.payload.response_message.length > 0);
+    assert.equal(failed.payload.response_message, '', 'docks send result and output, no message');
     assert.equal(failed.payload.failure_code, 'DEVICE_EXECUTION_FAILED');
     assert.equal(failed.utmos_error.message, 'camera_recording_start failed on dock-002: the camera could not start recording');
     assert.equal(failed.utmos_error.dji_code, 327007);
@@ -154,13 +153,43 @@ describe('bad input and platform errors reach Catch nodes', () => {
     assert.equal((await simCounters(sim)).total_calls, before);
   });
 
-  test('an unknown command type is refused with suggestions', async () => {
-    await helper.load(ALL_NODES, commandFlow({ commandType: 'cover_opn' }), credsFor(sim));
+  test('a command that is not a DJI method name is refused locally with suggestions; nothing is sent', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'Cover-Open' }), credsFor(sim));
     const caught = collect('caught');
+    const before = (await simCounters(sim)).total_calls;
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.equal(msg.error.message, 'Command "cover_opn" is not a DJI command the platform accepts: did you mean cover_open?');
+    assert.equal(msg.error.message, 'Command "Cover-Open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
     assert.equal(msg.utmos_error.field, 'commandType');
+    assert.equal((await simCounters(sim)).total_calls, before);
+  });
+
+  test('a DJI method name the catalogue lacks is sent (one warning per node); the platform\'s 400 UNSUPPORTED_COMMAND is a catchable error naming it, with suggestions', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'cover_opn', payload: '{"anything":[1,{"goes":true}]}' }), credsFor(sim));
+    const caught = collect('caught');
+    const creates = async () => (await simCounters(sim)).calls['POST /api/v1/open/downlink/commands'];
+    const before = await creates();
+    const n1 = helper.getNode('n1');
+    n1.receive({});
+    n1.receive({});
+    const [first, second] = await caught.waitFor(2);
+    assert.equal(await creates(), before + 2, 'both reached the platform');
+    for (const msg of [first, second]) {
+      assert.equal(
+        msg.error.message,
+        'The platform does not accept Command "cover_opn" for dock-001: check the method name (did you mean cover_open?), and that the dock model and firmware support it',
+      );
+      assert.ok(msg.utmos_error.platform_message, 'what the platform said is kept in the details');
+      assert.equal(msg.utmos_error.code, 'UNSUPPORTED_COMMAND');
+      assert.equal(msg.utmos_error.http_status, 400);
+    }
+    const warnings = n1.warn.getCalls().map((c: any) => c.args[0]);
+    assert.deepEqual(
+      warnings,
+      ['cover_opn is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.'],
+      'warned once, through i18n',
+    );
+    assert.ok(n1.status.calledWithMatch({ fill: 'red', text: 'command not supported' }));
   });
 
   test('a missing device id from msg names the field', async () => {

@@ -87,6 +87,7 @@ const SPECS: NodeSpec[] = [
       idempotencyKeyType: 'auto',
       timeoutSeconds: 30,
       waitForResult: true,
+      checkPayload: true,
     },
     pointers: { server: 'utmos-config' },
     typed: {

@@ -35,7 +35,7 @@ test('each matching request is emitted once, filtered by type and device, and no
   const flow = flowWith({ sim, nodes: [requestIn({ requestType: 'config', deviceId: 'dock-001' }), { id: 'got', type: 'helper' }] });
   await helper.load(ALL_NODES, flow, credsFor(sim));
   let got = collect('got');
-  const wanted = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { config_scope: 'product' } });
+  const wanted = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
   await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config' });
   await sim.control.raiseDeviceRequest('dock-001', { request_type: 'flighttask_resource_get', data: { flight_id: 'f-1' } });
   const [msg] = await got.waitFor(1);
@@ -43,7 +43,7 @@ test('each matching request is emitted once, filtered by type and device, and no
   assert.equal(msg.request_type, 'config');
   assert.equal(msg.device_id, 'dock-001');
   assert.equal(msg.payload.request_id, wanted.request_id);
-  assert.deepEqual(msg.payload.inbound_payload, { config_scope: 'product' });
+  assert.deepEqual(msg.payload.inbound_payload, { scope: 'dock', items: ['network', 'storage'] });
   await sleep(2_500); // two more polls
   assert.equal(got.messages.length, 1, 'emitted once only');
 

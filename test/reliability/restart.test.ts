@@ -34,7 +34,7 @@ function flows() {
 async function raise(n: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await simControl(sim, 'POST', `docks/dock-00${1 + (i % 2)}/requests`, { request_type: 'config', data: { config_type: 'json', config_scope: 'product', tag: `${tag}-${i}` } });
+    const r = await simControl(sim, 'POST', `docks/dock-00${1 + (i % 2)}/requests`, { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'], tag: `${tag}-${i}` } });
     ids.push(r.request_id);
   }
   return ids;

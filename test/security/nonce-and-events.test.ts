@@ -34,7 +34,7 @@ test('500 parallel calls with injected 5xx, 429 and dropped connections: every a
     const calls = Array.from({ length: 500 }, (_, i) =>
       i % 2 === 0
         ? client.createCommand({ device_id: `dock-00${1 + (i % 2)}`, command_type: 'debug_mode_open', payload: {}, idempotency_key: `nonce-${i}`, timeout_seconds: 30 })
-        : client.listDeviceRequests({ vendor: 'dji', limit: 5 }),
+        : client.listDeviceRequests({ vendor: 'dji' }),
     );
     const results = await Promise.allSettled(calls);
     const failed = results.filter((r) => r.status === 'rejected');
@@ -127,7 +127,7 @@ test('a forged device_request/received event cannot make dji-request-in emit a r
   await sleep(700);
   assert.equal(req.messages.length, 0, 'the forged request was not emitted');
   // A real request raised by a dock is still emitted (the event only wakes the poll).
-  const real = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { config_type: 'json', config_scope: 'product' } });
+  const real = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
   const msg = await req.next();
   assert.equal(msg.request_id, real.request_id);
   assert.equal(JSON.stringify(msg).includes('evil'), false);

@@ -7,7 +7,7 @@ import { control, signed } from './helpers';
 const CLI = path.join(__dirname, '..', '..', 'sim', 'cli.js');
 
 test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTERM', async () => {
-  const child = spawn(process.execPath, [CLI, '--port', '0', '--mqtt-port', '0', '--docks', '2', '--osd-interval-ms', '0'], {
+  const child = spawn(process.execPath, [CLI, '--port', '0', '--mqtt-port', '0', '--docks', '2', '--osd-interval-ms', '0', '--auto-reply-types', 'config,flighttask_resource_get'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -31,7 +31,14 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
     const c = { base: line.http, apiId: line.api_id, apiKey: line.api_key };
     const r = await signed(c, 'GET', '/api/v1/open/device-requests');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.items, []);
+    // only the docks' topology announcements so far, answered by the platform itself
+    assert.deepEqual(r.body.items.map((i: { device_id: string }) => i.device_id).sort(), ['dock-001', 'dock-002']);
+    for (const item of r.body.items) {
+      assert.equal(item.request_type, 'update_topo');
+      assert.equal(item.reply_source, 'auto');
+    }
+    const auto = await control(line.http, 'GET', '/__sim/requests/auto-reply');
+    assert.deepEqual(auto.body, { request_types: ['config', 'flighttask_resource_get'] });
     const health = await control(line.http, 'GET', '/__sim/health');
     assert.deepEqual(health.body, { ok: true });
     const docks = await control(line.http, 'GET', '/__sim/docks');
@@ -45,7 +52,7 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
 });
 
 test('CLI rejects bad option values with exit code 2 and a message on stderr', () => {
-  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port']]) {
+  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port'], ['--auto-reply-types', ',']]) {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(r.status, 2, `args ${args.join(' ')}`);
     assert.equal(r.stdout, '');

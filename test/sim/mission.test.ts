@@ -47,14 +47,20 @@ describe('wayline mission and device requests', () => {
     // the dock asks for the wayline file: it shows up as a device request
     const item = await waitFor(async () => {
       const r = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
-      return r.body.items.find((i: any) => i.inbound_payload?.flight_id === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
+      return r.body.items.find((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
     });
     assert.equal(item.vendor, 'dji');
     assert.equal(item.device_id, 'dock-001');
+    assert.deepEqual(item.inbound_payload, { resource_type: 'wayline', resource_ids: [flightId] });
+    // pending, as the requests page shows a request that waits for the cloud
     assert.equal(item.routing_decision, 'manual_reply_required');
+    assert.equal(item.reply_code, 'PENDING');
+    assert.equal(item.reply_message, 'awaiting cloud decision');
+    assert.equal(item.reply_source, 'manual');
+    assert.deepEqual(item.standardized_reply, {});
     assert.equal(item.replied_at, null);
-    assert.equal(item.reply_code, null);
     assert.ok(!Number.isNaN(Date.parse(item.received_at)));
+    assert.equal(item.updated_at, item.received_at);
     assert.equal(dockOf('dock-001').mission.phase, 'prepared');
 
     // executing before the resource reply is accepted; the mission waits for the file
@@ -83,6 +89,7 @@ describe('wayline mission and device requests', () => {
     assert.equal(detail.body.reply_source, 'manual');
     assert.deepEqual(detail.body.standardized_reply, { result: 0, output });
     assert.ok(detail.body.replied_at);
+    assert.equal(detail.body.updated_at, detail.body.replied_at, 'updated_at follows the reply');
 
     // the dock received the DJI requests_reply with the same tid/bid/method
     const dock = await waitFor(async () => {
@@ -129,7 +136,7 @@ describe('wayline mission and device requests', () => {
     await runCommand(c, 'dock-002', 'flighttask_prepare', preparePayload(flightId));
     const item = await waitFor(async () => {
       const r = await signed(c, 'GET', DR, { query: 'device_id=dock-002&request_type=flighttask_resource_get&limit=1' });
-      return r.body.items.find((i: any) => i.inbound_payload.flight_id === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
+      return r.body.items.find((i: any) => i.inbound_payload.resource_ids[0] === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
     });
     await signed(c, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED', payload: {} } });
     await waitFor(() => dockOf('dock-002').mission.phase === 'resource_ready');
@@ -142,7 +149,7 @@ describe('wayline mission and device requests', () => {
   });
 
   test('device-request list: filters, limit, newest first, validation and 404s', async () => {
-    const a = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { config_scope: 'product' } });
+    const a = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     const b = (await control(sim.http, 'POST', '/__sim/docks/dock-002/requests', { request_type: 'storage_config_get', data: { module: 0 } })).body;
     assert.match(b.request_id, /^[0-9a-f-]{36}$/);
     const all = await signed(c, 'GET', DR);
@@ -216,7 +223,7 @@ describe('wayline mission and device requests', () => {
     try {
       const oc = { base: other.http, apiId: other.apiId, apiKey: other.apiKey };
       const item = await waitFor(async () => (await signed(oc, 'GET', DR, { query: 'request_type=config' })).body.items[0]);
-      assert.deepEqual(item.inbound_payload, { config_type: 'json', config_scope: 'product' });
+      assert.deepEqual(item.inbound_payload, { scope: 'dock', items: ['network', 'storage'] });
       let r = await signed(oc, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED' } });
       assert.equal(r.status, 202);
       r = await signed(oc, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED' } });

@@ -555,6 +555,7 @@ export const ANNOTATIONS: Readonly<Record<string, MethodAnnotation>> = {
       'params.files': { min: 1 },
       'params.files[].object_key': { min: 1, description: 'object key to upload to' },
       'params.files[].module': { description: 'log module as a string: "0" aircraft, "3" dock' },
+      'params.files[].list': { description: 'DJI fileupload_start: the logs to upload, an array of {"boot_index": n} taken from fileupload_list' },
       'params.files[].list[].boot_index': { min: 0, description: 'boot index from fileupload_list' },
     },
     template: {

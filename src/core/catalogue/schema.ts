@@ -3,6 +3,7 @@
  * guards payloads that zod should never see (cycles, excessive depth/size, non-JSON values).
  */
 import { z } from 'zod';
+import { jsonPath } from '../plain-data';
 import { Text, catalogueText, english, raw, text } from '../text';
 import type { ConditionalRule, FieldSpec, PayloadIssue } from './types';
 
@@ -279,83 +280,16 @@ export function buildPayloadSchema(
 
 // ---- JSON guard ------------------------------------------------------------------------------
 
-export const MAX_DEPTH = 64;
-export const MAX_NODES = 100_000;
-const FORBIDDEN_KEYS = new Set(['__proto__']);
+export { checkJsonData, MAX_DEPTH, MAX_NODES } from '../plain-data';
 
 /** A problem at `path`, with its English message and the text behind it. */
 export function payloadIssue(path: string, t: Text): PayloadIssue {
   return { path, message: english(t), text: t };
 }
 
-function joinPath(base: string, key: string | number): string {
-  if (typeof key === 'number') return `${base}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
-}
-
-/**
- * Checks that `payload` is plain JSON data zod can safely look at and the platform can receive:
- * no cycles, at most MAX_DEPTH levels, at most MAX_NODES values, no `__proto__` keys, no
- * functions/symbols/BigInts/non-finite numbers/class instances. Returns the first problem found.
- */
-export function checkJsonData(payload: unknown): PayloadIssue | undefined {
-  let nodes = 0;
-  const ancestors = new Set<object>();
-  const visit = (v: unknown, path: string, depth: number): PayloadIssue | undefined => {
-    if (++nodes > MAX_NODES) return payloadIssue('payload', text('payload.tooLarge', { max: MAX_NODES }));
-    switch (typeof v) {
-      case 'string':
-      case 'boolean':
-      case 'undefined':
-        return undefined;
-      case 'number':
-        return Number.isFinite(v) ? undefined : payloadIssue(path, text('payload.notFinite', { path, got: String(v) }));
-      case 'bigint':
-      case 'function':
-      case 'symbol':
-        return payloadIssue(path, text('payload.notJson', { path, got: describeValueText(v) }));
-    }
-    if (v === null) return undefined;
-    const obj = v as object;
-    if (depth >= MAX_DEPTH) return payloadIssue(path, text('json.tooDeep', { path, max: MAX_DEPTH }));
-    if (ancestors.has(obj)) return payloadIssue(path, text('json.cyclic', { path }));
-    const isArray = Array.isArray(obj);
-    if (!isArray) {
-      const proto = Object.getPrototypeOf(obj);
-      if (proto !== Object.prototype && proto !== null) {
-        const name = (proto && typeof proto.constructor === 'function' && proto.constructor.name) || 'non-plain';
-        return payloadIssue(path, text('payload.notPlain', { path, name }));
-      }
-    }
-    ancestors.add(obj);
-    try {
-      if (isArray) {
-        const arr = obj as unknown[];
-        for (let i = 0; i < arr.length; i++) {
-          const issue = visit(arr[i], `${path}[${i}]`, depth + 1);
-          if (issue) return issue;
-        }
-      } else {
-        for (const key of Object.keys(obj)) {
-          const childPath = joinPath(path, key);
-          if (FORBIDDEN_KEYS.has(key)) return payloadIssue(childPath, text('json.reservedKey', { path: childPath }));
-          const issue = visit((obj as Record<string, unknown>)[key], childPath, depth + 1);
-          if (issue) return issue;
-        }
-      }
-    } finally {
-      ancestors.delete(obj);
-    }
-    return undefined;
-  };
-  return visit(payload, 'payload', 0);
-}
-
 /** Concrete issue path from a zod path: ['points', 0, 'latitude'] -> 'payload.points[0].latitude'. */
 export function issuePath(path: readonly PropertyKey[]): string {
-  let out = 'payload';
-  for (const seg of path) out = joinPath(out, typeof seg === 'number' ? seg : String(seg));
-  return out;
+  return jsonPath(path);
 }
 
 /** Spec path of a zod path: ['points', 0, 'latitude'] -> 'points[].latitude'. */

@@ -207,6 +207,7 @@ export const ZH_CN_TEXTS: Readonly<Record<string, string>> = {
   'object key to upload to': '上传的目标对象键',
   'log module as a string: "0" aircraft, "3" dock': '日志模块（字符串）："0" 飞行器，"3" 机场',
   'boot index from fileupload_list': '来自 fileupload_list 的启动序号',
+  'DJI fileupload_start: the logs to upload, an array of {"boot_index": n} taken from fileupload_list': 'DJI fileupload_start：要上传的日志，取自 fileupload_list 的 {"boot_index": n} 数组',
   'log modules as strings: "0" aircraft, "3" dock': '日志模块（字符串）："0" 飞行器，"3" 机场',
   '"cancel" (the only documented value)': '"cancel"（文档中唯一的取值）',
   'devices to upgrade': '要升级的设备',

@@ -8,7 +8,8 @@ import { randomUUID } from 'crypto';
 import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
 import { Problem, UtmosError, UtmosInputError } from '../../core/errors';
-import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
+import { checkJsonData, isPlainObject } from '../../core/plain-data';
+import { DJI_METHOD_NAME_PATTERN, IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
 import { isTerminalStatus } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
@@ -29,6 +30,8 @@ interface CommandDef extends NodeDef {
   idempotencyKeyType?: string;
   timeoutSeconds?: number | string;
   waitForResult?: boolean | string;
+  /** Check the payload against the catalogue's schema of the method (default on). */
+  checkPayload?: boolean | string;
 }
 
 /** How long past the command's own timeout we keep asking before giving up locally. */
@@ -41,6 +44,9 @@ function parseTimeoutSeconds(texts: RuntimeTexts, raw: unknown): number {
   }
   return n;
 }
+
+/** Uncatalogued method names a node warns about (once each); bounded for names from messages. */
+const WARNED_METHODS_MAX = 50;
 
 /** The payload's problems for msg.utmos_error, and how many there are in all (the list stops at 20). */
 function payloadProblems(issues: ReadonlyArray<{ path: string; text: Problem['text'] }>): { problems: Problem[]; total: number } {
@@ -66,6 +72,8 @@ export = function register(RED: RedApi): void {
     const commandTypeType = def.commandTypeType || 'str';
     const payloadType = def.payloadType || 'msg';
     const keyType = def.idempotencyKeyType || 'auto';
+    const checkPayload = def.checkPayload !== false && def.checkPayload !== 'false';
+    const warnedMethods = new Set<string>();
     let configProblem: UtmosInputError | undefined;
     let timeoutSeconds = 30;
     try {
@@ -106,26 +114,34 @@ export = function register(RED: RedApi): void {
         await evaluateTyped(RED, node, texts, 'commandType', def.commandType, commandTypeType, msg),
         '"cover_open"',
       );
-      if (!findDjiMethod(commandType)) {
+      const catalogued = findDjiMethod(commandType) !== undefined;
+      if (!catalogued && !DJI_METHOD_NAME_PATTERN.test(commandType)) {
         const close = suggestMethods(commandType, 3);
         const params = { field: texts.label('commandType'), name: clip(commandType, 64) };
         throw new UtmosInputError(
           'commandType',
           close.length
-            ? texts.node('runtime.unknownCommandSuggest', { ...params, suggestions: close.join(', ') })
-            : texts.node('runtime.unknownCommand', params),
+            ? texts.node('runtime.notMethodNameSuggest', { ...params, suggestions: close.join(', ') })
+            : texts.node('runtime.notMethodName', params),
         );
       }
+      // The catalogue is our reading of the docs: a method it lacks is still sent, the platform decides.
+      if (!catalogued && !warnedMethods.has(commandType) && warnedMethods.size < WARNED_METHODS_MAX) {
+        warnedMethods.add(commandType);
+        node.warn(texts.node('warn.uncatalogued', { method: commandType }));
+      }
       const rawPayload = await evaluateTyped(RED, node, texts, 'payload', def.payload ?? 'payload', payloadType, msg);
-      const checked = validateDjiPayload(commandType, rawPayload);
-      if (!checked.ok) {
-        const { problems, total } = payloadProblems(checked.issues);
-        const problem = texts.text(problems[0].text);
-        const line =
-          total > 1
-            ? texts.node('runtime.badPayloadMore', { command: commandType, problem, count: total - 1 })
-            : texts.node('runtime.badPayload', { command: commandType, problem });
-        throw new UtmosInputError(problems[0].field, line, 'INVALID_INPUT', problems);
+      let payload: Record<string, unknown>;
+      if (catalogued && checkPayload) {
+        const checked = validateDjiPayload(commandType, rawPayload);
+        if (!checked.ok) throw badPayload(commandType, checked.issues);
+        payload = checked.payload;
+      } else {
+        // Without the catalogue's schema the payload must still be a plain JSON object.
+        if (!isPlainObject(rawPayload)) throw new UtmosInputError('payload', texts.node('runtime.payloadNotObject', { got: describe(texts, rawPayload) }));
+        const problem = checkJsonData(rawPayload);
+        if (problem) throw badPayload(commandType, [problem]);
+        payload = rawPayload;
       }
       let idempotencyKey: string;
       if (keyType === 'auto') {
@@ -137,7 +153,30 @@ export = function register(RED: RedApi): void {
           throw new UtmosInputError('idempotencyKey', texts.node('runtime.keyTooLong', { max: IDEMPOTENCY_KEY_MAX, got: idempotencyKey.length }));
         }
       }
-      return { deviceId, commandType, payload: checked.payload, idempotencyKey };
+      return { deviceId, commandType, payload, idempotencyKey };
+    }
+
+    /** One line naming the first problem and counting the others; all of them in msg.utmos_error.problems. */
+    function badPayload(commandType: string, issues: ReadonlyArray<{ path: string; text: Problem['text'] }>): UtmosInputError {
+      const { problems, total } = payloadProblems(issues);
+      const problem = texts.text(problems[0].text);
+      const line =
+        total > 1
+          ? texts.node('runtime.badPayloadMore', { command: commandType, problem, count: total - 1 })
+          : texts.node('runtime.badPayload', { command: commandType, problem });
+      return new UtmosInputError(problems[0].field, line, 'INVALID_INPUT', problems);
+    }
+
+    /** The platform's 400 UNSUPPORTED_COMMAND, told in terms of the node's Command setting (a copy: errors may be shared). */
+    function explainRefusedCommand(err: unknown, command: { commandType: string; deviceId: string }): unknown {
+      if (!(err instanceof UtmosError) || err.code !== 'UNSUPPORTED_COMMAND') return err;
+      const close = findDjiMethod(command.commandType) ? [] : suggestMethods(command.commandType, 3);
+      const params = { field: texts.label('commandType'), name: clip(command.commandType, 64), device: command.deviceId };
+      return err.withMessage(
+        close.length
+          ? texts.node('runtime.commandRefusedSuggest', { ...params, suggestions: close.join(', ') })
+          : texts.node('runtime.commandRefused', params),
+      );
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
@@ -159,16 +198,20 @@ export = function register(RED: RedApi): void {
       prepare(msg, progress)
         .then(async (command) => {
           msg.idempotency_key = command.idempotencyKey;
-          const accepted = await connection.client.createCommand(
-            {
-              device_id: command.deviceId,
-              command_type: command.commandType,
-              payload: command.payload,
-              idempotency_key: command.idempotencyKey,
-              timeout_seconds: timeoutSeconds,
-            },
-            { signal: abort.signal },
-          );
+          const accepted = await connection.client
+            .createCommand(
+              {
+                device_id: command.deviceId,
+                command_type: command.commandType,
+                payload: command.payload,
+                idempotency_key: command.idempotencyKey,
+                timeout_seconds: timeoutSeconds,
+              },
+              { signal: abort.signal },
+            )
+            .catch((err: unknown) => {
+              throw explainRefusedCommand(err, command);
+            });
           msg.command_id = accepted.command_id;
           if (!waitForResult) {
             active.delete(progress);

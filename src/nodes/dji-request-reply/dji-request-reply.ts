@@ -4,7 +4,7 @@
  */
 import { unlimitedAbortController } from '../../core/abort';
 import { UtmosInputError } from '../../core/errors';
-import { isPlainObject } from '../../core/schemas';
+import { checkJsonData, isPlainObject } from '../../core/plain-data';
 import { attach } from '../shared/config-access';
 import { errorBadge, reportableError } from '../shared/failure';
 import { runtimeTexts } from '../shared/i18n';
@@ -56,6 +56,8 @@ export = function register(RED: RedApi): void {
         const raw = await evaluateTyped(RED, node, texts, 'payload', def.payload, payloadType, msg);
         if (raw !== undefined) {
           if (!isPlainObject(raw)) throw new UtmosInputError('payload', texts.node('runtime.payloadNotObject', { got: describe(texts, raw) }));
+          const problem = checkJsonData(raw, 'payload');
+          if (problem) throw new UtmosInputError(problem.path, texts.text(problem.text), 'INVALID_INPUT', [{ field: problem.path, text: problem.text }]);
           payload = raw;
         }
       }
