@@ -3,7 +3,7 @@
  * from its root) against the simulator in its own process, with the runtime's `lang` setting. Each
  * language runs in its own test file: Node-RED's i18n picks the language once per process.
  *
- * Flows as users build them: inject nodes with their defaults, a change node setting a payload,
+ * Flows as users build them: inject nodes with their defaults, a function node building a payload,
  * a Catch node, a Status node, debug nodes. Checked: the badge in words, the first line of the
  * failure (what happened, what to do), the details in msg.utmos_error, the warning when a failure
  * output is not wired, and that the log entry behind the debug sidebar is that readable line.
@@ -46,17 +46,9 @@ function flows(sim: Endpoint): any[] {
     inject('i-wrong', 'cmd-wrong', 160),
     command('cmd-wrong', { commandType: 'debug_mode_open', deviceId: 'dock-404', timeoutSeconds: 2, y: 160 }, [['ok-wrong'], []]),
     debug('ok-wrong', 160),
-    // One bad flighttask_prepare payload with nine problems, set by a change node.
-    inject('i-bad', 'set-bad', 260),
-    {
-      id: 'set-bad',
-      z: 'tx',
-      type: 'change',
-      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"task_type":9,"file":{"url":5}}', tot: 'json' }],
-      x: 260,
-      y: 260,
-      wires: [['cmd-bad']],
-    },
+    // One bad flighttask_prepare payload with nine problems, built in a function node.
+    inject('i-bad', 'fn-bad', 260),
+    { id: 'fn-bad', z: 'tx', type: 'function', func: 'msg.payload = { task_type: 9, file: { url: 5 } };\nreturn msg;', outputs: 1, x: 260, y: 260, wires: [['cmd-bad']] },
     command('cmd-bad', { commandType: 'flighttask_prepare', payload: 'payload', payloadType: 'msg', y: 260 }, [['ok-bad'], ['failed-bad']]),
     debug('ok-bad', 240),
     debug('failed-bad', 280),
