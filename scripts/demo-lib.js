@@ -1,7 +1,8 @@
 'use strict';
 // Shared by `npm start` (scripts/demo.js) and the example/editor tests: reads the shipped example
 // flows and wires them to a simulator by changing only the utmos-config node's endpoints.
-// Credentials are never put in a flow; they go to flows_cred.json (see credentialsFor).
+// Credentials are never put in a flow file: the demo hands them to the runtime, which encrypts them
+// into flows_cred.json (deployWithCredentials); the tests write them to flows_cred.json unencrypted.
 const fs = require('fs');
 const path = require('path');
 
@@ -53,7 +54,7 @@ function rewireFlows(flows, endpoint) {
   return flows.map((n) => (n.type === CONFIG_TYPE ? { ...n, baseUrl: endpoint.http, eventBrokerUrl: endpoint.mqtt || '' } : n));
 }
 
-/** flows_cred.json content (unencrypted: the runtime runs with credentialSecret false). */
+/** The simulator's credentials for every utmos-config node, by node id (flows_cred.json's shape). */
 function credentialsFor(flows, endpoint, existing = {}) {
   const creds = { ...existing };
   for (const n of flows) {
@@ -62,12 +63,54 @@ function credentialsFor(flows, endpoint, existing = {}) {
   return creds;
 }
 
-/** Embedded Node-RED settings: loopback only, this package loaded from the working tree. */
-function runtimeSettings({ userDir, port, logLevel = 'info' }) {
+/** Whether every utmos-config node of the running flows already holds the simulator's credentials. */
+function credentialsCurrent(RED, flows, endpoint) {
+  return flows
+    .filter((n) => n.type === CONFIG_TYPE)
+    .every((n) => {
+      const c = RED.nodes.getCredentials(n.id) || {};
+      return c.apiId === endpoint.apiId && c.apiKey === endpoint.apiKey;
+    });
+}
+
+/**
+ * Deploys `flows` (full) with the simulator's credentials on every utmos-config node, as the editor
+ * does: the runtime keeps them out of flows.json and stores them encrypted with the credential secret.
+ */
+async function deployWithCredentials(RED, flows, endpoint) {
+  const creds = credentialsFor(flows, endpoint);
+  const nodes = flows.map((n) => (n.type === CONFIG_TYPE ? { ...n, credentials: { ...creds[n.id] } } : n));
+  await RED.runtime.flows.setFlows({ flows: { flows: nodes }, deploymentType: 'full', user: null });
+}
+
+/**
+ * Resolves when the runtime next reports its flows started (RED.start() and a deploy resolve
+ * earlier). Call it before the call that starts them; gives up after `timeoutMs`.
+ */
+function flowsStarted(RED, timeoutMs = 30000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      RED.events.removeListener('flows:started', done);
+      reject(new Error(`the flows did not start within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+    RED.events.once('flows:started', done);
+  });
+}
+
+/**
+ * Embedded Node-RED settings: loopback only, this package loaded from the working tree.
+ * `credentialSecret` encrypts flows_cred.json (false: plain text, for tests that write it themselves).
+ */
+function runtimeSettings({ userDir, port, logLevel = 'info', credentialSecret }) {
+  if (credentialSecret === undefined) throw new Error('runtimeSettings needs a credentialSecret (or false)');
   return {
     userDir,
     flowFile: 'flows.json',
-    credentialSecret: false,
+    credentialSecret,
     uiHost: '127.0.0.1',
     uiPort: port,
     httpAdminRoot: '/',
@@ -81,4 +124,16 @@ function runtimeSettings({ userDir, port, logLevel = 'info' }) {
   };
 }
 
-module.exports = { ROOT, EXAMPLES_DIR, CONFIG_TYPE, loadExamples, buildFlows, rewireFlows, credentialsFor, runtimeSettings };
+module.exports = {
+  ROOT,
+  EXAMPLES_DIR,
+  CONFIG_TYPE,
+  loadExamples,
+  buildFlows,
+  rewireFlows,
+  credentialsFor,
+  credentialsCurrent,
+  deployWithCredentials,
+  flowsStarted,
+  runtimeSettings,
+};

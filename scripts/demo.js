@@ -11,12 +11,11 @@ const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
-const { ROOT, loadExamples, buildFlows, rewireFlows, credentialsFor, runtimeSettings } = require('./demo-lib');
+const { ROOT, loadExamples, buildFlows, rewireFlows, credentialsCurrent, deployWithCredentials, flowsStarted, runtimeSettings } = require('./demo-lib');
 
 const PORT = process.env.PORT === undefined || process.env.PORT === '' ? 1880 : Number(process.env.PORT);
 const USER_DIR = path.resolve(ROOT, process.env.DEMO_USER_DIR || '.node-red-demo');
 const MISSION_MS = 6000; // example 01 waits 8 s for the planned flight time
-const CONFIG_REQUEST_MS = 45000; // docks ask for their config now and then (example 02 answers dock-002)
 
 function log(line) {
   process.stdout.write(`[demo] ${line}\n`);
@@ -44,46 +43,51 @@ function buildIfNeeded() {
   }
 }
 
-/** The demo's simulator API key: random once, then kept in the user dir (mode 600) so the stored credentials stay valid. */
-function demoApiKey() {
-  const file = path.join(USER_DIR, '.demo-api-key');
+/** A random secret made once and kept in the user dir (mode 600), so what it protects stays valid across runs. */
+function keptSecret(name, bytes) {
+  const file = path.join(USER_DIR, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const key = crypto.randomBytes(24).toString('hex');
-  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
-  return key;
+  const secret = crypto.randomBytes(bytes).toString('hex');
+  fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
 }
 
 function startSimulator(apiKey) {
   const { spawnSimulator } = require(path.join(ROOT, 'dist/sim/spawn.js'));
-  const args = ['--api-id', 'demo-api-id', '--api-key', apiKey,
-    '--mission-duration-ms', String(MISSION_MS), '--config-request-interval-ms', String(CONFIG_REQUEST_MS)];
-  return spawnSimulator(args).then(({ info, child }) => ({
+  const args = ['--api-id', 'demo-api-id', '--mission-duration-ms', String(MISSION_MS)];
+  // the key goes through the environment: a command line is readable by every user (ps)
+  return spawnSimulator(args, { env: { UTMOS_SIM_API_KEY: apiKey } }).then(({ info, child }) => ({
     child,
     endpoint: { http: info.http, mqtt: info.mqtt, apiId: info.api_id, apiKey: info.api_key },
   }));
 }
 
-function writeFlows(endpoint) {
+/**
+ * flows.json as the runtime should start with it: the user's flows from the last run with the
+ * connections pointed at this run's simulator ports, or none on the first run (the examples are
+ * deployed with their credentials once Node-RED runs, see main). Returns the flows to deploy then.
+ */
+function prepareFlows(endpoint) {
   const flowsFile = path.join(USER_DIR, 'flows.json');
-  const credFile = path.join(USER_DIR, 'flows_cred.json');
-  let flows;
-  if (fs.existsSync(flowsFile)) {
-    // keep the user's edits; only point the config nodes at this run's simulator ports
-    flows = rewireFlows(JSON.parse(fs.readFileSync(flowsFile, 'utf8')), endpoint);
-  } else {
-    flows = buildFlows(loadExamples(), endpoint);
+  if (!fs.existsSync(flowsFile)) {
+    fs.writeFileSync(flowsFile, '[]');
+    return { flows: buildFlows(loadExamples(), endpoint), firstRun: true };
   }
+  const flows = rewireFlows(JSON.parse(fs.readFileSync(flowsFile, 'utf8')), endpoint);
   fs.writeFileSync(flowsFile, JSON.stringify(flows, null, 2));
-  let existing = {};
-  if (fs.existsSync(credFile)) {
-    try {
-      existing = JSON.parse(fs.readFileSync(credFile, 'utf8'));
-    } catch {
-      existing = {};
-    }
+  return { flows, firstRun: false };
+}
+
+/** Credentials stored by an older demo in plain text (before it set a credential secret). */
+function plainCredentialsOnDisk() {
+  const file = path.join(USER_DIR, 'flows_cred.json');
+  if (!fs.existsSync(file)) return false;
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return !(Object.keys(stored).length === 1 && typeof stored.$ === 'string');
+  } catch {
+    return false;
   }
-  fs.writeFileSync(credFile, JSON.stringify(credentialsFor(flows, endpoint, existing), null, 2), { mode: 0o600 });
-  return flows;
 }
 
 async function raiseRequest(endpoint, sn, requestType, data) {
@@ -99,7 +103,7 @@ async function main() {
   if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) throw new Error(`PORT must be a port number (got ${process.env.PORT})`);
   buildIfNeeded();
   fs.mkdirSync(USER_DIR, { recursive: true });
-  const { child: sim, endpoint } = await startSimulator(demoApiKey());
+  const { child: sim, endpoint } = await startSimulator(keptSecret('.demo-api-key', 24));
   let stopping = false;
   const server = http.createServer();
   let RED;
@@ -144,16 +148,33 @@ async function main() {
     }
   });
 
-  const flows = writeFlows(endpoint);
+  const { flows, firstRun } = prepareFlows(endpoint);
+  const legacyCredentials = plainCredentialsOnDisk();
   RED = require(process.env.NODE_RED_PATH || 'node-red');
-  RED.init(server, runtimeSettings({ userDir: USER_DIR, port: PORT, logLevel: process.env.DEMO_LOG_LEVEL || 'info' }));
+  RED.init(
+    server,
+    runtimeSettings({
+      userDir: USER_DIR,
+      port: PORT,
+      logLevel: process.env.DEMO_LOG_LEVEL || 'info',
+      credentialSecret: keptSecret('.demo-credential-secret', 32),
+    }),
+  );
   server.on('request', RED.httpAdmin);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(PORT, '127.0.0.1', resolve);
   });
+  let running = flowsStarted(RED);
   await RED.start();
   started = true;
+  await running;
+  if (firstRun || legacyCredentials || !credentialsCurrent(RED, flows, endpoint)) {
+    if (firstRun) log('first run: deploying the example flows; Node-RED stores their credentials encrypted from now on');
+    running = flowsStarted(RED);
+    await deployWithCredentials(RED, flows, endpoint);
+    await running;
+  }
   const port = server.address().port;
   // one request that needs a person, so example 02's approval branch has something to show
   await raiseRequest(endpoint, 'dock-002', 'airport_organization_bind', {

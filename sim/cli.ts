@@ -15,7 +15,8 @@ Options:
   --port N                        HTTP port, 0 = pick a free one (default 0)
   --mqtt-port N                   MQTT broker port, 0 = pick a free one (default 0)
   --api-id ID                     API id of the main credential (default sim-api-id)
-  --api-key KEY                   its API key (default: random, printed on the JSON line)
+  --api-key KEY                   its API key (default: $UTMOS_SIM_API_KEY, else random; printed on the
+                                  JSON line). Prefer the variable: a command line is visible in ps
   --tenant-id ID                  tenant of the main credential (default tenant-001)
   --docks N                       number of docks dock-001.. with aircraft drone-001.. (default 3)
   --reply-delay-ms N              how long a dock takes to reply to a service (default 100)
@@ -86,7 +87,10 @@ function convert(name: string, kind: Kind, raw: string): unknown {
   }
 }
 
-export function parseArgs(argv: string[]): { options: SimulatorOptions; verbose: boolean; help: boolean } {
+/** The API key from the environment, used when --api-key is not given (keeps it out of `ps`). */
+export const API_KEY_ENV = 'UTMOS_SIM_API_KEY';
+
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): { options: SimulatorOptions; verbose: boolean; help: boolean } {
   const options: Record<string, unknown> = { osdIntervalMs: 2000 };
   let verbose = false;
   let help = false;
@@ -112,6 +116,7 @@ export function parseArgs(argv: string[]): { options: SimulatorOptions; verbose:
     }
     options[spec.key] = convert(name, spec.kind, value);
   }
+  if (options.apiKey === undefined && env[API_KEY_ENV]) options.apiKey = env[API_KEY_ENV];
   if ((options.mqttUsername === undefined) !== (options.mqttPassword === undefined)) {
     throw new UsageError('--mqtt-username and --mqtt-password go together');
   }

@@ -25,12 +25,15 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** The CLI to run; default: cli.js beside this file. */
   cli?: string;
+  /** Extra environment variables for the child, e.g. UTMOS_SIM_API_KEY (never visible in `ps`). */
+  env?: Record<string, string>;
 }
 
 export function spawnSimulator(args: string[] = [], options: SpawnOptions = {}): Promise<SimulatorProcess> {
   const cli = options.cli ?? path.join(__dirname, 'cli.js');
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, '--port', '0', '--mqtt-port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: options.env ? { ...process.env, ...options.env } : process.env,
   });
   const close = (): Promise<void> =>
     new Promise((resolve) => {

@@ -10,6 +10,8 @@ import {
   DJI_METHODS,
   DJI_METHOD_NAMES,
   catalogueForEditor,
+  checkCommandPayload,
+  commandTypeError,
   findDjiMethod,
   methodsByDomain,
   suggestMethods,
@@ -464,7 +466,7 @@ test('catalogueForEditor is plain JSON with 9 domains and every method', () => {
   const all = c.domains.flatMap((d) => d.methods);
   assert.equal(all.length, 83);
   for (const m of all) {
-    for (const k of ['method', 'summary', 'nameSource', 'payloadSource', 'fields', 'template']) assert.ok(k in m, `${String(m.method)}.${k}`);
+    for (const k of ['method', 'summary', 'needsDebugMode', 'nameSource', 'payloadSource', 'fields', 'template']) assert.ok(k in m, `${String(m.method)}.${k}`);
     assert.ok(!('schema' in m));
   }
   const vol = all.find((m) => m.method === 'speaker_play_volume_set') as { fields: Array<Record<string, unknown>> };
@@ -483,6 +485,58 @@ test('catalogueForEditor is plain JSON with 9 domains and every method', () => {
   // each call returns a fresh object
   (catalogueForEditor() as { domains: unknown[] }).domains.length = 0;
   assert.equal((catalogueForEditor() as { domains: unknown[] }).domains.length, 9);
+});
+
+test('the remote-debug commands (DJI 70.cmd jobs and the fill light) say they need debug mode; nothing else does', () => {
+  // The dock refuses them outside remote debug mode with 514153 (shared/spec/dji-cloud-api.md §3.2).
+  const needing = DJI_METHODS.filter((m) => m.needsDebugMode).map((m) => m.method).sort();
+  assert.deepEqual(needing, [
+    'charge_close', 'charge_open', 'cover_close', 'cover_force_close', 'cover_open', 'device_format', 'device_reboot',
+    'drone_close', 'drone_format', 'drone_open', 'putter_close', 'putter_open', 'supplement_light_close', 'supplement_light_open',
+  ]);
+  for (const m of ['debug_mode_open', 'debug_mode_close', 'flighttask_prepare', 'camera_recording_start']) assert.equal(method(m).needsDebugMode, false, m);
+  const editor = catalogueForEditor() as { domains: Array<{ methods: Array<{ method: string; needsDebugMode: boolean }> }> };
+  const shown = editor.domains.flatMap((d) => d.methods).filter((m) => m.needsDebugMode).map((m) => m.method).sort();
+  assert.deepEqual(shown, needing, 'the editor catalogue carries the flag');
+});
+
+test('checkCommandPayload and commandTypeError: the checks dji-command makes, as input errors naming the field', () => {
+  const ok = checkCommandPayload('camera_recording_start', { payload_index: '80-0-0' });
+  assert.deepEqual(ok, { ok: true, payload: { payload_index: '80-0-0' } });
+  const bad = checkCommandPayload('camera_recording_start', {});
+  assert.equal(bad.ok, false);
+  if (bad.ok) return;
+  const v = validateDjiPayload('camera_recording_start', {}) as Extract<PayloadValidation, { ok: false }>;
+  assert.equal(bad.error.message, `Bad payload for camera_recording_start: ${v.issues[0].message}`);
+  assert.equal(bad.error.field, v.issues[0].path);
+  assert.deepEqual(bad.error.problems?.map((p) => p.field), v.issues.map((i) => i.path));
+  assert.equal(bad.error.code, 'INVALID_INPUT');
+  assert.equal(commandTypeError('cover_open'), undefined);
+  // A well-formed name the catalogue lacks is the platform's to judge; only impossible names are refused.
+  assert.equal(commandTypeError('cover_opne'), undefined);
+  const malformed = commandTypeError('cover-open');
+  assert.equal(malformed?.field, 'commandType');
+  assert.equal(malformed?.message, 'The command name "cover-open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
+  assert.match(commandTypeError('X'.repeat(100))?.message ?? '', /"X{63}…"/, 'a long name is clipped');
+  // Without the schema (an uncatalogued method, or Check off) a payload only has to be plain JSON data.
+  assert.deepEqual(checkCommandPayload('cover_opne', { any: [1, 'two'] }), { ok: true, payload: { any: [1, 'two'] } });
+  assert.deepEqual(checkCommandPayload('camera_recording_start', {}, false), { ok: true, payload: {} });
+  const notObject = checkCommandPayload('cover_opne', [1]);
+  assert.equal(notObject.ok, false);
+  if (!notObject.ok) {
+    assert.equal(notObject.error.field, 'payload');
+    assert.match(notObject.error.message, /^The payload must be a JSON object .*got an array\)$/);
+  }
+  const several = checkCommandPayload('flighttask_prepare', { task_type: 9 });
+  assert.equal(several.ok, false);
+  if (!several.ok) {
+    const total = (validateDjiPayload('flighttask_prepare', { task_type: 9 }) as Extract<PayloadValidation, { ok: false }>).issues.length;
+    assert.match(several.error.message, new RegExp(`^Bad payload for flighttask_prepare: payload\\.\\S+ .* \\(and ${total - 1} more problem\\(s\\)\\)$`));
+    assert.equal(several.error.problems?.length, total);
+  }
+  const withDate = checkCommandPayload('camera_recording_start', { at: new Date(0) }, false);
+  assert.equal(withDate.ok, false);
+  if (!withDate.ok) assert.equal(withDate.error.field, 'payload.at');
 });
 
 // ---- cross-check against the research material, when present ------------------------------

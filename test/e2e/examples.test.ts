@@ -58,7 +58,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
       examples.map((e) => e.file),
       ['01 - Dock inspection mission.json', '02 - Device request handling.json', '03 - Fire and forget and status wait.json'],
     );
-    const core = new Set(['comment', 'inject', 'debug', 'catch', 'delay', 'switch', 'change']);
+    const core = new Set(['comment', 'inject', 'debug', 'catch', 'delay', 'switch', 'change', 'link in', 'link out']);
     const used = new Set<string>();
     for (const ex of examples) {
       assert.ok(ex.nodes.some((n) => n.type === 'comment' && String(n.info).length > 200), `${ex.file} explains itself in a comment node`);
@@ -170,7 +170,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
   test('03 - Fire and forget and status wait: until DELIVERED, until terminal, recording with a timed stop', async () => {
     const tab = 'ex03-tab';
     await press(idsOf('inject', tab, 'Send debug_mode_open')[0]);
-    const [delivered] = await rt.waitFor(idsOf('debug', tab, 'delivered')[0], 1, 20_000);
+    const [delivered] = await rt.waitFor(idsOf('debug', tab, 'delivered or later')[0], 1, 20_000);
     assert.ok(['DELIVERED', 'RUNNING', 'SUCCEEDED'].includes(delivered.status), delivered.status);
     const [finished] = await rt.waitFor(idsOf('debug', tab, 'finished')[0], 1, 20_000);
     assert.equal(finished.status, 'SUCCEEDED');
@@ -184,6 +184,36 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(dock.recording['80-0-0'], false);
     assert.equal(dock.debug_mode, true, 'debug_mode_open reached the dock');
     silent([...idsOf('debug', tab, 'failed or timed out'), ...idsOf('debug', tab, 'errors')]);
+  });
+
+  test('failure branches show the reason, not the whole message; Catch branches show the error text', async () => {
+    const ofType = (types: string[]) => new Set(flows.filter((n) => types.includes(n.type)).map((n) => n.id));
+    const waiting = ofType(['dji-command', 'dji-status-wait']);
+    const failureDebugs = new Set<string>();
+    for (const n of flows) {
+      if (!waiting.has(n.id)) continue;
+      (n.wires as string[][]).slice(1).forEach((targets) => targets.forEach((t) => failureDebugs.add(t)));
+    }
+    const debugs = flows.filter((n) => failureDebugs.has(n.id));
+    assert.ok(debugs.length >= 3, 'every example has a failure branch');
+    // a message as output 2 of dji-command carries it when the dock refuses a command
+    const refused = {
+      status: 'FAILED',
+      command_id: 'cmd-1',
+      payload: { command_id: 'cmd-1', command_type: 'cover_open', status: 'FAILED', response_code: 514153, response_message: 'dock left remote debug mode' },
+    };
+    for (const n of debugs) {
+      assert.equal(n.type, 'debug', `${n.id} is a debug node`);
+      assert.equal(n.targetType, 'jsonata', `${n.id} shows an expression, not the whole message`);
+      const expr = rt.RED.util.prepareJSONataExpression(n.complete, null);
+      const shown = await new Promise((resolve, reject) =>
+        rt.RED.util.evaluateJSONataExpression(expr, structuredClone(refused), (err: Error | null, v: unknown) => (err ? reject(err) : resolve(v))),
+      );
+      assert.equal(shown, 'cover_open · FAILED · dock left remote debug mode · code 514153', `${n.id}`);
+    }
+    const catchDebugs = flows.filter((n) => n.type === 'debug' && flows.some((c) => c.type === 'catch' && c.wires[0].includes(n.id)));
+    assert.equal(catchDebugs.length, examples.length);
+    for (const n of catchDebugs) assert.deepEqual([n.targetType, n.complete], ['msg', 'error.message'], `${n.id} shows the error text`);
   });
 
   test('the API key is nowhere in flows.json, GET /flows, GET /credentials or any delivered message', async () => {

@@ -13,6 +13,6 @@ runtimeTextScenario({
   unwiredWarning:
     'dock-404 did not receive debug_mode_open within 2 s: the serial number may be wrong or the device offline; check the device id and that the device is online (output 2 is not wired, so this shows here)',
   badPayloadLine:
-    /^Bad payload for flighttask_prepare: payload\.execute_time is required \(integer no less than 0, start time, Unix time in milliseconds\); 8 more problem\(s\) in msg\.utmos_error\.problems$/,
+    /^Bad payload for flighttask_prepare: payload\.execute_time is required \(integer no less than 0, start time, Unix time in milliseconds\) \(and 8 more problem\(s\)\)$/,
   badPayloadBadge: 'payload.execute_time missing (+8)',
 });

@@ -9,6 +9,6 @@ runtimeTextScenario({
   wrongDeviceLine: 'dock-404 在 2 秒内未收到 debug_mode_open：设备序列号可能有误或设备离线；请检查设备 ID 以及设备是否在线',
   wrongDeviceBadge: '超时：dock-404 无响应',
   unwiredWarning: 'dock-404 在 2 秒内未收到 debug_mode_open：设备序列号可能有误或设备离线；请检查设备 ID 以及设备是否在线（输出 2 未连线，因此在此显示）',
-  badPayloadLine: /^flighttask_prepare 的载荷有误：缺少 payload\.execute_time（不小于 0 的整数，开始时间，Unix 时间（毫秒））；另有 8 个问题，见 msg\.utmos_error\.problems$/,
+  badPayloadLine: /^flighttask_prepare 的载荷有误：缺少 payload\.execute_time（不小于 0 的整数，开始时间，Unix 时间（毫秒））（另有 8 个问题）$/,
   badPayloadBadge: '缺少 payload.execute_time（另有 8 项）',
 });

@@ -18,7 +18,7 @@ export interface DemoLib {
   loadExamples(dir?: string): Array<{ file: string; label: string; nodes: any[] }>;
   buildFlows(examples: Array<{ file: string; label: string; nodes: any[] }>, endpoint: Endpoint): any[];
   credentialsFor(flows: any[], endpoint: Endpoint, existing?: Record<string, unknown>): Record<string, Record<string, string>>;
-  runtimeSettings(opts: { userDir: string; port: number; logLevel?: string }): Record<string, any>;
+  runtimeSettings(opts: { userDir: string; port: number; logLevel?: string; credentialSecret: string | false }): Record<string, any>;
   CONFIG_TYPE: string;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -88,7 +88,8 @@ export async function startRuntime(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require(NODE_RED_PATH);
   const server = http.createServer();
-  RED.init(server, { ...demoLib.runtimeSettings({ userDir, port: 0, logLevel }), ...settings });
+  // flows_cred.json was written above in plain text, so the runtime must not expect it encrypted
+  RED.init(server, { ...demoLib.runtimeSettings({ userDir, port: 0, logLevel, credentialSecret: false }), ...settings });
   server.on('request', RED.httpAdmin);
   const delivered = new Map<string, any[]>();
   const waiters = new Set<() => void>();

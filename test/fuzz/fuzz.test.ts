@@ -116,7 +116,7 @@ interface Case {
  */
 const F = {
   deviceId: /\bDevice\b|deviceId|device_id/,
-  commandType: /\bCommand\b|commandType|command_type/,
+  commandType: /\bCommand\b|[Cc]ommand name|commandType|command_type/,
   payload: /\b[Pp]ayload\b/,
   idempotencyKey: /Idempotency key|idempotencyKey|idempotency_key/,
   commandId: /Command ID|commandId|command_id/,

@@ -103,7 +103,7 @@ test('without the catalogue check the payload must still be a JSON object of pla
     n1.receive({ payload: { index: new Map() } });
     const msgs = await caught.waitFor(3);
     const texts = msgs.map((m: any) => String(m.error.message));
-    assert.ok(texts.some((t) => /^Payload must be a JSON object \(\{\} when the command takes no parameters; got "not an object"\)$/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^The payload must be a JSON object \(\{\} when the command takes no parameters; got string\)$/.test(t)), texts.join(' | '));
     assert.deepEqual(msgs.map((m: any) => m.utmos_error.field).sort(), ['payload', 'payload.index', 'payload.when']);
     assert.ok(texts.some((t) => /payload\.when is a Date object, not plain JSON data/.test(t)), texts.join(' | '));
     assert.ok(texts.some((t) => /payload\.index is a Map object, not plain JSON data/.test(t)), texts.join(' | '));

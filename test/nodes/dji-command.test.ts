@@ -159,7 +159,7 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const before = (await simCounters(sim)).total_calls;
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.equal(msg.error.message, 'Command "Cover-Open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
+    assert.equal(msg.error.message, 'The command name "Cover-Open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
     assert.equal(msg.utmos_error.field, 'commandType');
     assert.equal((await simCounters(sim)).total_calls, before);
   });
@@ -358,5 +358,59 @@ describe('event stream', () => {
       assert.equal(m.status, 'TIMED_OUT');
       assert.equal(m.payload.injected, undefined);
     }
+  });
+});
+
+describe('the payload a node sends, and the editor check of a static payload', () => {
+  test('a flow saved without payloadType (the old default) still reads msg.payload', async () => {
+    const flow = commandFlow().map((n: any) => {
+      if (n.id !== 'n1') return n;
+      const { payload, payloadType, ...old } = n;
+      void payload;
+      void payloadType;
+      return old;
+    });
+    await helper.load(ALL_NODES, flow, credsFor(sim));
+    const ok = collect('ok');
+    const caught = collect('caught');
+    helper.getNode('n1').receive({ payload: {} });
+    assert.equal((await ok.next()).status, 'SUCCEEDED');
+    helper.getNode('n1').receive({ payload: 1717171717171 });
+    const err = await caught.next();
+    assert.equal(err.utmos_error.field, 'payload', 'a timestamp in msg.payload is refused, as before');
+  });
+
+  test('a node as the palette makes it (JSON template payload) works with an inject timestamp in front', async () => {
+    await helper.load(ALL_NODES, commandFlow({ payload: '{}', payloadType: 'json' }), credsFor(sim));
+    const ok = collect('ok');
+    helper.getNode('n1').receive({ payload: 1717171717171 });
+    assert.equal((await ok.next()).status, 'SUCCEEDED');
+  });
+
+  test('POST /utmos-dji/payload-check answers with the very message the node raises', async () => {
+    await helper.load(ALL_NODES, commandFlow({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0"}' }), credsFor(sim));
+    const caught = collect('caught');
+    helper.getNode('n1').receive({});
+    const raised = await caught.next();
+    const check = (body: object) => helper.request().post('/utmos-dji/payload-check').send(body).expect(200).then((r: any) => r.body);
+    assert.deepEqual(await check({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0"}' }), {
+      ok: false,
+      field: raised.utmos_error.field,
+      message: raised.error.message,
+    });
+    assert.deepEqual(await check({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0-0"}' }), { ok: true });
+    assert.deepEqual(await check({ commandType: 'debug_mode_open', payload: '{}' }), { ok: true });
+    // A well-formed name the catalogue lacks is sent without checks; only impossible names are refused.
+    assert.deepEqual(await check({ commandType: 'cover_opn', payload: '{"x":1}' }), { ok: true });
+    const unknown = await check({ commandType: 'cover-open', payload: '{}' });
+    assert.equal(unknown.field, 'commandType');
+    assert.match(unknown.message, /^The command name "cover-open" is not a DJI method name .*did you mean cover_open\?$/);
+    // With Check off the schema is not applied, in the dialog as in the runtime.
+    assert.deepEqual(await check({ commandType: 'camera_recording_start', payload: '{}', checkPayload: false }), { ok: true });
+    const notJson = await check({ commandType: 'debug_mode_open', payload: '{' });
+    assert.equal(notJson.ok, false);
+    assert.match(notJson.message, /^Payload could not be evaluated as json "\{": .*; fix the expression or the message property it reads$/);
+    const empty = await check({});
+    assert.equal(empty.field, 'commandType');
   });
 });

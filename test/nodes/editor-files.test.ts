@@ -81,8 +81,8 @@ const SPECS: NodeSpec[] = [
       deviceIdType: 'str',
       commandType: '',
       commandTypeType: 'str',
-      payload: 'payload',
-      payloadType: 'msg',
+      payload: '{}',
+      payloadType: 'json',
       idempotencyKey: '',
       idempotencyKeyType: 'auto',
       timeoutSeconds: 30,
@@ -93,7 +93,7 @@ const SPECS: NodeSpec[] = [
     typed: {
       deviceId: ['str', 'msg', 'flow', 'global', 'env', 'jsonata'],
       commandType: ['str', 'msg', 'flow', 'global', 'env', 'jsonata'],
-      payload: ['msg', 'flow', 'global', 'json', 'jsonata', 'env'],
+      payload: ['json', 'msg', 'flow', 'global', 'jsonata', 'env'],
       idempotencyKey: ['auto', 'msg', 'flow', 'global', 'str', 'env', 'jsonata'],
     },
   },
@@ -209,6 +209,10 @@ function translate(catalog: Catalog, key: string, opts?: Record<string, unknown>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Def = Record<string, any>;
 
+/** The config nodes and flow nodes the stub RED knows (for onadd / single-connection checks). */
+const configNodes: Def[] = [];
+const flowNodes: Def[] = [];
+
 /** Runs every text/javascript block of an editor file with a stub RED and returns the definitions. */
 function loadDefinitions(file: string, html: string, catalog: Catalog): Record<string, Def> {
   const defs: Record<string, Def> = {};
@@ -239,7 +243,11 @@ function loadDefinitions(file: string, html: string, catalog: Catalog): Record<s
       registerType: (type: string, def: Def) => {
         defs[type] = def;
       },
+      eachConfig: (cb: (n: Def) => void) => configNodes.forEach(cb),
+      node: (id: string) => flowNodes.find((n) => n.id === id),
     },
+    workspaces: { active: () => 'tab-1' },
+    i18n: { lang: () => 'en-US' },
     validators: {
       number: () => (v: unknown) => !isNaN(Number(v)),
       regex: (re: RegExp) => (v: unknown) => re.test(String(v)),
@@ -570,6 +578,7 @@ describe('editor files: behaviour of definitions', () => {
     assertAccepts(l, 'payload', ['payload'], { payloadType: 'msg' });
     assertAccepts(l, 'payload', ['{"a":1}'], { payloadType: 'json' });
     assertRejects(l, 'payload', ['{'], { payloadType: 'json' });
+    assertAccepts(l, 'payload', ['payload'], { payloadType: undefined });
     assertAccepts(l, 'idempotencyKey', [''], { idempotencyKeyType: 'auto' });
     assertAccepts(l, 'idempotencyKey', ['step_id'], { idempotencyKeyType: 'msg' });
     assertRejects(l, 'idempotencyKey', [''], { idempotencyKeyType: 'str' });
@@ -583,11 +592,11 @@ describe('editor files: behaviour of definitions', () => {
     assert.equal(out(0, { waitForResult: false }), 'accepted');
     assert.equal(out(1, { waitForResult: true }), 'failed / timed out');
 
-    assert.ok(l.html.includes("$.getJSON('utmos-dji/catalogue')"), 'catalogue loaded with a relative admin URL');
+    assert.ok(l.html.includes("$.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })"), 'catalogue loaded with a relative admin URL, in the editor language');
+    assert.ok(l.html.includes("url: 'utmos-dji/payload-check'"), 'static payloads are checked by the runtime');
     assert.match(l.html, /<optgroup>/, 'one optgroup per domain');
-    assert.match(l.html, /typedInput\('type', 'json'\)/, 'template sets the payload type to json');
-    assert.match(l.html, /JSON\.stringify\(entry\.template, null, 2\)/, 'template is pretty-printed');
-    assert.match(l.html, /window\.confirm\(/, 'asks before replacing a payload');
+    assert.match(l.html, /templateFiller\(/, 'the shared template behaviour fills the payload');
+    assert.doesNotMatch(l.html, /confirm\(/, 'no native confirm()');
     assert.match(l.html, /\.fail\(/, 'handles an unavailable endpoint');
   });
 
@@ -627,6 +636,84 @@ describe('editor files: behaviour of definitions', () => {
     assertAccepts(l, 'replyMessage', ['', 'ok'], { replyMessageType: 'str' });
     assertAccepts(l, 'payload', [''], { payloadType: 'none' });
     assertAccepts(l, 'payload', ['payload'], { payloadType: 'msg' });
+  });
+});
+
+describe('editor files: shared behaviour', () => {
+  it('a node dropped from the palette takes the only UTMOS connection, and only then (onadd)', () => {
+    for (const spec of SPECS.filter((x) => !x.config)) {
+      const l = get(spec.type);
+      assert.equal(typeof l.def.onadd, 'function', `${spec.type}.onadd`);
+      const drop = (configs: Def[], props: Record<string, unknown> = {}, inFlow = false) => {
+        configNodes.splice(0, configNodes.length, ...configs);
+        const node = nodeThis(l.en, { ...defaultValues(l), id: `new-${spec.type}`, ...props });
+        flowNodes.splice(0, flowNodes.length, ...(inFlow ? [node] : []));
+        l.def.onadd.call(node);
+        return node.server;
+      };
+      try {
+        assert.equal(drop([{ id: 'c1', type: 'utmos-config' }]), 'c1', `${spec.type}: the single connection`);
+        assert.equal(drop([{ id: 'c1', type: 'utmos-config', z: 'tab-1' }]), 'c1', `${spec.type}: one scoped to this tab`);
+        assert.equal(drop([{ id: 'c1', type: 'utmos-config' }, { id: 'c2', type: 'utmos-config' }]), '', `${spec.type}: two, none chosen`);
+        assert.equal(drop([{ id: 'c1', type: 'utmos-config', z: 'other-tab' }]), '', `${spec.type}: one of another tab`);
+        assert.equal(drop([{ id: 'm', type: 'mqtt-broker' }]), '', `${spec.type}: other config types do not count`);
+        assert.equal(drop([{ id: 'c1', type: 'utmos-config' }], { server: 'c9' }), 'c9', `${spec.type}: a chosen one is kept`);
+        assert.equal(drop([{ id: 'c1', type: 'utmos-config' }], {}, true), '', `${spec.type}: a pasted node is left alone`);
+      } finally {
+        configNodes.length = 0;
+        flowNodes.length = 0;
+      }
+    }
+  });
+
+  it('shared CSS is scoped to utmos- classes and loaded by every dialog', () => {
+    const css = fs.readFileSync(path.join(ROOT, 'resources', 'editor-common.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    for (const rule of css.matchAll(/(^|})\s*([^{}]+)\{/g)) {
+      for (const sel of rule[2].split(',')) assert.match(sel.trim(), /^\.utmos-/, `CSS selector "${sel.trim()}" is scoped to a utmos- class`);
+    }
+    for (const spec of SPECS) {
+      assert.ok(get(spec.type).html.includes('<link rel="stylesheet" href="resources/node-red-contrib-utmos-dji/editor-common.css">'), `${spec.type} loads the shared CSS`);
+      assert.match(get(spec.type).template, /^\s*<div class="utmos-form">/, `${spec.type}: the form is in .utmos-form`);
+    }
+  });
+
+  it('help property lines are ones Node-RED renders: ": name (type) : description" with no other colon', () => {
+    // Node-RED's help markdown (RED.utils.renderMarkdown) only takes a line as a property when
+    // it matches this; a colon in the description (a URL, "x: y") breaks the entry.
+    const rendered = /^:([^:\n]+)\(([^:\n]+)\).*?:([^:\n]*)$/;
+    for (const spec of SPECS) {
+      for (const lang of ['en-US', 'zh-CN']) {
+        const md = read('src', 'nodes', spec.type, 'locales', lang, `${spec.type}.html`);
+        const lines = md.split('\n').filter((line) => line.startsWith(':'));
+        assert.ok(lines.length > 0, `${spec.type} ${lang}: documents properties`);
+        for (const line of lines) assert.match(line, rendered, `${spec.type} ${lang}: ${line}`);
+      }
+    }
+  });
+
+  it('dji-request-reply offers payload templates for flighttask_resource_get and config answers', () => {
+    const l = get('dji-request-reply');
+    for (const t of ['flighttask_resource_get', 'config']) {
+      assert.equal(typeof lookup(l.en, `dji-request-reply.template.${t}`), 'string', `en-US label for the ${t} template`);
+      assert.ok(new RegExp(`\\b${t}: \\{`).test(l.html), `template for ${t}`);
+    }
+    assert.doesNotMatch(l.html, /confirm\(/, 'no native confirm()');
+  });
+
+  it('one name for the connection: "UTMOS connection" in the palette and "Connection" in every dialog', () => {
+    const config = get('utmos-config');
+    assert.equal(config.def.paletteLabel.call(nodeThis(config.en, {})), 'UTMOS connection');
+    assert.equal(config.def.paletteLabel.call(nodeThis(config.zh, {})), 'UTMOS 连接');
+    for (const spec of SPECS.filter((x) => !x.config)) {
+      const l = get(spec.type);
+      assert.equal(lookup(l.en, `${spec.type}.label.server`), 'Connection', spec.type);
+      assert.equal(lookup(l.zh, `${spec.type}.label.server`), '连接', spec.type);
+    }
+    const texts = SPECS.flatMap((spec) => ['en-US', 'zh-CN'].flatMap((lang) => [
+      ...Object.values(flatten(JSON.parse(read('src', 'nodes', spec.type, 'locales', lang, `${spec.type}.json`)))).map(String),
+      read('src', 'nodes', spec.type, 'locales', lang, `${spec.type}.html`),
+    ]));
+    for (const t of texts) assert.doesNotMatch(t, /(?<!NTP )\bserver\b|(?<!NTP )服务器/i, 'no "server" for the connection (an NTP server is one)');
   });
 });
 

@@ -38,7 +38,7 @@ after(async () => {
   fs.rmSync(userDir, { recursive: true, force: true });
 });
 
-test('the catalogue admin endpoint sits behind RED.auth.needsPermission: 401 without a token, 200 with one', async () => {
+test('the admin endpoints (catalogue, payload check) sit behind RED.auth.needsPermission: 401 without a token, 200 with one', async () => {
   const anonymous = await rt.request('GET', '/utmos-dji/catalogue');
   assert.equal(anonymous.status, 401);
   const bogus = await rt.request('GET', '/utmos-dji/catalogue', { token: 'not-a-token' });
@@ -46,6 +46,11 @@ test('the catalogue admin endpoint sits behind RED.auth.needsPermission: 401 wit
   const authed = await rt.request('GET', '/utmos-dji/catalogue', { token });
   assert.equal(authed.status, 200);
   assert.ok(authed.text.includes('debug_mode_open'), 'the catalogue itself');
+  const body = { commandType: 'debug_mode_open', payload: '{}' };
+  assert.equal((await rt.request('POST', '/utmos-dji/payload-check', { body })).status, 401, 'the payload check too');
+  const checked = await rt.request('POST', '/utmos-dji/payload-check', { body, token });
+  assert.equal(checked.status, 200);
+  assert.deepEqual(checked.json(), { ok: true });
 });
 
 test('secrets appear nowhere: logs, messages, errors, status, flows.json, credentials file, admin API, editor', { timeout: 60_000 }, async () => {

@@ -65,3 +65,13 @@ test('CLI --help prints usage and exits 0', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--mqtt-port/);
 });
+
+test('the API key can come from UTMOS_SIM_API_KEY (out of ps); --api-key wins over it', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseArgs, API_KEY_ENV } = require('../../sim/cli') as typeof import('../../sim/cli');
+  assert.equal(API_KEY_ENV, 'UTMOS_SIM_API_KEY');
+  assert.equal(parseArgs([], { UTMOS_SIM_API_KEY: 'from-env-key' }).options.apiKey, 'from-env-key');
+  assert.equal(parseArgs(['--api-key', 'from-argv'], { UTMOS_SIM_API_KEY: 'from-env-key' }).options.apiKey, 'from-argv');
+  assert.equal(parseArgs([], {}).options.apiKey, undefined, 'random key when neither is set');
+  assert.equal(parseArgs([], { UTMOS_SIM_API_KEY: '' }).options.apiKey, undefined, 'an empty variable counts as unset');
+});

@@ -12,6 +12,8 @@ import type { ConditionalRule, FieldSpec } from './types';
 
 export interface MethodAnnotation {
   summary: string;
+  /** The dock only accepts it in remote debug mode (after debug_mode_open), else result 514153. */
+  needsDebugMode?: boolean;
   fields?: Record<string, Partial<FieldSpec>>;
   /** Full example payload; when absent one is built from the fields (see index.ts). */
   template?: Record<string, unknown>;
@@ -63,22 +65,22 @@ const payloadOnly = (summary: string): MethodAnnotation => ({ summary, fields: {
 
 export const ANNOTATIONS: Readonly<Record<string, MethodAnnotation>> = {
   // device
-  cover_open: { summary: 'Open the dock cover' },
-  cover_close: { summary: 'Close the dock cover' },
-  cover_force_close: { summary: 'Force the dock cover closed' },
-  drone_open: { summary: 'Power on the aircraft in the dock' },
-  drone_close: { summary: 'Power off the aircraft in the dock' },
-  charge_open: { summary: 'Start charging the aircraft' },
-  charge_close: { summary: 'Stop charging the aircraft' },
-  device_reboot: { summary: 'Reboot the dock' },
-  device_format: { summary: 'Format the dock storage' },
-  drone_format: { summary: 'Format the aircraft storage' },
-  putter_open: { summary: 'Open the landing-pad push rods (Dock 1)' },
-  putter_close: { summary: 'Close the landing-pad push rods (Dock 1)' },
+  cover_open: { summary: 'Open the dock cover', needsDebugMode: true },
+  cover_close: { summary: 'Close the dock cover', needsDebugMode: true },
+  cover_force_close: { summary: 'Force the dock cover closed', needsDebugMode: true },
+  drone_open: { summary: 'Power on the aircraft in the dock', needsDebugMode: true },
+  drone_close: { summary: 'Power off the aircraft in the dock', needsDebugMode: true },
+  charge_open: { summary: 'Start charging the aircraft', needsDebugMode: true },
+  charge_close: { summary: 'Stop charging the aircraft', needsDebugMode: true },
+  device_reboot: { summary: 'Reboot the dock', needsDebugMode: true },
+  device_format: { summary: 'Format the dock storage', needsDebugMode: true },
+  drone_format: { summary: 'Format the aircraft storage', needsDebugMode: true },
+  putter_open: { summary: 'Open the landing-pad push rods (Dock 1)', needsDebugMode: true },
+  putter_close: { summary: 'Close the landing-pad push rods (Dock 1)', needsDebugMode: true },
   debug_mode_open: { summary: 'Enter remote debug mode (needed for manual dock actions)' },
   debug_mode_close: { summary: 'Leave remote debug mode' },
-  supplement_light_open: { summary: 'Turn the dock fill light on' },
-  supplement_light_close: { summary: 'Turn the dock fill light off' },
+  supplement_light_open: { summary: 'Turn the dock fill light on', needsDebugMode: true },
+  supplement_light_close: { summary: 'Turn the dock fill light off', needsDebugMode: true },
   battery_maintenance_switch: {
     summary: 'Turn aircraft battery maintenance on or off',
     fields: { action: ON_OFF },

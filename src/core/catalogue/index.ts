@@ -20,6 +20,9 @@ import { DJI_DOMAINS, DJI_METHOD_NAMES, type DjiDomain } from './methods';
 import { GENERATED_PAYLOAD_SPECS } from './payload-specs.generated';
 import { ANNOTATIONS } from './annotations';
 import type { DjiLanguage } from '../dji-result-codes';
+import { Problem, UtmosInputError } from '../errors';
+import { describeNonPlain, isPlainObject } from '../plain-data';
+import { DJI_METHOD_NAME_PATTERN } from '../schemas';
 import { Text, raw, text } from '../text';
 import { translateCatalogueText, translateSummary } from './translations';
 import { buildPayloadSchema, checkJsonData, issuePath, payloadIssue, specPath, splitPath, takeIssueTexts } from './schema';
@@ -137,6 +140,7 @@ function assemble(): DjiMethod[] {
       payloadNote: g.description,
       reference: g.reference,
       rules,
+      needsDebugMode: a.needsDebugMode === true,
     };
     deepFreeze(entry.fields);
     deepFreeze(entry.template);
@@ -235,14 +239,73 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
   }
 }
 
+// ---- the checks dji-command makes before sending ----------------------------------------------
+
+/**
+ * The input error for a command name that cannot be a DJI method, or undefined when it can. A
+ * well-formed name the catalogue lacks is not an error: the catalogue is our reading of the docs,
+ * so the platform decides (and answers UNSUPPORTED_COMMAND when it does not take it).
+ * dji-command raises it; the editor's payload check shows the same text.
+ */
+export function commandTypeError(commandType: string): UtmosInputError | undefined {
+  if (findDjiMethod(commandType) || DJI_METHOD_NAME_PATTERN.test(commandType)) return undefined;
+  const name = commandType.length > 64 ? `${commandType.slice(0, 63)}…` : commandType;
+  const close = suggestMethods(commandType, 3);
+  return new UtmosInputError(
+    'commandType',
+    close.length ? text('command.notMethodNameSuggest', { name, suggestions: close.join(', ') }) : text('command.notMethodName', { name }),
+  );
+}
+
+/**
+ * One line for a payload's problems: the first one, and how many more (all of them in the error's
+ * `problems`). The list of a schema check stops at 20, its last entry counting the rest.
+ */
+function badPayload(commandType: string, issues: readonly PayloadIssue[]): UtmosInputError {
+  const problems: Problem[] = issues.map((i) => ({ field: i.path, text: i.text }));
+  const last = issues[issues.length - 1];
+  const beyond = last?.text.key === 'payload.moreProblems' ? Number(last.text.params?.count ?? 0) : 0;
+  const more = issues.length - (beyond > 0 ? 1 : 0) + beyond - 1;
+  const params = { command: commandType, problem: problems[0].text };
+  const line = more > 0 ? text('command.badPayloadMore', { ...params, count: more }) : text('command.badPayload', params);
+  return new UtmosInputError(problems[0].field, line, 'INVALID_INPUT', problems);
+}
+
+/**
+ * Checks a command's payload exactly as dji-command does before sending: the validated payload,
+ * or the input error the node raises. A method the catalogue lists is checked against its schema
+ * unless `schemaCheck` is false (a firmware changed its fields); any other payload only has to be
+ * a JSON object of plain data. The editor's payload check calls this too, so the dialog and the
+ * runtime always say the same thing.
+ */
+export function checkCommandPayload(
+  commandType: string,
+  payload: unknown,
+  schemaCheck = true,
+): { ok: true; payload: Record<string, unknown> } | { ok: false; error: UtmosInputError } {
+  if (schemaCheck && findDjiMethod(commandType)) {
+    const checked = validateDjiPayload(commandType, payload);
+    if (checked.ok) return checked;
+    return { ok: false, error: badPayload(commandType, checked.issues) };
+  }
+  if (!isPlainObject(payload)) {
+    const got =
+      payload === null ? raw('null') : Array.isArray(payload) ? text('value.anArray') : typeof payload === 'object' ? describeNonPlain(payload) : raw(typeof payload);
+    return { ok: false, error: new UtmosInputError('payload', text('command.payloadNotObject', { got })) };
+  }
+  const problem = checkJsonData(payload);
+  if (problem) return { ok: false, error: badPayload(commandType, [problem]) };
+  return { ok: true, payload };
+}
+
 // ---- editor ------------------------------------------------------------------------------
 
 const editorJson = new Map<DjiLanguage, string>();
 
 /**
  * Plain JSON for the editor (no zod):
- * {version, count, domains:[{domain, methods:[{method, summary, nameSource, payloadSource,
- *  progressEvent, reference, fields, template}]}]}, with the summaries and field descriptions in
+ * {version, count, domains:[{domain, methods:[{method, summary, needsDebugMode, nameSource,
+ *  payloadSource, progressEvent, reference, fields, template}]}]}, with the summaries and field descriptions in
  * `language` where translated (English otherwise). Returns a fresh object on every call.
  */
 export function catalogueForEditor(language: DjiLanguage = 'en'): object {
@@ -256,6 +319,7 @@ export function catalogueForEditor(language: DjiLanguage = 'en'): object {
         methods: methods.map((m) => ({
           method: m.method,
           summary: translateSummary(m.method, m.summary, language),
+          needsDebugMode: m.needsDebugMode,
           nameSource: m.nameSource,
           payloadSource: m.payloadSource,
           progressEvent: m.progressEvent ?? null,

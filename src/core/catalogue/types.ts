@@ -45,6 +45,8 @@ export interface DjiMethod {
   payloadSource: PayloadSource;
   /** One line for the editor picker ("Open the dock cover"). */
   summary: string;
+  /** The dock accepts it only in remote debug mode (send debug_mode_open first). */
+  needsDebugMode: boolean;
   /** Top-level and nested fields (flattened paths) as known; empty for no-argument or unknown payloads. */
   fields: FieldSpec[];
   /** A valid example payload (realistic values) for the editor. */

@@ -5,15 +5,14 @@
  */
 import { unlimitedAbortController } from '../../core/abort';
 import { randomUUID } from 'crypto';
-import { findDjiMethod, suggestMethods, validateDjiPayload } from '../../core/catalogue';
+import { checkCommandPayload, commandTypeError, findDjiMethod, suggestMethods } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
-import { Problem, UtmosError, UtmosInputError } from '../../core/errors';
-import { checkJsonData, isPlainObject } from '../../core/plain-data';
-import { DJI_METHOD_NAME_PATTERN, IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
+import { UtmosError, UtmosInputError } from '../../core/errors';
+import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
 import { isTerminalStatus } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
-import { clip, errorBadge, reportableError } from '../shared/failure';
+import { clip, errorBadge, errorLine, reportableError } from '../shared/failure';
 import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
 import { DoneFn, Node, NodeDef, NodeMessage, NodeStatus, RedApi, SendFn, describe, evaluateTyped, requireText } from '../shared/node-red';
 import { applyOutcome, statusWord, waitingBadge, warnIfUnwired } from '../shared/wait-outcome';
@@ -48,13 +47,33 @@ function parseTimeoutSeconds(texts: RuntimeTexts, raw: unknown): number {
 /** Uncatalogued method names a node warns about (once each); bounded for names from messages. */
 const WARNED_METHODS_MAX = 50;
 
-/** The payload's problems for msg.utmos_error, and how many there are in all (the list stops at 20). */
-function payloadProblems(issues: ReadonlyArray<{ path: string; text: Problem['text'] }>): { problems: Problem[]; total: number } {
-  const problems = issues.map((i) => ({ field: i.path, text: i.text }));
-  const last = problems[problems.length - 1];
-  const beyond = last?.text.key === 'payload.moreProblems' ? Number(last.text.params?.count ?? 0) : 0;
-  return { problems, total: problems.length - (beyond > 0 ? 1 : 0) + beyond };
+/**
+ * The command name and payload as the node checks them before sending anything: a DJI method name,
+ * and its payload evaluated and checked (against the method's schema when the catalogue lists it
+ * and `schemaCheck` is on). The editor's payload check runs the same function, so the dialog says
+ * what the runtime would.
+ */
+async function checkedCommand(
+  RED: RedApi,
+  node: Node,
+  texts: RuntimeTexts,
+  commandTypeValue: unknown,
+  payloadValue: unknown,
+  payloadType: string,
+  msg: NodeMessage | undefined,
+  schemaCheck: boolean,
+): Promise<{ commandType: string; payload: Record<string, unknown>; catalogued: boolean }> {
+  const commandType = requireText(texts, 'commandType', commandTypeValue, '"cover_open"');
+  const badName = commandTypeError(commandType);
+  if (badName) throw badName;
+  const rawPayload = await evaluateTyped(RED, node, texts, 'payload', payloadValue, payloadType, msg);
+  const checked = checkCommandPayload(commandType, rawPayload, schemaCheck);
+  if (!checked.ok) throw checked.error;
+  return { commandType, payload: checked.payload, catalogued: findDjiMethod(commandType) !== undefined };
 }
+
+/** Stands in for a node when the editor asks for a check of a static (JSON) payload. */
+const EDITOR_CHECK_NODE = { id: 'utmos-dji-payload-check', type: 'dji-command' } as unknown as Node;
 
 /** One command on its way: the device once known, the status once accepted. */
 interface Progress {
@@ -108,40 +127,20 @@ export = function register(RED: RedApi): void {
       const deviceId = requireText(texts, 'deviceId', await evaluateTyped(RED, node, texts, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
       progress.deviceId = deviceId;
       showProgress();
-      const commandType = requireText(
+      const { commandType, payload, catalogued } = await checkedCommand(
+        RED,
+        node,
         texts,
-        'commandType',
         await evaluateTyped(RED, node, texts, 'commandType', def.commandType, commandTypeType, msg),
-        '"cover_open"',
+        def.payload ?? 'payload',
+        payloadType,
+        msg,
+        checkPayload,
       );
-      const catalogued = findDjiMethod(commandType) !== undefined;
-      if (!catalogued && !DJI_METHOD_NAME_PATTERN.test(commandType)) {
-        const close = suggestMethods(commandType, 3);
-        const params = { field: texts.label('commandType'), name: clip(commandType, 64) };
-        throw new UtmosInputError(
-          'commandType',
-          close.length
-            ? texts.node('runtime.notMethodNameSuggest', { ...params, suggestions: close.join(', ') })
-            : texts.node('runtime.notMethodName', params),
-        );
-      }
       // The catalogue is our reading of the docs: a method it lacks is still sent, the platform decides.
       if (!catalogued && !warnedMethods.has(commandType) && warnedMethods.size < WARNED_METHODS_MAX) {
         warnedMethods.add(commandType);
         node.warn(texts.node('warn.uncatalogued', { method: commandType }));
-      }
-      const rawPayload = await evaluateTyped(RED, node, texts, 'payload', def.payload ?? 'payload', payloadType, msg);
-      let payload: Record<string, unknown>;
-      if (catalogued && checkPayload) {
-        const checked = validateDjiPayload(commandType, rawPayload);
-        if (!checked.ok) throw badPayload(commandType, checked.issues);
-        payload = checked.payload;
-      } else {
-        // Without the catalogue's schema the payload must still be a plain JSON object.
-        if (!isPlainObject(rawPayload)) throw new UtmosInputError('payload', texts.node('runtime.payloadNotObject', { got: describe(texts, rawPayload) }));
-        const problem = checkJsonData(rawPayload);
-        if (problem) throw badPayload(commandType, [problem]);
-        payload = rawPayload;
       }
       let idempotencyKey: string;
       if (keyType === 'auto') {
@@ -154,17 +153,6 @@ export = function register(RED: RedApi): void {
         }
       }
       return { deviceId, commandType, payload, idempotencyKey };
-    }
-
-    /** One line naming the first problem and counting the others; all of them in msg.utmos_error.problems. */
-    function badPayload(commandType: string, issues: ReadonlyArray<{ path: string; text: Problem['text'] }>): UtmosInputError {
-      const { problems, total } = payloadProblems(issues);
-      const problem = texts.text(problems[0].text);
-      const line =
-        total > 1
-          ? texts.node('runtime.badPayloadMore', { command: commandType, problem, count: total - 1 })
-          : texts.node('runtime.badPayload', { command: commandType, problem });
-      return new UtmosInputError(problems[0].field, line, 'INVALID_INPUT', problems);
     }
 
     /** The platform's 400 UNSUPPORTED_COMMAND, told in terms of the node's Command setting (a copy: errors may be shared). */
@@ -289,4 +277,24 @@ export = function register(RED: RedApi): void {
   }
 
   RED.nodes.registerType('dji-command', DjiCommandNode);
+
+  // The dialog's check of a static JSON payload, answered in the runtime's language with the line
+  // the node itself would give; behind the editor's read permission like the catalogue.
+  if (RED.httpAdmin && RED.auth) {
+    const texts = runtimeTexts(RED, 'dji-command');
+    RED.httpAdmin.post(
+      '/utmos-dji/payload-check',
+      RED.auth.needsPermission('utmos-dji.read'),
+      (req: { body?: { commandType?: unknown; payload?: unknown; checkPayload?: unknown } }, res: { json(v: unknown): void }) => {
+        const body = req.body ?? {};
+        checkedCommand(RED, EDITOR_CHECK_NODE, texts, body.commandType, body.payload, 'json', undefined, body.checkPayload !== false).then(
+          () => res.json({ ok: true }),
+          (err: unknown) => {
+            const field = err instanceof UtmosInputError ? err.field : undefined;
+            res.json({ ok: false, field, message: errorLine(texts, err) });
+          },
+        );
+      },
+    );
+  }
 };

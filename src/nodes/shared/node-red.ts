@@ -72,7 +72,7 @@ export interface RedApi {
   };
   /** Runtime settings (settings.js), e.g. proxyOptions. */
   settings?: Record<string, unknown>;
-  httpAdmin?: { get(path: string, ...handlers: Function[]): void };
+  httpAdmin?: { get(path: string, ...handlers: Function[]): void; post(path: string, ...handlers: Function[]): void };
   auth?: { needsPermission(permission: string): Function };
   _?: (key: string, substitutions?: Record<string, unknown>) => string;
 }
