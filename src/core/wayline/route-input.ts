@@ -6,18 +6,18 @@
  */
 import { UtmosInputError } from '../errors';
 import { isPlainObject } from '../plain-data';
+import { TextParam, text } from '../text';
+import type { CoreTextKey } from '../texts-en';
 import type { RawWaypoint } from './types';
 
-const FIX = 'send an array of {latitude, longitude, height} waypoints or GeoJSON (LineString, Feature, FeatureCollection of Points)';
-
-function fail(field: string, message: string): never {
-  throw new UtmosInputError(field, `${message}; ${FIX}`);
+function fail(field: string, key: CoreTextKey, params: Record<string, TextParam> = {}): never {
+  throw new UtmosInputError(field, text(key, { field, ...params }));
 }
 
 /** Reads msg.payload into raw waypoints (values still unchecked). */
 export function readRouteInput(input: unknown, base = 'payload'): RawWaypoint[] {
   if (Array.isArray(input)) return input.map((item, i) => fromWaypointObject(item, `${base}[${i}]`, i));
-  if (!isPlainObject(input)) fail(base, `${base} is not a route (got ${input === undefined ? 'nothing' : typeof input})`);
+  if (!isPlainObject(input)) fail(base, 'wayline.notRoute', { got: input === undefined ? 'nothing' : typeof input });
   switch (input.type) {
     case 'LineString':
       return fromLineString(input, base, {});
@@ -26,12 +26,12 @@ export function readRouteInput(input: unknown, base = 'payload'): RawWaypoint[] 
     case 'FeatureCollection':
       return fromFeatureCollection(input, base);
     default:
-      return fail(`${base}.type`, `${base}.type ${JSON.stringify(input.type ?? null)} is not a GeoJSON route type`);
+      return fail(`${base}.type`, 'wayline.geoJsonType', { got: JSON.stringify(input.type ?? null) });
   }
 }
 
 function fromWaypointObject(item: unknown, at: string, index: number): RawWaypoint {
-  if (!isPlainObject(item)) fail(at, `waypoint ${index} (${at}) must be an object {latitude, longitude, height}`);
+  if (!isPlainObject(item)) fail(at, 'wayline.waypointNotObject', { index });
   return {
     latitude: item.latitude ?? item.lat,
     longitude: item.longitude ?? item.lon ?? item.lng,
@@ -50,7 +50,7 @@ function fromWaypointObject(item: unknown, at: string, index: number): RawWaypoi
 
 /** A GeoJSON position [longitude, latitude, altitude?]; properties may set height, speed, actions. */
 function fromPosition(position: unknown, at: string, index: number, props: Record<string, unknown>, propsAt: string): RawWaypoint {
-  if (!Array.isArray(position) || position.length < 2) fail(at, `waypoint ${index} (${at}) must be a GeoJSON position [longitude, latitude, height?]`);
+  if (!Array.isArray(position) || position.length < 2) fail(at, 'wayline.notPosition', { index });
   const heightFromProps = props.height !== undefined;
   return {
     longitude: position[0],
@@ -70,7 +70,7 @@ function fromPosition(position: unknown, at: string, index: number, props: Recor
 
 function fromLineString(geometry: Record<string, unknown>, at: string, props: Record<string, unknown>, propsAt = `${at}.properties`): RawWaypoint[] {
   const coords = geometry.coordinates;
-  if (!Array.isArray(coords)) fail(`${at}.coordinates`, `${at}.coordinates must be an array of positions`);
+  if (!Array.isArray(coords)) fail(`${at}.coordinates`, 'wayline.notArray');
   // Properties of a LineString apply to every waypoint, except per-point actions (they would repeat).
   const shared = { height: props.height, speed: props.speed };
   return coords.map((p, i) => fromPosition(p, `${at}.coordinates[${i}]`, i, shared, propsAt));
@@ -79,20 +79,20 @@ function fromLineString(geometry: Record<string, unknown>, at: string, props: Re
 function fromFeature(feature: Record<string, unknown>, at: string): RawWaypoint[] {
   const geometry = feature.geometry;
   const props = isPlainObject(feature.properties) ? feature.properties : {};
-  if (!isPlainObject(geometry)) fail(`${at}.geometry`, `${at}.geometry is missing`);
+  if (!isPlainObject(geometry)) fail(`${at}.geometry`, 'wayline.geometryMissing');
   if (geometry.type === 'LineString') return fromLineString(geometry, `${at}.geometry`, props, `${at}.properties`);
-  return fail(`${at}.geometry.type`, `${at}.geometry.type ${JSON.stringify(geometry.type ?? null)} is not a route: use a LineString, or a FeatureCollection of Points`);
+  return fail(`${at}.geometry.type`, 'wayline.notLineString', { got: JSON.stringify(geometry.type ?? null) });
 }
 
 function fromFeatureCollection(collection: Record<string, unknown>, at: string): RawWaypoint[] {
   const features = collection.features;
-  if (!Array.isArray(features)) fail(`${at}.features`, `${at}.features must be an array`);
+  if (!Array.isArray(features)) fail(`${at}.features`, 'wayline.notArray');
   const lines = features.filter((f) => isPlainObject(f) && isPlainObject(f.geometry) && f.geometry.type === 'LineString');
   if (lines.length === 1 && features.length === 1) return fromFeature(features[0] as Record<string, unknown>, `${at}.features[0]`);
   return features.map((feature, i) => {
     const fAt = `${at}.features[${i}]`;
     if (!isPlainObject(feature) || !isPlainObject(feature.geometry) || feature.geometry.type !== 'Point') {
-      return fail(`${fAt}.geometry`, `waypoint ${i} (${fAt}) must be a Feature with a Point geometry`);
+      return fail(`${fAt}.geometry`, 'wayline.notPointFeature', { index: i });
     }
     const props = isPlainObject(feature.properties) ? feature.properties : {};
     return fromPosition(feature.geometry.coordinates, `${fAt}.geometry.coordinates`, i, props, `${fAt}.properties`);

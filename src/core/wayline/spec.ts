@@ -73,7 +73,3 @@ export const RANGES = {
 export function inRange(value: number, range: { min: number; max: number; exclusiveMin?: boolean }): boolean {
   return Number.isFinite(value) && (range.exclusiveMin ? value > range.min : value >= range.min) && value <= range.max;
 }
-
-export function describeRange(range: { min: number; max: number; exclusiveMin?: boolean }): string {
-  return range.exclusiveMin ? `greater than ${range.min} and at most ${range.max}` : `between ${range.min} and ${range.max}`;
-}

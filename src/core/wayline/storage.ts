@@ -5,6 +5,7 @@
 import { randomUUID } from 'crypto';
 import type { CallOptions, UtmosClient } from '../client';
 import { UtmosInputError } from '../errors';
+import { text } from '../text';
 
 export const KMZ_CONTENT_TYPE = 'application/vnd.google-earth.kmz';
 
@@ -25,7 +26,7 @@ export interface PublishedWayline {
 /** prefix + a readable name + a unique suffix + .kmz; the route name of a KMZ is its file name. */
 export function waylineObjectKey(prefix: string, name: string | undefined, now = Date.now()): string {
   const cleanPrefix = prefix.replace(/^\/+/, '');
-  if (cleanPrefix.includes('../')) throw new UtmosInputError('objectKeyPrefix', 'objectKeyPrefix must not contain "../"');
+  if (cleanPrefix.includes('../')) throw new UtmosInputError('objectKeyPrefix', text('wayline.prefix'));
   const base = (name ?? '').normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 64) || 'wayline';
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${cleanPrefix}${base}-${stamp}-${randomUUID().slice(0, 8)}.kmz`;

@@ -21,7 +21,9 @@ import {
 } from '../../core/wayline';
 
 import { attach } from '../shared/config-access';
-import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, errorBadge, reportableError, requireText, toSeconds } from '../shared/node-red';
+import { errorBadge, reportableError } from '../shared/failure';
+import { runtimeTexts } from '../shared/i18n';
+import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, requireText, toSeconds } from '../shared/node-red';
 
 interface WaylineDef extends NodeDef {
   server?: string;
@@ -70,6 +72,7 @@ export = function register(RED: RedApi): void {
   function DjiWaylineNode(this: Node, def: WaylineDef) {
     RED.nodes.createNode(this, def);
     const node = this;
+    const texts = runtimeTexts(RED, 'dji-wayline');
     const abort = unlimitedAbortController();
     const remembered = new Map<string, Remembered>();
     let active = 0;
@@ -77,22 +80,22 @@ export = function register(RED: RedApi): void {
 
     let settings: WaylineSettings | undefined;
     let urlLifetime = 3600;
-    let configProblem: string | undefined;
+    let configProblem: unknown;
     try {
       settings = settingsFrom(def);
-      urlLifetime = toSeconds('urlLifetime', def.urlLifetime ?? 3600, 1, 3600);
-      if (!Number.isInteger(urlLifetime)) throw new UtmosInputError('urlLifetime', `urlLifetime must be a whole number of seconds from 1 to 3600 (got ${urlLifetime})`);
+      urlLifetime = toSeconds(texts, 'urlLifetime', def.urlLifetime ?? 3600, 1, 3600);
+      if (!Number.isInteger(urlLifetime)) throw new UtmosInputError('urlLifetime', texts.node('error.urlLifetime', { got: urlLifetime }));
     } catch (err) {
-      configProblem = (err as Error).message;
+      configProblem = err;
     }
-    const attached = attach(RED, node, def.server, (badge) => {
+    const attached = attach(RED, node, texts, def.server, (badge) => {
       if (badge && active === 0) node.status(badge);
     });
     configProblem = configProblem ?? attached.problem;
-    if (configProblem && attached.connection) node.status({ fill: 'red', shape: 'ring', text: 'dji-wayline.status.invalid' });
+    if (configProblem && attached.connection) node.status({ fill: 'red', shape: 'ring', text: texts.node('status.invalid') });
 
     const bucketOf = (msg: NodeMessage) =>
-      requireText('bucket', typeof msg.bucket === 'string' && msg.bucket.trim() ? msg.bucket : def.bucket, '"tenant-media" in the node, or msg.bucket');
+      requireText(texts, 'bucket', typeof msg.bucket === 'string' && msg.bucket.trim() ? msg.bucket : def.bucket, '"tenant-media" in the node, or msg.bucket');
 
     function remember(key: string, what: Remembered): void {
       remembered.delete(key);
@@ -110,54 +113,51 @@ export = function register(RED: RedApi): void {
     }
 
     async function build(msg: NodeMessage, s: WaylineSettings): Promise<Record<string, unknown>> {
-      node.status({ fill: 'blue', shape: 'dot', text: 'dji-wayline.status.building' });
+      node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.building') });
       // Everything about the route is checked here, before anything is sent.
       const built = buildWayline(msg.payload, s);
       const bucket = bucketOf(msg);
       const name = typeof msg.wayline_name === 'string' ? msg.wayline_name : node.name;
       const objectKey = typeof msg.object_key === 'string' && msg.object_key.trim() ? msg.object_key.trim() : waylineObjectKey(def.objectKeyPrefix ?? 'waylines/', name);
-      node.status({ fill: 'blue', shape: 'dot', text: 'dji-wayline.status.uploading' });
+      node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.uploading') });
       const client = attached.connection!.client;
       const published = await publishWayline(client, built.kmz, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
       const facts = { fingerprint: built.fingerprint, distance_m: built.distance_m, duration_s: built.duration_s, waypoint_count: built.waypoint_count };
       remember(objectKey, facts);
-      node.status({ fill: 'green', shape: 'dot', text: 'dji-wayline.status.ready' });
+      node.status({ fill: 'green', shape: 'dot', text: texts.node('status.ready') });
       return { url: published.url, ...facts, object_key: objectKey, bucket, expires_at: published.expires_at };
     }
 
     async function renew(msg: NodeMessage, objectKey: string): Promise<Record<string, unknown>> {
-      node.status({ fill: 'blue', shape: 'dot', text: 'dji-wayline.status.signing' });
+      node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.signing') });
       const known = await recall(objectKey);
       const given = typeof msg.fingerprint === 'string' && /^[0-9a-fA-F]{32}$/.test(msg.fingerprint) ? msg.fingerprint.toLowerCase() : undefined;
       const fingerprint = given ?? known?.fingerprint;
       if (!fingerprint) {
-        throw new UtmosInputError(
-          'fingerprint',
-          `the fingerprint of ${objectKey} is unknown to this node (built elsewhere, or before a restart without persistent context); pass it in msg.fingerprint`,
-        );
+        throw new UtmosInputError('fingerprint', texts.node('error.fingerprintUnknown', { key: objectKey }));
       }
       const bucket = bucketOf(msg);
       const signed = await signWaylineDownload(attached.connection!.client, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
-      node.status({ fill: 'green', shape: 'dot', text: 'dji-wayline.status.renewed' });
+      node.status({ fill: 'green', shape: 'dot', text: texts.node('status.renewed') });
       return { url: signed.url, fingerprint, ...(known ? { distance_m: known.distance_m, duration_s: known.duration_s, waypoint_count: known.waypoint_count } : {}), object_key: objectKey, bucket, expires_at: signed.expires_at };
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
       const fail = (err: unknown) => {
-        node.status(errorBadge(err));
-        done(reportableError(err, msg));
+        node.status(errorBadge(texts, err));
+        done(reportableError(texts, err, msg));
       };
       if (closed) {
-        done(new UtmosError('dji-wayline is closing; message not handled', { code: 'ABORTED' }));
+        fail(new UtmosError(texts.node('error.closing'), { code: 'ABORTED' }));
         return;
       }
       if (configProblem || !attached.connection || !settings) {
-        fail(new UtmosInputError('server', configProblem ?? 'no utmos-config node selected'));
+        fail(configProblem ?? attached.problem);
         return;
       }
       const objectKey = typeof msg.object_key === 'string' ? msg.object_key.trim() : '';
       if (!looksLikeRoute(msg.payload) && !objectKey) {
-        fail(new UtmosInputError('payload', 'msg.payload is no route and msg.object_key is empty: send waypoints or GeoJSON to build a wayline, or the object_key of a stored one for a fresh URL'));
+        fail(new UtmosInputError('payload', texts.node('error.noRoute')));
         return;
       }
       const work = objectKey && !looksLikeRoute(msg.payload) ? renew(msg, objectKey) : build(msg, settings);
