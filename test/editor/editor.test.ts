@@ -15,7 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkCommandPayload } from '../../src/core/catalogue';
-import { ROOT, Runtime, SimChild, demoLib, majorOf, startRuntime, startSim } from '../e2e/support';
+import { ROOT, Runtime, demoLib, majorOf, startRuntime } from '../helpers/runtime';
+import { SimProcess, startSim } from '../helpers/simulator';
 
 // Browser-side callbacks run in the page; these names exist there, not in this Node program.
 declare const window: any;
@@ -75,7 +76,7 @@ function documentedEntries(type: string, lang: string): HelpEntry[] {
 const reason = skipReason();
 
 describe('editor in headless Chromium', { skip: reason }, () => {
-  let sim: SimChild;
+  let sim: SimProcess;
   let rt: Runtime;
   let browser: any;
   let page: any;
@@ -93,10 +94,20 @@ describe('editor in headless Chromium', { skip: reason }, () => {
     if (docs && UPDATE_DOCS) fs.copyFileSync(file, path.join(ROOT, 'docs', `${name}.png`));
   };
 
+  /** Resolves once nothing on the page moves: no jQuery animation runs and every edit tray has slid fully in. */
+  const stillPage = (p: any) =>
+    p.waitForFunction(
+      () =>
+        (window as any).$(':animated').length === 0 &&
+        [...document.querySelectorAll('#red-ui-editor-stack > .red-ui-tray')].every((t: any) => (window as any).getComputedStyle(t).right === '0px'),
+      null,
+      { timeout: 10_000, polling: 'raf' },
+    );
+
   /** A screenshot without the transient notifications (hidden, not removed: the editor removes them itself). */
   const quietShot = async (p: any, name: string, docs = false) => {
     const style = await p.addStyleTag({ content: '#red-ui-notifications { visibility: hidden !important; }' });
-    await p.waitForTimeout(300);
+    await stillPage(p);
     await shot(p, name, docs);
     await style.evaluate((el: Element) => el.remove());
   };
@@ -202,12 +213,12 @@ describe('editor in headless Chromium', { skip: reason }, () => {
   before(async () => {
     shotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-editor-screenshots-'));
     console.log(`# editor screenshots: ${shotsDir}${UPDATE_DOCS ? ' (and docs/)' : ''}`);
-    sim = await startSim(['--reply-delay-ms', '50', '--time-factor', '0.02']);
+    sim = await startSim({ replyDelayMs: 50, timeFactor: 0.02 }, 'child process');
     // example 01 waits for the route's flight time scaled like the simulated docks fly it
     process.env.UTMOS_TIME_SCALE = '0.02';
     const endpoint = { http: sim.http, mqtt: sim.mqtt, apiId: sim.apiId, apiKey: sim.apiKey };
     const flows = demoLib.buildFlows(demoLib.loadExamples(), endpoint);
-    rt = await startRuntime(flows, demoLib.credentialsFor(flows, endpoint));
+    rt = await startRuntime({ flows, credentials: demoLib.credentialsFor(flows, endpoint) });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { chromium } = require('playwright-core');
     browser = await chromium.launch({
@@ -393,7 +404,7 @@ describe('editor in headless Chromium', { skip: reason }, () => {
       await page.waitForSelector('#node-dialog-ok', { state: 'visible' });
       await page.waitForSelector(`#node-input-server`, { state: 'attached' });
       assert.equal(await page.inputValue('#node-input-server'), CONNECTION);
-      await page.waitForTimeout(300);
+      await stillPage(page); // the tray at its final width: labels wrap or not for good
       const wrapped = await page.$$eval('.utmos-form .form-row > label:first-child', (els: Element[]) =>
         els.filter((e: any) => e.offsetParent && e.getClientRects()[0]?.height > 1.6 * parseFloat((window as any).getComputedStyle(e).lineHeight || '20')).map((e: any) => e.textContent.trim()),
       );
@@ -542,7 +553,7 @@ describe('editor in headless Chromium', { skip: reason }, () => {
       R.editor.edit(R.nodes.node('editor-new-wait'));
     });
     await page.waitForSelector('#node-dialog-ok', { state: 'visible' });
-    await page.waitForTimeout(200);
+    await stillPage(page); // the dialog is prepared (a preselect would have happened) and open
     assert.ok(!['utmos-example-config'].includes(await page.inputValue('#node-input-server')), 'nothing chosen for the user');
     await page.click('#node-dialog-cancel');
     await page.waitForSelector('#node-dialog-ok', { state: 'detached' });

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { TERMINAL_STATUSES } from '../../src/core/status';
-import { CORE_TEXTS } from '../../src/core/texts-en';
+import { TERMINAL_STATUSES } from '../../../src/core/status';
+import { CORE_TEXTS } from '../../../src/core/texts-en';
+import { ROOT } from '../../helpers/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NODES = path.join(ROOT, 'src', 'nodes');
 /** Every node the package registers (package.json "node-red"), so a new node is checked too. */
 const TYPES = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))['node-red'].nodes as Record<string, string>);
