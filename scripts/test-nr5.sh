@@ -30,7 +30,7 @@ DIST=${TEST_DIST:-dist}
 [ -d "$DIST/test" ] || { echo "$DIST/test missing: run npm run build first" >&2; exit 1; }
 shopt -s nullglob
 FILES=("$DIST"/test/nodes/*.test.js "$DIST"/test/e2e/*.test.js "$DIST"/test/editor/*.test.js "$DIST"/test/package/package-rules.test.js)
-# NODE_RED_PATH: test/helpers/harness.ts and test/e2e/support.ts load node-red from there;
+# NODE_RED_PATH: test/helpers/harness.ts and test/helpers/runtime.ts load node-red from there;
 # EXPECT_NODE_RED_MAJOR makes the e2e test assert the runtime really is 5.x.
 NODE_RED_PATH=$PREFIX/node_modules/node-red EXPECT_NODE_RED_MAJOR=5 \
   PATH="$(dirname "$NODE22"):$PATH" \

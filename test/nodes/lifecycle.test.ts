@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pooledAgentCount } from '../../src/core/http-transport';
 import { ALL_NODES, badgeShown, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
+import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
 import { leftBehind, resources } from '../helpers/resources';
 import { callCount, simControl, simulatorForFile } from '../helpers/simulator';
 import { eventStreamState, waitUntil } from '../helpers/wait';
@@ -20,8 +21,8 @@ function fullFlow(label: string) {
     sim,
     config: { eventBrokerUrl: sim.mqtt },
     nodes: [
-      { id: 'cmd', type: 'dji-command', name: label, server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 30, waitForResult: true, wires: [['ok'], ['bad']] },
-      { id: 'slow', type: 'dji-command', server: 'c1', deviceId: 'dock-002', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 30, waitForResult: true, wires: [[], []] },
+      { id: 'cmd', ...DJI_COMMAND_DEFAULTS, name: label, wires: [['ok'], ['bad']] },
+      { id: 'slow', ...DJI_COMMAND_DEFAULTS, deviceId: 'dock-002', wires: [[], []] },
       { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '60', timeoutType: 'num', wires: [[], [], []] },
       { id: 'in', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['req']] },
       { id: 'rep', type: 'dji-request-reply', server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', payloadType: 'none', wires: [[]] },

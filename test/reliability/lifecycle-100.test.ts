@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { UtmosClient } from '../../src/core/client';
 import { pooledAgentCount } from '../../src/core/http-transport';
 import { ALL_NODES, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile, showedBadge } from '../helpers/harness';
+import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
 import { leftBehind, resources, socketsTo } from '../helpers/resources';
 import { callCount, simControl, simulatorForFile } from '../helpers/simulator';
 import { eventStreamState, waitUntil } from '../helpers/wait';
@@ -38,8 +39,8 @@ function flow(v: number) {
     sim,
     config: { eventBrokerUrl: sim.mqtt },
     nodes: [
-      { id: 'cmd', type: 'dji-command', name: `fast ${label}`, server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 30, waitForResult: true, wires: [['ok'], ['ok']] },
-      { id: 'slow', type: 'dji-command', name: `slow ${label}`, server: 'c1', deviceId: 'dock-002', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 300, waitForResult: true, wires: [['ok'], ['ok']] },
+      { id: 'cmd', ...DJI_COMMAND_DEFAULTS, name: `fast ${label}`, wires: [['ok'], ['ok']] },
+      { id: 'slow', ...DJI_COMMAND_DEFAULTS, name: `slow ${label}`, deviceId: 'dock-002', timeoutSeconds: 300, wires: [['ok'], ['ok']] },
       { id: 'wait', type: 'dji-status-wait', name: `wait ${label}`, server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '600', timeoutType: 'num', wires: [['ok'], ['ok'], ['ok']] },
       { id: 'in', type: 'dji-request-in', name: `in ${label}`, server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['req']] },
       { id: 'rep', type: 'dji-request-reply', name: `reply ${label}`, server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', payloadType: 'none', wires: [['ok']] },

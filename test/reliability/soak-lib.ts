@@ -26,7 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import { ALL_NODES, flowWith, helper } from '../helpers/harness';
 import { Simulator, startSim } from '../helpers/simulator';
-import { Changes } from '../helpers/wait';
+import { Changes, waitUntil } from '../helpers/wait';
 import { SecretScanner, prng } from './capture';
 import { countMessages, countPlatformCommands, Outcome, simulatorCounts } from './soak-count';
 import { FaultInjector } from './soak-faults';
@@ -196,8 +196,18 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
       restartIso = new Date().toISOString();
       await old.close();
       log(`soak: simulator closed at ${restartIso}`);
-      // The same ports, so the nodes find the new instance where the old one was.
-      sim = await startSim({ ...simOptions, ...ports });
+      // The same ports, so the nodes find the new instance where the old one was. A port can be
+      // taken for a moment by a client connection of this machine that happened to get it as its
+      // own: try again until it is free (bounded).
+      sim = await waitUntil(
+        () => startSim({ ...simOptions, ...ports }).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EADDRINUSE') throw err;
+          return undefined;
+        }),
+        `ports ${ports.port} and ${ports.mqttPort} free again for the restarted simulator`,
+        10_000,
+        100,
+      );
       instances.push(sim);
       faults.count('simulator_restart');
     };

@@ -1,6 +1,6 @@
 // Static check of the runtime texts: every locale key the node code uses exists in en-US and
 // zh-CN, the core texts' English copy equals the core's own, and nothing in the shared runtime
-// section is left unused. (editor-files.test.ts checks that both locales have the same keys and
+// section is left unused. (test/unit/editor/texts.test.ts checks that both locales have the same keys and
 // placeholders.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
