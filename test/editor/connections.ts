@@ -63,8 +63,7 @@ export function connectionTests(s: EditorSession): void {
     const note = await s.page.waitForSelector('.red-ui-notification:has-text("Password")', { timeout: 10_000 });
     assert.match(await note.innerText(), /moved .*Username and Password fields/);
     assert.equal(await s.page.evaluate(() => (window as any).RED.nodes.node('utmos-example-config').eventBrokerUrl), `mqtt://${broker.host}`);
-    await s.page.click('#red-ui-header-button-deploy');
-    await s.page.waitForFunction(() => !(window as any).RED.nodes.dirty(), null, { timeout: 20_000 });
+    await s.deploy();
     const flowsJson = fs.readFileSync(path.join(s.rt.userDir, 'flows.json'), 'utf8');
     assert.ok(!flowsJson.includes(secret), 'the broker password is not in flows.json');
     assert.equal(JSON.parse(flowsJson).find((n: any) => n.id === 'utmos-example-config').eventBrokerUrl, `mqtt://${broker.host}`);

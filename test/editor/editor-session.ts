@@ -227,7 +227,9 @@ export class EditorSession {
     );
   }
 
+  /** Presses Deploy; resolves once the runtime runs the deployed flows (the editor is told a little earlier). */
   async deploy(): Promise<void> {
+    const starts = this.rt.flowStartCount;
     await this.page.click('#red-ui-header-button-deploy');
     try {
       await this.page.waitForFunction(() => !(window as any).RED.nodes.dirty(), null, { timeout: 20_000 });
@@ -235,6 +237,7 @@ export class EditorSession {
       const notes = await this.page.$$eval('.red-ui-notification', (els: Element[]) => els.map((e: any) => e.textContent));
       throw new Error(`deploy did not finish: ${notes.join(' | ')} (${(err as Error).message})`);
     }
+    await this.rt.flowsStarted(starts, 20_000);
   }
 
   debugTexts(): Promise<string[]> {

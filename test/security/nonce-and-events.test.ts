@@ -13,6 +13,12 @@ const REPLY_DELAY_MS = 20;
 const sim = simulatorForFile({ docks: 2, replyDelayMs: REPLY_DELAY_MS });
 nodeRedForFile({ afterEach: () => resetDocks(sim, REPLY_DELAY_MS) });
 
+/** Loads `nodes` behind a connection with the event stream, once the stream is connected. */
+async function loadWithEvents(nodes: object[]): Promise<void> {
+  await helper.load(ALL_NODES, flowWith({ sim, config: { eventBrokerUrl: sim.mqtt }, nodes }), credsFor(sim));
+  await eventStreamState(connectionOf());
+}
+
 test('500 parallel calls with injected 5xx, 429 and dropped connections: every attempt signs a fresh nonce (NONCE_REPLAYED stays 0)', async () => {
   const before = await simCounters(sim);
   sim.control.addFault({ status: 503, count: 150 });
@@ -58,21 +64,12 @@ test('a forged command.completed event cannot end a dji-status-wait nor put its 
   const client = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
   const created = await client.createCommand({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'forged-wait', timeout_seconds: 3 });
   client.close();
-  await helper.load(
-    ALL_NODES,
-    flowWith({
-      sim,
-      config: { eventBrokerUrl: sim.mqtt },
-      nodes: [
-        { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '20', timeoutType: 'num', wires: [['ok'], ['failed'], ['timeout']] },
-        { id: 'ok', type: 'helper' },
-        { id: 'failed', type: 'helper' },
-        { id: 'timeout', type: 'helper' },
-      ],
-    }),
-    credsFor(sim),
-  );
-  await eventStreamState(connectionOf());
+  await loadWithEvents([
+    { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '20', timeoutType: 'num', wires: [['ok'], ['failed'], ['timeout']] },
+    { id: 'ok', type: 'helper' },
+    { id: 'failed', type: 'helper' },
+    { id: 'timeout', type: 'helper' },
+  ]);
   const ok = collect('ok');
   const failed = collect('failed');
   helper.getNode('wait').receive({ command_id: created.command_id });
@@ -92,19 +89,10 @@ test('a forged command.completed event cannot end a dji-status-wait nor put its 
 });
 
 test('a forged device_request/received event cannot make dji-request-in emit a request the platform does not have', async () => {
-  await helper.load(
-    ALL_NODES,
-    flowWith({
-      sim,
-      config: { eventBrokerUrl: sim.mqtt },
-      nodes: [
-        { id: 'in', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 60, wires: [['req']] },
-        { id: 'req', type: 'helper' },
-      ],
-    }),
-    credsFor(sim),
-  );
-  await eventStreamState(connectionOf());
+  await loadWithEvents([
+    { id: 'in', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 60, wires: [['req']] },
+    { id: 'req', type: 'helper' },
+  ]);
   await badgeShown('in', { fill: 'green' }); // its first poll is answered; the next is a minute away
   const req = collect('req');
   const forger = await mqtt.connectAsync(sim.mqtt);
@@ -114,8 +102,8 @@ test('a forged device_request/received event cannot make dji-request-in emit a r
     { qos: 1 },
   );
   await forger.endAsync();
-  // A real request raised by a dock is still emitted (the event only wakes the poll); the poll the
-  // forged event woke was answered before the one that finds it.
+  // The forged event only woke a poll, which found nothing; a real request raised by a dock is still
+  // emitted, and it is the only one.
   const real = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
   const msg = await req.next();
   assert.deepEqual(req.messages.map((m) => m.request_id), [real.request_id], 'the forged request was not emitted');
