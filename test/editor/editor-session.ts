@@ -240,6 +240,22 @@ export class EditorSession {
     await this.rt.flowsStarted(starts, 20_000);
   }
 
+  /**
+   * Clicks an inject node's button; resolves with the message it sent to `next`. A timeout names
+   * what the editor showed (a notification says why an inject did not go out) and keeps a screenshot.
+   */
+  async pressInject(inject: string, next: string): Promise<any> {
+    await this.page.click(`[id="${inject}"] .red-ui-flow-node-button`);
+    try {
+      const [sent] = await this.rt.waitFor(next, 1, 20_000);
+      return sent;
+    } catch (err) {
+      const notes = await this.page.$$eval('.red-ui-notification', (els: Element[]) => els.map((e: any) => e.textContent));
+      await this.shot(this.page, `failed-inject-${inject}`);
+      throw new Error(`${(err as Error).message}; notifications: ${notes.join(' | ') || 'none'}; screenshot failed-inject-${inject}.png in ${this.shotsDir}`);
+    }
+  }
+
   debugTexts(): Promise<string[]> {
     return this.page.$$eval('.red-ui-debug-msg', (els: Element[]) => els.map((e: any) => (e.textContent || '').replace(/\s+/g, ' ')));
   }

@@ -47,7 +47,7 @@ export function firstFlowTests(s: EditorSession): void {
 
     await s.deploy();
     await s.page.evaluate(() => (window as any).RED.sidebar.show('debug'));
-    await s.page.click(`[id="${inject}"] .red-ui-flow-node-button`);
+    await s.pressInject(inject, command);
     const [result] = await s.rt.waitFor(debug, 1, 20_000);
     assert.equal(result.status, 'SUCCEEDED');
     assert.equal(typeof result.payload, 'object', 'the inject timestamp was not sent as the payload');
@@ -75,7 +75,7 @@ export function firstFlowTests(s: EditorSession): void {
     await s.page.waitForSelector('#node-dialog-ok', { state: 'detached' });
     await s.deploy();
     await s.page.evaluate(() => (window as any).RED.view.select({ nodes: [] }));
-    await s.page.click(`[id="${inject}"] .red-ui-flow-node-button`);
+    await s.pressInject(inject, command);
     const [refused] = await s.rt.waitFor(failed, 1, 20_000);
     assert.equal(refused.status, 'FAILED');
     assert.equal(refused.payload.command_type, 'cover_open');
