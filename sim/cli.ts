@@ -20,6 +20,7 @@ Options:
   --tenant-id ID                  tenant of the main credential (default tenant-001)
   --docks N                       number of docks dock-001.. with aircraft drone-001.. (default 3)
   --reply-delay-ms N              how long a dock takes to reply to a service (default 100)
+  --reply-delay-max-ms N          spread replies uniformly from --reply-delay-ms to N (default: no spread)
   --mission-duration-ms N         how long a wayline mission flies (default 3000)
   --config-request-interval-ms N  docks raise a "config" device request every N ms, 0 = never (default 0)
   --osd-interval-ms N             docks publish OSD every N ms, 0 = never (default 2000)
@@ -45,6 +46,7 @@ const OPTIONS: Record<string, { key: keyof SimulatorOptions; kind: Kind }> = {
   '--tenant-id': { key: 'tenantId', kind: 'string' },
   '--docks': { key: 'docks', kind: 'count' },
   '--reply-delay-ms': { key: 'replyDelayMs', kind: 'ms' },
+  '--reply-delay-max-ms': { key: 'replyDelayMaxMs', kind: 'ms' },
   '--mission-duration-ms': { key: 'missionDurationMs', kind: 'ms' },
   '--config-request-interval-ms': { key: 'configRequestIntervalMs', kind: 'ms' },
   '--osd-interval-ms': { key: 'osdIntervalMs', kind: 'ms' },

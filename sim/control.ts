@@ -52,6 +52,7 @@ const credentialSchema = z.object({
 });
 const dockPatchSchema = z.object({
   reply_delay_ms: z.number().int().min(0).max(600_000).optional(),
+  reply_delay_max_ms: z.number().int().min(0).max(600_000).optional(),
   failure_rate: z.number().min(0).max(1).optional(),
   failure_code: z.number().int().min(1).optional(),
   silent: z.boolean().optional(),
@@ -136,11 +137,14 @@ export class FaultBook {
 }
 
 const brokerRestartSchema = z.object({ down_ms: z.number().int().min(0).max(60_000).optional() });
+const eventForwardingSchema = z.object({ forwarding: z.boolean() });
 
 /** Hooks into parts of the simulator that SimControl does not own. */
 export interface SimControlHooks {
   /** Drops every MQTT connection and refuses new ones for downMs, then listens on the same port again. */
   restartBroker?: (downMs: number) => Promise<void>;
+  /** Stops (false) or resumes the broker's delivery of the platform's events; connections stay open. */
+  setEventForwarding?: (on: boolean) => void;
 }
 
 export class SimControl {
@@ -162,6 +166,14 @@ export class SimControl {
     if (!this.hooks.restartBroker) throw new SimControlError(501, 'NOT_SUPPORTED', 'this simulator cannot restart its broker');
     await this.hooks.restartBroker(downMs);
     return { down_ms: downMs };
+  }
+
+  /** A silent event stream: subscribers stay connected (pings answered) but get no tenant events while off. */
+  setEventForwarding(spec: { forwarding: boolean }): { forwarding: boolean } {
+    const { forwarding } = parse(eventForwardingSchema, spec);
+    if (!this.hooks.setEventForwarding) throw new SimControlError(501, 'NOT_SUPPORTED', 'this simulator cannot silence its events');
+    this.hooks.setEventForwarding(forwarding);
+    return { forwarding };
   }
 
   health(): { ok: true } {
@@ -243,6 +255,7 @@ export class SimControl {
     const dock = this.dock(sn);
     const p = parse(dockPatchSchema, patch);
     if (p.reply_delay_ms !== undefined) dock.controls.reply_delay_ms = p.reply_delay_ms;
+    if (p.reply_delay_max_ms !== undefined) dock.controls.reply_delay_max_ms = p.reply_delay_max_ms;
     if (p.failure_rate !== undefined) dock.controls.failure_rate = p.failure_rate;
     if (p.failure_code !== undefined) dock.controls.failure_code = p.failure_code;
     if (p.silent !== undefined) dock.controls.silent = p.silent;

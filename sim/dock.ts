@@ -18,6 +18,8 @@ export interface DockOptions {
   username?: string;
   password?: string;
   replyDelayMs: number;
+  /** When above replyDelayMs, each reply waits a duration drawn uniformly from replyDelayMs..this. */
+  replyDelayMaxMs?: number;
   missionDurationMs: number;
   /** Duration of remote-debug jobs (cover_open, ...) from in_progress to ok. */
   jobDurationMs: number;
@@ -32,6 +34,8 @@ export interface DockOptions {
 
 export interface DockControls {
   reply_delay_ms: number;
+  /** 0 or at most reply_delay_ms: every reply takes reply_delay_ms; above it, uniform in between. */
+  reply_delay_max_ms: number;
   failure_rate: number;
   failure_code: number;
   silent: boolean;
@@ -124,6 +128,7 @@ export class SimDock {
     this.aircraftSn = opts.aircraftSn;
     this.controls = {
       reply_delay_ms: opts.replyDelayMs,
+      reply_delay_max_ms: opts.replyDelayMaxMs ?? 0,
       failure_rate: 0,
       failure_code: DJI_CODES.DOCK_BUSY,
       silent: false,
@@ -259,6 +264,11 @@ export class SimDock {
     client.publish(topic, JSON.stringify(message), { qos, retain: false }, (err) => {
       if (err) this.opts.log(`dock ${this.sn} publish to ${topic} failed: ${err.message}`);
     });
+  }
+
+  private replyDelay(): number {
+    const { reply_delay_ms: min, reply_delay_max_ms: max } = this.controls;
+    return max > min ? min + Math.random() * (max - min) : min;
   }
 
   private later(ms: number, fn: () => void): void {
@@ -407,7 +417,7 @@ export class SimDock {
     if (outcome.result !== 0) {
       this.opts.log(`dock ${this.sn}: ${method} fails with ${outcome.result} (${outcome.detail ?? describeDjiCode(outcome.result)})`);
     }
-    this.later(this.controls.reply_delay_ms, () => {
+    this.later(this.replyDelay(), () => {
       // DJI services_reply data: result and output (and a few method-specific fields), no message.
       const replyData: Record<string, unknown> = { result: outcome.result };
       if (outcome.output) replyData.output = outcome.output;

@@ -532,8 +532,10 @@ export function createHttpServer(platform: PlatformCore, control: SimControl, op
           return ok({ items: control.listCommands() });
         case 'POST /broker/restart':
           return ok(await control.restartBroker(input as never));
+        case 'POST /broker/events':
+          return ok(control.setEventForwarding(input as never));
         default: {
-          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|requests\/auto-reply|commands|commands\/:id|broker\/restart)$/;
+          const known = /^(GET|POST|DELETE) \/(health|counters|counters\/reset|faults|latency|drop|clock|credentials|docks|docks\/:id|docks\/:id\/requests|requests\/auto-reply|commands|commands\/:id|broker\/restart|broker\/events)$/;
           const samePath = ['GET', 'POST', 'DELETE'].some((m) => known.test(`${m} ${route.slice(route.indexOf(' ') + 1)}`));
           return samePath
             ? error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`)

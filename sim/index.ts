@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   docks?: number;
   /** How long a dock takes to send services_reply (default 100 ms). */
   replyDelayMs?: number;
+  /** Above replyDelayMs: each reply takes a duration drawn uniformly from replyDelayMs..this (default: no spread). */
+  replyDelayMaxMs?: number;
   /** How long a wayline mission flies (default 3000 ms). */
   missionDurationMs?: number;
   /** Remote-debug job duration from in_progress to ok (default 300 ms). */
@@ -111,6 +113,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       done(Object.assign(new Error('bad username or password'), { returnCode: 4 }) as never, false);
     };
   }
+  // The platform's event stream (tenant/...) can be silenced while every connection stays up.
+  let forwardEvents = true;
+  brokerOptions.authorizeForward = (_client, packet) => (forwardEvents || !packet.topic.startsWith('tenant/') ? packet : null);
   const broker = await Aedes.createBroker(brokerOptions);
   const brokerSockets = new Set<Socket>();
   const mqttServer = createServer((socket) => {
@@ -180,6 +185,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         username,
         password,
         replyDelayMs: options.replyDelayMs ?? 100,
+        replyDelayMaxMs: options.replyDelayMaxMs,
         missionDurationMs: options.missionDurationMs ?? 3000,
         jobDurationMs: options.jobDurationMs ?? 300,
         osdIntervalMs: options.osdIntervalMs ?? 0,
@@ -210,7 +216,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       })().finally(() => {
         brokerRestart = undefined;
       }));
-    const control = new SimControl(platform, docks, new FaultBook(), { restartBroker });
+    const setEventForwarding = (on: boolean): void => {
+      forwardEvents = on;
+    };
+    const control = new SimControl(platform, docks, new FaultBook(), { restartBroker, setEventForwarding });
     const httpServer = createHttpServer(platform, control, { log });
     const httpPort = await listen(httpServer.server as unknown as Server, options.port ?? 0, host);
     cleanups.push(() => httpServer.close());

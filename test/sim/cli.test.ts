@@ -75,3 +75,11 @@ test('the API key can come from UTMOS_SIM_API_KEY (out of ps); --api-key wins ov
   assert.equal(parseArgs([], {}).options.apiKey, undefined, 'random key when neither is set');
   assert.equal(parseArgs([], { UTMOS_SIM_API_KEY: '' }).options.apiKey, undefined, 'an empty variable counts as unset');
 });
+
+test('--reply-delay-max-ms spreads reply durations (uniform from --reply-delay-ms to it)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseArgs } = require('../../sim/cli') as typeof import('../../sim/cli');
+  const { options } = parseArgs(['--reply-delay-ms', '500', '--reply-delay-max-ms', '1500'], {});
+  assert.deepEqual([options.replyDelayMs, options.replyDelayMaxMs], [500, 1500]);
+  assert.throws(() => parseArgs(['--reply-delay-max-ms', 'soon'], {}), /--reply-delay-max-ms must be an integer/);
+});

@@ -303,6 +303,26 @@ describe('downlink commands', () => {
     await client.endAsync();
   });
 
+  test('reply_delay_max_ms spreads reply durations between the two bounds; 0 turns the spread off', async () => {
+    const patched = await sim.control.configureDock('dock-002', { reply_delay_ms: 10, reply_delay_max_ms: 400 });
+    assert.deepEqual([(patched.controls as any).reply_delay_ms, (patched.controls as any).reply_delay_max_ms], [10, 400]);
+    const rs = await Promise.all(
+      Array.from({ length: 30 }, () => signed(c, 'POST', CMD, { body: valid({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {} }) })),
+    );
+    const durations: number[] = [];
+    for (const r of rs) {
+      assert.equal(r.status, 202);
+      const rec = await sim.control.waitForCommand(r.body.command_id, 10_000);
+      assert.equal(rec.status, 'SUCCEEDED');
+      durations.push(Date.parse(String(rec.completed_at)) - Date.parse(String(rec.accepted_at)));
+    }
+    assert.ok(Math.min(...durations) >= 10, `no reply before the lower bound: ${durations}`);
+    // 30 uniform draws over 390 ms: all of them inside one 100 ms stretch would mean no spread at all.
+    assert.ok(Math.max(...durations) - Math.min(...durations) >= 100, `durations spread: ${durations}`);
+    await sim.control.configureDock('dock-002', { reply_delay_ms: 10, reply_delay_max_ms: 0 });
+    await assert.rejects(sim.control.configureDock('dock-002', { reply_delay_max_ms: -1 }), /reply_delay_max_ms/);
+  });
+
   test('many commands in flight stay cheap (2,000 accepted, all terminal)', async () => {
     await sim.control.configureDock('dock-001', { reply_delay_ms: 200 });
     const ids: string[] = [];
