@@ -1,7 +1,9 @@
 /**
- * The DJI result codes the simulated dock uses, with short descriptions written for this project.
- * Codes are DJI's (see the DJI Cloud API error-code table); the texts are our own paraphrases.
+ * The DJI result codes the simulated dock uses. Codes are DJI's; their descriptions come from the
+ * product's table (src/core/dji-result-codes.ts).
  */
+import { describeDjiResultCode } from '../src/core/dji-result-codes';
+
 export const DJI_CODES = {
   /** The state of the device does not allow the operation. */
   OPERATION_NOT_SUPPORTED: 314000,
@@ -43,35 +45,10 @@ export const DJI_CODES = {
   NOT_IN_DEBUG_MODE: 514153,
 } as const;
 
-const DESCRIPTIONS: Record<number, string> = {
-  314000: 'the device state does not allow this operation',
-  314013: 'the dock could not get the route file for this task',
-  319001: 'the dock is busy with a task',
-  319016: 'another task is running on the dock',
-  319030: 'no aircraft in flight to control',
-  319043: 'the aircraft is not returning home, nothing to cancel',
-  319006: 'the task is running and cannot be cancelled',
-  319042: 'there is no paused task to resume',
-  319044: 'the task has already finished and cannot be resumed',
-  319046: 'the task is already paused or returning home',
-  319999: 'simulated dock internal error, restart the dock',
-  321257: 'this task is already running',
-  321260: 'no task is running, nothing to pause',
-  322283: 'task ended early: return to home requested by the user',
-  325001: 'command parameters are missing or invalid',
-  327007: 'could not start recording: this camera is already recording',
-  327008: 'could not stop recording: this camera is not recording',
-  513002: 'no such camera for the livestream',
-  513003: 'this video is already being streamed',
-  513011: 'no livestream is running for this video',
-  513014: 'livestream parameters are missing or invalid',
-  514116: 'the dock is busy with another command, try again later',
-  514146: 'the dock is in remote debug mode and cannot run a task',
-  514148: 'a task is running, remote debug mode is not available',
-  514153: 'the dock is not in remote debug mode',
-};
-
-/** A short English description of a code the simulator uses (generic text for any other code). */
+/**
+ * A short English description of a code, from the product's code table (the simulator may read
+ * core data; the product never reads the simulator), with a generic text for any other code.
+ */
 export function describeDjiCode(code: number): string {
-  return DESCRIPTIONS[code] ?? `the device refused the command (code ${code})`;
+  return describeDjiResultCode(code, 'en')?.text ?? `the device refused the command (code ${code})`;
 }

@@ -18,6 +18,7 @@ import {
   UtmosNetworkError,
   UtmosResponseError,
   apiErrorFromResponse,
+  operationText,
 } from './errors';
 import {
   CommandStatus,
@@ -43,6 +44,7 @@ import { ACCEPT_ENCODING, AgentLease, RawResponse, TransportError, acquireAgent,
 import type { ProxySettings } from './proxy';
 import { displayUrl } from './redact';
 import { QueryInput, canonicalQuery, signRequest } from './signer';
+import { Text, raw, text as coreText } from './text';
 
 export { pooledAgentCount } from './http-transport';
 
@@ -112,7 +114,7 @@ export function isLoopbackHost(hostname: string): boolean {
 /** https is required except for loopback addresses (the simulator, a local gateway). */
 export function validateBaseUrl(raw: unknown): URL {
   if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new UtmosInputError('baseUrl', 'baseUrl is empty; set it to the platform address, e.g. https://dev.utmos.dev');
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.empty'));
   }
   const text = raw.trim();
   let url: URL | undefined;
@@ -123,22 +125,16 @@ export function validateBaseUrl(raw: unknown): URL {
   }
   // User info is refused first (and never quoted): an unparsable URL with an "@" may hold a password.
   if (url ? url.username || url.password : text.includes('@')) {
-    throw new UtmosInputError(
-      'baseUrl',
-      `baseUrl must not contain user info (name:password@); requests are signed with the API ID and key instead. Use e.g. https://dev.utmos.dev (got ${displayUrl(text)})`,
-    );
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.userInfo', { got: displayUrl(text) }));
   }
   if (!url) {
-    throw new UtmosInputError('baseUrl', `baseUrl "${text}" is not a valid URL; use e.g. https://dev.utmos.dev`);
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.invalid', { url: text }));
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new UtmosInputError(
-      'baseUrl',
-      `baseUrl must use https:// (plain http is only allowed for loopback addresses such as http://127.0.0.1); got ${url.protocol}//${url.host}`,
-    );
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.https', { got: `${url.protocol}//${url.host}` }));
   }
   if (url.search || url.hash) {
-    throw new UtmosInputError('baseUrl', 'baseUrl must not contain a query or fragment; use e.g. https://dev.utmos.dev');
+    throw new UtmosInputError('baseUrl', coreText('baseUrl.extras'));
   }
   return url;
 }
@@ -176,6 +172,8 @@ interface RequestSpec<T> {
   schema: z.ZodType<T>;
   signal?: AbortSignal;
   maxAttempts?: number;
+  /** The command_id or request_id the call is about, for messages. */
+  subject?: string;
   /** Decides whether an error response after a retried attempt is in fact the success of an earlier one. */
   recover?: (error: UtmosError, attempt: number) => Promise<T | undefined>;
   /** The object asked for: an answer about another one is an error (a misrouted or cached response). */
@@ -205,10 +203,10 @@ export class UtmosClient {
   constructor(options: UtmosClientOptions) {
     const url = validateBaseUrl(options.baseUrl);
     if (typeof options.apiId !== 'string' || options.apiId.trim() === '') {
-      throw new UtmosInputError('apiId', 'API ID is empty; set it in the utmos-config node');
+      throw new UtmosInputError('apiId', coreText('credentials.apiIdEmpty'));
     }
     if (typeof options.apiKey !== 'string' || options.apiKey === '') {
-      throw new UtmosInputError('apiKey', 'API key is empty; set it in the utmos-config node');
+      throw new UtmosInputError('apiKey', coreText('credentials.apiKeyEmpty'));
     }
     this.baseUrl = url.origin + url.pathname.replace(/\/+$/, '');
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -244,7 +242,7 @@ export class UtmosClient {
   }
 
   /** Why a proxy named by the environment is not used, if one is not. */
-  get proxyProblem(): string | undefined {
+  get proxyProblem(): Text | undefined {
     return this.lease.proxyProblem;
   }
 
@@ -258,8 +256,8 @@ export class UtmosClient {
   async createCommand(input: Omit<CreateCommandRequest, 'vendor'> & { vendor?: 'dji' }, options: CallOptions = {}): Promise<CreateCommandResult> {
     const parsed = CreateCommandRequestSchema.safeParse({ vendor: 'dji', ...input });
     if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
+      const { field, text: problem } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, problem);
     }
     const body = jsonBytes(parsed.data, 'payload');
     let replayed = false;
@@ -280,6 +278,7 @@ export class UtmosClient {
     const id = checkId('command_id', commandId);
     return this.call({
       operation: 'getCommand',
+      subject: id,
       method: 'GET',
       path: `${API_PREFIX}/downlink/commands/${encodeURIComponent(id)}`,
       schema: CommandStatusSchema,
@@ -292,8 +291,8 @@ export class UtmosClient {
   async listDeviceRequests(filter: DeviceRequestFilter = {}, options: CallOptions = {}): Promise<DeviceRequestList> {
     const parsed = DeviceRequestFilterSchema.safeParse(filter);
     if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
+      const { field, text: problem } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, problem);
     }
     return this.call({
       operation: 'listDeviceRequests',
@@ -310,6 +309,7 @@ export class UtmosClient {
     const id = checkId('request_id', requestId);
     return this.call({
       operation: 'getDeviceRequest',
+      subject: id,
       method: 'GET',
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}`,
       schema: DeviceRequestSchema,
@@ -322,12 +322,13 @@ export class UtmosClient {
     const id = checkId('request_id', requestId);
     const parsed = ReplyRequestSchema.safeParse(reply);
     if (!parsed.success) {
-      const { field, message } = describeIssues(parsed.error);
-      throw new UtmosInputError(field, message);
+      const { field, text: problem } = describeIssues(parsed.error);
+      throw new UtmosInputError(field, problem);
     }
     const body = jsonBytes(parsed.data, 'payload');
     return this.call({
       operation: 'replyToDeviceRequest',
+      subject: id,
       method: 'POST',
       path: `${API_PREFIX}/device-requests/${encodeURIComponent(id)}/reply`,
       body,
@@ -395,6 +396,7 @@ export class UtmosClient {
         operation: spec.operation,
         attempts: attempt,
         retryAfterMs,
+        subject: spec.subject,
       });
       lastError = error;
 
@@ -461,7 +463,7 @@ export class UtmosClient {
     try {
       json = response.body === '' ? {} : JSON.parse(response.body);
     } catch {
-      throw new UtmosResponseError(`${spec.operation}: the platform answered ${response.status} with a body that is not JSON`, {
+      throw new UtmosResponseError(coreText('response.notJson', { operation: operationText(spec.operation), url: this.baseUrl }), {
         code: 'INVALID_RESPONSE',
         httpStatus: response.status,
         operation: spec.operation,
@@ -471,8 +473,9 @@ export class UtmosClient {
     if (!parsed.success) {
       const { message } = describeIssues(parsed.error, 'response');
       const requestId = (json as { request_id?: unknown })?.request_id;
-      throw new UtmosResponseError(`${spec.operation}: unexpected response from the platform: ${message}`, {
+      throw new UtmosResponseError(coreText('response.unexpected', { operation: operationText(spec.operation), url: this.baseUrl }), {
         code: 'INVALID_RESPONSE',
+        detail: message,
         httpStatus: response.status,
         operation: spec.operation,
         requestId: typeof requestId === 'string' ? requestId : undefined,
@@ -482,7 +485,7 @@ export class UtmosClient {
     const answered = identity ? (parsed.data as Record<string, unknown>)[identity.field] : undefined;
     if (identity && answered !== identity.value) {
       throw new UtmosResponseError(
-        `${spec.operation}: the platform answered for ${identity.field} ${String(answered).slice(0, 128)}, not for ${identity.value}; the answer was discarded`,
+        coreText('response.mismatched', { operation: operationText(spec.operation), field: identity.field, got: String(answered).slice(0, 128), expected: identity.value }),
         { code: 'MISMATCHED_RESPONSE', httpStatus: response.status, operation: spec.operation },
       );
     }
@@ -495,38 +498,50 @@ export class UtmosClient {
     const code = e.code;
     const target = this.baseUrl;
     if (code === 'ABORTED') return new UtmosAbortError(operation);
+    const op = operationText(operation);
     if (code === 'RESPONSE_TOO_LARGE') {
-      return new UtmosResponseError(
-        `${operation}: the platform's answer is larger than ${formatBytes(this.maxResponseBytes)}, the response size limit; it was not read`,
-        { code, httpStatus: e.httpStatus, operation, attempts: attempt },
-      );
+      return new UtmosResponseError(coreText('response.tooLarge', { operation: op, limit: formatBytes(this.maxResponseBytes) }), {
+        code,
+        httpStatus: e.httpStatus,
+        operation,
+        attempts: attempt,
+      });
     }
     if (code === 'BAD_ENCODING') {
-      return new UtmosResponseError(`${operation}: the platform answered with a ${e.message}`, { code: 'INVALID_RESPONSE', httpStatus: e.httpStatus, operation, attempts: attempt });
+      return new UtmosResponseError(coreText('response.badEncoding', { operation: op, url: target }), {
+        code: 'INVALID_RESPONSE',
+        httpStatus: e.httpStatus,
+        operation,
+        attempts: attempt,
+        detail: e.message,
+      });
     }
-    const via = this.lease.proxy ? ` through the proxy ${this.lease.proxy}` : '';
     if (code === 'PROXY_REFUSED') {
-      return new UtmosNetworkError(
-        `${operation}: the proxy ${this.lease.proxy} refused the tunnel to ${target} (HTTP ${e.httpStatus}); check HTTPS_PROXY / HTTP_PROXY (and the proxy's user name and password in it), or list the host in NO_PROXY`,
-        { code, operation, attempts: attempt },
-      );
+      return new UtmosNetworkError(coreText('network.proxyRefused', { proxy: String(this.lease.proxy), url: target, status: e.httpStatus ?? '?' }), {
+        code,
+        operation,
+        attempts: attempt,
+      });
     }
     if (TLS_CODES.has(code)) {
-      return new UtmosNetworkError(
-        `${operation}: the TLS certificate of ${target} is not trusted (${code}); if the platform uses a private CA, paste its certificate into the utmos-config node`,
-        { code: 'TLS_CERTIFICATE_ERROR', operation, attempts: attempt },
-      );
+      return new UtmosNetworkError(coreText('network.tls', { url: target }), { code: 'TLS_CERTIFICATE_ERROR', operation, attempts: attempt, detail: code });
     }
+    const params = {
+      url: target,
+      via: this.lease.proxy ? coreText('network.viaProxy', { proxy: this.lease.proxy }) : raw(''),
+      operation: op,
+      ms: this.requestTimeoutMs,
+      code,
+    };
     const what =
       code === 'ETIMEDOUT'
-        ? `no complete response within ${this.requestTimeoutMs} ms`
+        ? coreText('network.timeout', params)
         : code === 'ECONNREFUSED'
-          ? 'connection refused'
+          ? coreText('network.refused', params)
           : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-            ? 'host name not found'
-            : `network error (${code})`;
-    const tail = RETRYABLE_NETWORK_CODES.has(code) && attempt > 1 ? `; gave up after ${attempt} attempts` : '';
-    return new UtmosNetworkError(`${operation}: ${what} from ${target}${via}${tail}`, { code, operation, attempts: attempt });
+            ? coreText('network.hostNotFound', params)
+            : coreText('network.other', params);
+    return new UtmosNetworkError(what, { code, operation, attempts: attempt });
   }
 
   private backoff(attempt: number): number {
@@ -562,7 +577,7 @@ function attemptBase(spec: RequestSpec<unknown>, attempt: number) {
 
 function checkId(field: string, value: unknown): string {
   const parsed = IdSchema.safeParse(value);
-  if (!parsed.success) throw new UtmosInputError(field, `${field} ${parsed.error.issues[0].message}`);
+  if (!parsed.success) throw new UtmosInputError(field, describeIssues(parsed.error, field).text);
   return parsed.data;
 }
 
@@ -578,21 +593,21 @@ const LONE_SURROGATE = /\p{Cs}/u;
 function checkBody(value: unknown, path: string, depth: number, parents: object[]): void {
   if (typeof value === 'string') {
     if (LONE_SURROGATE.test(value)) {
-      throw new UtmosInputError(path, `${path} contains invalid Unicode text (a lone UTF-16 surrogate); send well-formed text`);
+      throw new UtmosInputError(path, coreText('json.loneSurrogate', { path }));
     }
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  if (parents.includes(value)) throw new UtmosInputError(path, `${path} refers back to one of its parents (cyclic object); send plain JSON data`);
-  if (depth > MAX_BODY_DEPTH) throw new UtmosInputError(path, `${path} is nested too deeply (more than ${MAX_BODY_DEPTH} levels); flatten it`);
+  if (parents.includes(value)) throw new UtmosInputError(path, coreText('json.cyclic', { path }));
+  if (depth > MAX_BODY_DEPTH) throw new UtmosInputError(path, coreText('json.tooDeep', { path, max: MAX_BODY_DEPTH }));
   parents.push(value);
   if (Array.isArray(value)) {
     value.forEach((item, i) => checkBody(item, `${path}[${i}]`, depth + 1, parents));
   } else {
     for (const key of Object.keys(value)) {
       const at = path ? `${path}.${key}` : key;
-      if (key === '__proto__') throw new UtmosInputError(at, `${at} is not allowed (reserved key); remove it`);
-      if (LONE_SURROGATE.test(key)) throw new UtmosInputError(path || 'body', `${path || 'body'} has a key with invalid Unicode text (a lone UTF-16 surrogate); use well-formed keys`);
+      if (key === '__proto__') throw new UtmosInputError(at, coreText('json.reservedKey', { path: at }));
+      if (LONE_SURROGATE.test(key)) throw new UtmosInputError(path || 'body', coreText('json.keySurrogate', { path: path || 'body' }));
       checkBody((value as Record<string, unknown>)[key], at, depth + 1, parents);
     }
   }
@@ -606,7 +621,7 @@ function jsonBytes(value: unknown, field: string): Buffer {
   try {
     text = JSON.stringify(value);
   } catch (err) {
-    throw new UtmosInputError(field, `${field} cannot be serialised to JSON (${(err as Error).message}); remove circular references or BigInt values`);
+    throw new UtmosInputError(field, coreText('json.notSerialisable', { field, why: (err as Error).message }));
   }
   return Buffer.from(text, 'utf8');
 }

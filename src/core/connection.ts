@@ -5,6 +5,7 @@
 import { UtmosClient, UtmosClientOptions } from './client';
 import { EventStream, EventStreamState, parseTopics } from './event-stream';
 import { DeviceRequestFeed } from './request-feed';
+import type { Text } from './text';
 import { StatusTracker, TrackerOptions } from './tracker';
 
 export interface ConnectionOptions extends UtmosClientOptions {
@@ -23,7 +24,7 @@ export class UtmosConnection {
   readonly tracker: StatusTracker;
   readonly feed: DeviceRequestFeed;
   readonly events?: EventStream;
-  private readonly stateListeners = new Set<(state: EventStreamState, detail?: string) => void>();
+  private readonly stateListeners = new Set<(state: EventStreamState, detail?: string, detailText?: Text) => void>();
   private closing?: Promise<void>;
 
   constructor(options: ConnectionOptions) {
@@ -49,9 +50,9 @@ export class UtmosConnection {
             if (hint.commandId) this.tracker.hint(hint.commandId, hint.claimedStatus);
             if (hint.requestId) this.feed.hint();
           },
-          onState: (state, detail) => {
+          onState: (state, detail, detailText) => {
             this.tracker.setEventDriven(state === 'connected');
-            for (const listener of this.stateListeners) listener(state, detail);
+            for (const listener of this.stateListeners) listener(state, detail, detailText);
           },
         });
       } catch (err) {
@@ -66,7 +67,7 @@ export class UtmosConnection {
     return this.events?.currentState;
   }
 
-  onEventState(listener: (state: EventStreamState, detail?: string) => void): () => void {
+  onEventState(listener: (state: EventStreamState, detail?: string, detailText?: Text) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
   }

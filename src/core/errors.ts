@@ -2,7 +2,10 @@
  * Typed errors of the UTMOS client. Every error carries what a flow needs to branch on
  * (HTTP status, platform code, request_id) and a message that says what to do about it.
  * Nothing secret is ever stored on an error: no API key, no signature, no raw HTTP config.
+ * Messages are texts (core/text.ts): English here, localised by the node adapters.
  */
+import { Text, english, raw, text } from './text';
+import type { CoreTextKey } from './texts-en';
 
 /** Which permission (scope) each client operation needs, for 403 messages. */
 export const OPERATION_SCOPES = {
@@ -23,6 +26,17 @@ export interface UtmosErrorFields {
   field?: string;
   /** Attempts made, for errors that end a retry loop. */
   attempts?: number;
+  /** What the platform said, verbatim (its error envelope's message). */
+  platformMessage?: string;
+  /** For input errors: every problem found, the first being the one the message names. */
+  problems?: readonly Problem[];
+  /** Technical detail in English (the TLS error code, what was wrong with a response). */
+  detail?: string;
+}
+
+export interface Problem {
+  field: string;
+  text: Text;
 }
 
 export class UtmosError extends Error {
@@ -32,29 +46,41 @@ export class UtmosError extends Error {
   readonly operation?: Operation;
   readonly field?: string;
   readonly attempts?: number;
+  readonly platformMessage?: string;
+  readonly problems?: readonly Problem[];
+  readonly detail?: string;
+  /** The message as a text (stable key and parameters) for adapters that show it in another language. */
+  readonly text: Text;
 
-  constructor(message: string, fields: UtmosErrorFields) {
-    super(message);
+  constructor(message: string | Text, fields: UtmosErrorFields) {
+    const t = typeof message === 'string' ? raw(message) : message;
+    super(english(t));
     this.name = new.target.name;
+    this.text = t;
     this.code = fields.code;
     this.httpStatus = fields.httpStatus;
     this.requestId = fields.requestId;
     this.operation = fields.operation;
     this.field = fields.field;
     this.attempts = fields.attempts;
+    this.platformMessage = fields.platformMessage;
+    this.problems = fields.problems;
+    this.detail = fields.detail;
   }
 
   /**
    * A copy of this error (same class, code and fields) with another message. An error seen by
    * several waiters is copied for each, so that no node ever rewrites what another one reports.
    */
-  withMessage(message: string = this.message): this {
+  withMessage(message: string | Text = this.text): this {
+    const t = typeof message === 'string' ? raw(message) : message;
     const copy = Object.create(Object.getPrototypeOf(this)) as this;
     Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
-    copy.message = message;
+    copy.message = english(t);
+    Object.defineProperty(copy, 'text', { value: t, enumerable: true, configurable: true, writable: false });
     if (typeof this.stack === 'string') {
       const head = `${this.name}: ${this.message}`;
-      copy.stack = this.stack.startsWith(head) ? `${this.name}: ${message}${this.stack.slice(head.length)}` : this.stack;
+      copy.stack = this.stack.startsWith(head) ? `${this.name}: ${copy.message}${this.stack.slice(head.length)}` : this.stack;
     }
     return copy;
   }
@@ -67,14 +93,17 @@ export class UtmosError extends Error {
     if (this.field !== undefined) out.field = this.field;
     if (this.operation !== undefined) out.operation = this.operation;
     if (this.attempts !== undefined) out.attempts = this.attempts;
+    if (this.platformMessage !== undefined) out.platform_message = this.platformMessage;
+    if (this.detail !== undefined) out.detail = this.detail;
+    if (this.problems !== undefined) out.problems = this.problems.map((p) => ({ field: p.field, message: english(p.text) }));
     return out;
   }
 }
 
 /** Bad input caught locally, before anything is sent. */
 export class UtmosInputError extends UtmosError {
-  constructor(field: string, message: string, code = 'INVALID_INPUT') {
-    super(message, { code, field });
+  constructor(field: string, message: string | Text, code = 'INVALID_INPUT', problems?: readonly Problem[]) {
+    super(message, { code, field, problems });
   }
 }
 
@@ -85,7 +114,7 @@ export class UtmosAuthError extends UtmosApiError {}
 /** 403: the credential lacks the permission the call needs. */
 export class UtmosPermissionError extends UtmosApiError {
   readonly requiredScope?: string;
-  constructor(message: string, fields: UtmosErrorFields & { requiredScope?: string }) {
+  constructor(message: string | Text, fields: UtmosErrorFields & { requiredScope?: string }) {
     super(message, fields);
     this.requiredScope = fields.requiredScope;
   }
@@ -102,7 +131,7 @@ export class UtmosValidationError extends UtmosApiError {}
 /** 429 after the retry budget was spent. */
 export class UtmosRateLimitError extends UtmosApiError {
   readonly retryAfterMs?: number;
-  constructor(message: string, fields: UtmosErrorFields & { retryAfterMs?: number }) {
+  constructor(message: string | Text, fields: UtmosErrorFields & { retryAfterMs?: number }) {
     super(message, fields);
     this.retryAfterMs = fields.retryAfterMs;
   }
@@ -116,27 +145,47 @@ export class UtmosResponseError extends UtmosError {}
 /** The call was cancelled (node closed, redeploy). */
 export class UtmosAbortError extends UtmosError {
   constructor(operation?: Operation) {
-    super('request cancelled because the node is closing', { code: 'ABORTED', operation });
+    super(text('request.cancelled'), { code: 'ABORTED', operation });
   }
 }
 
-const AUTH_HINTS: Record<string, string> = {
-  SIGNATURE_INVALID: 'check the API ID and API key in the utmos-config node (and that no proxy rewrites the request body)',
-  TIMESTAMP_EXPIRED: "the machine clock is too far from the platform's; enable NTP on the Node-RED host",
-  NONCE_REPLAYED: 'a request nonce was reused; this should not happen, report it if it repeats',
-  UNAUTHORIZED: 'check that the API ID and API key are set in the utmos-config node and that the credential is active',
+/** What a 401 with this code means and what to do about it. */
+const AUTH_TEXTS: Record<string, CoreTextKey> = {
+  SIGNATURE_INVALID: 'api.signatureInvalid',
+  TIMESTAMP_EXPIRED: 'api.timestampExpired',
+  NONCE_REPLAYED: 'api.nonceReplayed',
+  UNAUTHORIZED: 'api.unauthorized',
 };
 
-const CODE_HINTS: Record<string, string> = {
-  IDEMPOTENCY_CONFLICT: 'the idempotency key was already used for a different command; use a new key for a new command',
-  COMMAND_NOT_FOUND: 'check the command_id',
-  DEVICE_REQUEST_NOT_FOUND: 'check the request_id',
-  UNSUPPORTED_VENDOR: 'use vendor "dji"',
-  UNSUPPORTED_COMMAND: 'the platform does not accept this command_type for the device; check the method name, and that the dock model and firmware support it',
+/** Platform codes with a text of their own, whatever the HTTP status. */
+const CODE_TEXTS: Record<string, CoreTextKey> = {
+  IDEMPOTENCY_CONFLICT: 'api.idempotencyConflict',
+  COMMAND_NOT_FOUND: 'api.commandNotFound',
+  DEVICE_REQUEST_NOT_FOUND: 'api.deviceRequestNotFound',
+  UNSUPPORTED_VENDOR: 'api.unsupportedVendor',
+  UNSUPPORTED_COMMAND: 'api.unsupportedCommand',
 };
 
-export function hintFor(code: string): string | undefined {
-  return AUTH_HINTS[code] ?? CODE_HINTS[code];
+/** The operation in words, for messages ("while sending the command"). */
+export function operationText(operation: Operation): Text {
+  return text(`operation.${operation}`);
+}
+
+/** The first line for an error response: what happened and what to do, without codes (they are fields). */
+function apiText(httpStatus: number, code: string, operation: Operation, subject: string | undefined, platformMessage: string | undefined, attempts: number): Text {
+  const params = { operation: operationText(operation), subject: subject ?? '', status: httpStatus, attempts, scope: OPERATION_SCOPES[operation] };
+  if (httpStatus === 401) return text(AUTH_TEXTS[code] ?? 'api.unauthorized', params);
+  if (httpStatus === 403) return text('api.forbidden', params);
+  const own = CODE_TEXTS[code];
+  if (own) return text(own, params);
+  if (httpStatus === 404) return text('api.notFound', params);
+  if (httpStatus === 409) return text(operation === 'replyToDeviceRequest' ? 'api.alreadyReplied' : 'api.conflict', params);
+  if (httpStatus === 429) return text('api.rateLimited', params);
+  if (httpStatus >= 500) return text('api.serverError', params);
+  if (httpStatus === 400 || httpStatus === 422) {
+    return platformMessage ? text('api.refusedSaying', { ...params, message: raw(platformMessage) }) : text('api.refused', params);
+  }
+  return text('api.unexpectedStatus', params);
 }
 
 /** Builds the typed error for an HTTP error response. */
@@ -148,39 +197,25 @@ export function apiErrorFromResponse(args: {
   operation: Operation;
   attempts: number;
   retryAfterMs?: number;
+  /** The command_id or request_id the call was about, if any. */
+  subject?: string;
 }): UtmosApiError {
   const code = args.code !== undefined && args.code !== '' ? String(args.code) : `HTTP_${args.httpStatus}`;
-  const platformMessage = args.message ? args.message : 'no message';
-  const scope = OPERATION_SCOPES[args.operation];
   const fields: UtmosErrorFields = {
     code,
     httpStatus: args.httpStatus,
     requestId: args.requestId,
     operation: args.operation,
     attempts: args.attempts,
+    platformMessage: args.message || undefined,
   };
-  const where = args.requestId ? ` (request_id ${args.requestId})` : '';
-  const head = `${args.operation}: ${args.httpStatus} ${code}: ${platformMessage}${where}`;
-  const hint = hintFor(code);
-  const withHint = (text: string) => (text ? `${head}; ${text}` : head);
-  if (args.httpStatus === 401) return new UtmosAuthError(withHint(hint ?? AUTH_HINTS.UNAUTHORIZED), fields);
-  if (args.httpStatus === 403) {
-    return new UtmosPermissionError(withHint(`the API credential needs the permission ${scope}`), {
-      ...fields,
-      requiredScope: scope,
-    });
-  }
-  if (args.httpStatus === 404) return new UtmosNotFoundError(withHint(hint ?? ''), fields);
-  if (args.httpStatus === 409) return new UtmosConflictError(withHint(hint ?? ''), fields);
-  if (args.httpStatus === 429) {
-    return new UtmosRateLimitError(withHint(`rate limited; gave up after ${args.attempts} attempt(s)`), {
-      ...fields,
-      retryAfterMs: args.retryAfterMs,
-    });
-  }
-  if (args.httpStatus >= 500) {
-    return new UtmosServerError(withHint(`platform error; gave up after ${args.attempts} attempt(s)`), fields);
-  }
-  if (args.httpStatus === 400 || args.httpStatus === 422) return new UtmosValidationError(withHint(hint ?? ''), fields);
-  return new UtmosApiError(head, fields);
+  const t = apiText(args.httpStatus, code, args.operation, args.subject, args.message || undefined, args.attempts);
+  if (args.httpStatus === 401) return new UtmosAuthError(t, fields);
+  if (args.httpStatus === 403) return new UtmosPermissionError(t, { ...fields, requiredScope: OPERATION_SCOPES[args.operation] });
+  if (args.httpStatus === 404) return new UtmosNotFoundError(t, fields);
+  if (args.httpStatus === 409) return new UtmosConflictError(t, fields);
+  if (args.httpStatus === 429) return new UtmosRateLimitError(t, { ...fields, retryAfterMs: args.retryAfterMs });
+  if (args.httpStatus >= 500) return new UtmosServerError(t, fields);
+  if (args.httpStatus === 400 || args.httpStatus === 422) return new UtmosValidationError(t, fields);
+  return new UtmosApiError(t, fields);
 }

@@ -9,6 +9,7 @@ import { UtmosInputError } from './errors';
 import { proxyAgentFor, proxyRefusalStatus } from './http-transport';
 import type { ProxySettings } from './proxy';
 import { displayUrl, redactUserInfo } from './redact';
+import { Text, english, raw, text as coreText } from './text';
 
 export const DEFAULT_EVENT_TOPICS = ['tenant/+/command/+', 'tenant/+/device_request/+'];
 
@@ -33,7 +34,8 @@ export interface EventStreamOptions {
   /** How HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read for ws:// and wss:// (mqtt:// cannot use an HTTP proxy). */
   proxy?: ProxySettings;
   onHint: (hint: EventHint) => void;
-  onState?: (state: EventStreamState, detail?: string) => void;
+  /** `detail` (English) says why the stream is down; `detailText` is the same as a text to localise. */
+  onState?: (state: EventStreamState, detail?: string, detailText?: Text) => void;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -51,14 +53,11 @@ export function validateEventBrokerUrl(raw: string): URL {
     url = undefined;
   }
   if (url ? url.password : text.includes('@')) {
-    throw new UtmosInputError(
-      'eventBrokerUrl',
-      `eventBrokerUrl must not contain a password (it would be saved in flows.json in clear): put the password in the Password field of the event stream in the utmos-config node, and the user name in its Username field; use e.g. ${url ? displayUrl(text) : 'mqtts://broker.example.com:8883'}`,
-    );
+    throw new UtmosInputError('eventBrokerUrl', coreText('eventBroker.password', { example: url ? displayUrl(text) : 'mqtts://broker.example.com:8883' }));
   }
-  if (!url) throw new UtmosInputError('eventBrokerUrl', `eventBrokerUrl "${text}" is not a valid URL; use e.g. mqtts://broker.example.com:8883`);
+  if (!url) throw new UtmosInputError('eventBrokerUrl', coreText('eventBroker.invalid', { url: text }));
   if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
-    throw new UtmosInputError('eventBrokerUrl', `eventBrokerUrl must start with mqtt://, mqtts://, ws:// or wss:// (got ${url.protocol}//)`);
+    throw new UtmosInputError('eventBrokerUrl', coreText('eventBroker.protocol', { got: `${url.protocol}//` }));
   }
   return url;
 }
@@ -102,7 +101,7 @@ export class EventStream {
   /** The proxy the stream goes through (no user info), if any. */
   readonly proxy: string | undefined;
   /** Why a proxy named by the environment is not used, if one is not. */
-  readonly proxyProblem: string | undefined;
+  readonly proxyProblem: Text | undefined;
 
   constructor(private readonly options: EventStreamOptions) {
     this.url = validateEventBrokerUrl(options.url);
@@ -138,7 +137,7 @@ export class EventStream {
     this.setState('connecting');
     client.on('connect', () => {
       client.subscribe(this.options.topics, { qos: 1 }, (err) => {
-        if (err) this.setState('disconnected', `subscribe failed: ${err.message}`);
+        if (err) this.setState('disconnected', coreText('eventStream.subscribeFailed', { reason: raw(err.message) }));
         else this.setState('connected');
       });
     });
@@ -149,7 +148,10 @@ export class EventStream {
     client.on('error', (err) => {
       // The URL holds no password (refused above); a user name is still nobody's business in a log.
       const refused = this.proxy ? proxyRefusalStatus(err) : undefined;
-      this.setState('disconnected', refused ? `the proxy ${this.proxy} refused the tunnel (HTTP ${refused})` : redactUserInfo(err.message));
+      this.setState(
+        'disconnected',
+        refused ? coreText('eventStream.proxyRefused', { proxy: String(this.proxy), status: refused }) : raw(redactUserInfo(err.message)),
+      );
     });
     client.on('message', (topic, payload) => {
       const hint = hintFromEvent(topic, payload);
@@ -196,10 +198,10 @@ export class EventStream {
     });
   }
 
-  private setState(state: EventStreamState, detail?: string): void {
+  private setState(state: EventStreamState, detail?: Text): void {
     if (this.state === 'closed' && state !== 'closed') return;
     const changed = state !== this.state;
     this.state = state;
-    if (changed || detail) this.options.onState?.(state, detail);
+    if (changed || detail) this.options.onState?.(state, detail ? english(detail) : undefined, detail);
   }
 }

@@ -15,6 +15,7 @@ import zlib from 'zlib';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { ProxySettings, proxyForUrl } from './proxy';
 import { displayUrl } from './redact';
+import { Text, text } from './text';
 
 export interface RawResponse {
   status: number;
@@ -150,7 +151,7 @@ export interface AgentLease {
   /** The proxy in use, for messages (no user info), or undefined for a direct connection. */
   readonly proxy?: string;
   /** Set when the environment names a proxy this transport cannot use (it then connects directly). */
-  readonly proxyProblem?: string;
+  readonly proxyProblem?: Text;
   release(): void;
 }
 
@@ -161,7 +162,7 @@ interface PooledAgent {
 const agentPool = new Map<string, PooledAgent>();
 
 /** An HTTP(S) proxy from the environment, or a note on why it cannot be used. */
-export function usableProxy(target: URL, settings?: ProxySettings): { proxy?: URL; problem?: string } {
+export function usableProxy(target: URL, settings?: ProxySettings): { proxy?: URL; problem?: Text } {
   const raw = proxyForUrl(target, settings);
   if (!raw) return {};
   try {
@@ -170,7 +171,7 @@ export function usableProxy(target: URL, settings?: ProxySettings): { proxy?: UR
   } catch {
     // reported below
   }
-  return { problem: `the proxy ${displayUrl(raw)} from the environment is not an http:// or https:// URL; connecting directly` };
+  return { problem: text('proxy.unusable', { proxy: displayUrl(raw) }) };
 }
 
 /** An agent whose CONNECT to the proxy is bounded in time. */
@@ -192,7 +193,7 @@ function tunnelAgent(target: URL, proxy: URL, options: http.AgentOptions & { ca?
  * An agent for connections that are not pooled (the event stream's WebSocket): through the proxy
  * the environment names for `target`, or undefined for a direct connection. The caller destroys it.
  */
-export function proxyAgentFor(target: URL, options: { ca?: string; connectTimeoutMs: number; proxy?: ProxySettings }): { agent?: http.Agent; proxy?: string; problem?: string } {
+export function proxyAgentFor(target: URL, options: { ca?: string; connectTimeoutMs: number; proxy?: ProxySettings }): { agent?: http.Agent; proxy?: string; problem?: Text } {
   const { proxy, problem } = usableProxy(target, options.proxy);
   if (!proxy) return { problem };
   return { agent: tunnelAgent(target, proxy, { keepAlive: false, ca: options.ca || undefined }, options.connectTimeoutMs), proxy: displayUrl(proxy.href) };

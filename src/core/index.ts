@@ -11,3 +11,5 @@ export * from './event-stream';
 export * from './proxy';
 export * from './connection';
 export * from './catalogue';
+export * from './dji-result-codes';
+export * from './text';

@@ -9,10 +9,18 @@
  * something else ({} for a Map, a string for a Date).
  */
 
+import { Text, english, text } from './text';
+
 export interface JsonDataIssue {
   /** Where the problem is, e.g. 'payload.file.url'. */
   path: string;
+  /** In English; `text` is the same problem as a text to localise. */
   message: string;
+  text: Text;
+}
+
+function jsonIssue(path: string, t: Text): JsonDataIssue {
+  return { path, message: english(t), text: t };
 }
 
 export const MAX_DEPTH = 64;
@@ -27,8 +35,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
-/** "a Date object", "a Map object", "a Buffer object", "a Sensor object" (class name) for messages. */
-export function describeNonPlain(value: object): string {
+/** "a Date object", "a Map object", "an Error object", "a Sensor object" (class name) for messages. */
+export function describeNonPlain(value: object): Text {
   let name: string | undefined;
   try {
     const proto: unknown = Object.getPrototypeOf(value);
@@ -38,8 +46,8 @@ export function describeNonPlain(value: object): string {
   } catch {
     name = undefined;
   }
-  if (!name || name === 'Object') return 'a non-plain object';
-  return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name} object`;
+  if (!name || name === 'Object') return text('value.nonPlainObject');
+  return text(/^[AEIO]/.test(name) ? 'value.anInstance' : 'value.aInstance', { name });
 }
 
 function joinPath(base: string, key: string | number): string {
@@ -47,10 +55,10 @@ function joinPath(base: string, key: string | number): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
 }
 
-function describeScalar(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
-  if (typeof v === 'function') return 'a function';
-  return 'a symbol';
+function describeScalar(v: unknown): Text {
+  if (typeof v === 'bigint') return text('value.bigint', { value: String(v) });
+  if (typeof v === 'function') return text('value.function');
+  return text('value.symbol');
 }
 
 /**
@@ -63,29 +71,26 @@ export function checkJsonData(value: unknown, root = 'payload'): JsonDataIssue |
   let nodes = 0;
   const ancestors = new Set<object>();
   const visit = (v: unknown, path: string, depth: number): JsonDataIssue | undefined => {
-    if (++nodes > MAX_NODES) return { path: root, message: `${root} is too large (more than ${MAX_NODES} values); send less data` };
+    if (++nodes > MAX_NODES) return jsonIssue(root, text('payload.tooLarge', { root, max: MAX_NODES }));
     switch (typeof v) {
       case 'string':
       case 'boolean':
       case 'undefined':
         return undefined;
       case 'number':
-        return Number.isFinite(v) ? undefined : { path, message: `${path} must be a finite number (got ${v}); JSON cannot carry it` };
+        return Number.isFinite(v) ? undefined : jsonIssue(path, text('payload.notFinite', { path, got: String(v) }));
       case 'bigint':
       case 'function':
       case 'symbol':
-        return { path, message: `${path} is ${describeScalar(v)}, which is not JSON data; use a string, number, boolean, array or object` };
+        return jsonIssue(path, text('payload.notJson', { path, got: describeScalar(v) }));
     }
     if (v === null) return undefined;
     const obj = v as object;
-    if (depth >= MAX_DEPTH) return { path, message: `${path} is nested too deeply (more than ${MAX_DEPTH} levels); flatten it` };
-    if (ancestors.has(obj)) return { path, message: `${path} refers back to one of its parents (cyclic object); send plain JSON data` };
+    if (depth >= MAX_DEPTH) return jsonIssue(path, text('json.tooDeep', { path, max: MAX_DEPTH }));
+    if (ancestors.has(obj)) return jsonIssue(path, text('json.cyclic', { path }));
     const isArray = Array.isArray(obj);
     if (!isArray && !isPlainObject(obj)) {
-      return {
-        path,
-        message: `${path} is ${describeNonPlain(obj)}, not plain JSON data; convert it (e.g. a date to an ISO string or a number, a Map to an object, a Buffer to a base64 string)`,
-      };
+      return jsonIssue(path, text('payload.notPlain', { path, got: describeNonPlain(obj) }));
     }
     ancestors.add(obj);
     try {
@@ -98,7 +103,7 @@ export function checkJsonData(value: unknown, root = 'payload'): JsonDataIssue |
       } else {
         for (const key of Object.keys(obj)) {
           const childPath = joinPath(path, key);
-          if (FORBIDDEN_KEYS.has(key)) return { path: childPath, message: `${childPath} is not allowed (reserved key); remove it` };
+          if (FORBIDDEN_KEYS.has(key)) return jsonIssue(childPath, text('json.reservedKey', { path: childPath }));
           const issue = visit((obj as Record<string, unknown>)[key], childPath, depth + 1);
           if (issue) return issue;
         }

@@ -5,9 +5,20 @@
  */
 import { z } from 'zod';
 import { isPlainObject } from './plain-data';
+import { Text, english, raw, text } from './text';
+import type { CoreTextKey } from './texts-en';
+
+/** zod keeps message strings only; each message used here maps back to its text (see describeIssues). */
+const SCHEMA_TEXTS = new Map<string, Text>();
+function says(key: CoreTextKey, params?: Record<string, string | number>): string {
+  const t = text(key, params);
+  const message = english(t);
+  SCHEMA_TEXTS.set(message, t);
+  return message;
+}
 
 const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
-  message: 'must be a JSON object (not an array, null or a string); use {} for commands without arguments',
+  message: says('schema.plainObject'),
 });
 
 export const IDEMPOTENCY_KEY_MAX = 128;
@@ -16,34 +27,34 @@ export const IDEMPOTENCY_KEY_MAX = 128;
 export const DJI_METHOD_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 
 export const CreateCommandRequestSchema = z.object({
-  vendor: z.literal('dji', { message: 'must be "dji"' }),
+  vendor: z.literal('dji', { message: says('schema.vendor') }),
   device_id: z
-    .string({ message: 'must be a string such as "dock-001"' })
-    .min(1, 'must not be empty; set the device SN such as "dock-001"')
-    .max(128, 'must be at most 128 characters'),
+    .string({ message: says('schema.stringLike', { example: '"dock-001"' }) })
+    .min(1, says('schema.deviceIdEmpty'))
+    .max(128, says('schema.maxChars', { max: 128 })),
   command_type: z
-    .string({ message: 'must be a string such as "cover_open"' })
-    .regex(DJI_METHOD_NAME_PATTERN, 'must be a DJI method name such as "cover_open"'),
+    .string({ message: says('schema.stringLike', { example: '"cover_open"' }) })
+    .regex(DJI_METHOD_NAME_PATTERN, says('schema.methodName')),
   payload: plainObject,
   idempotency_key: z
-    .string({ message: 'must be a string' })
-    .min(1, 'must not be empty')
-    .max(IDEMPOTENCY_KEY_MAX, `must be at most ${IDEMPOTENCY_KEY_MAX} characters`),
+    .string({ message: says('schema.string') })
+    .min(1, says('schema.notEmpty'))
+    .max(IDEMPOTENCY_KEY_MAX, says('schema.maxChars', { max: IDEMPOTENCY_KEY_MAX })),
   timeout_seconds: z
-    .number({ message: 'must be a whole number of seconds from 1 to 300' })
-    .int('must be a whole number of seconds from 1 to 300')
-    .min(1, 'must be at least 1 second')
-    .max(300, 'must be at most 300 seconds')
+    .number({ message: says('schema.timeoutSeconds') })
+    .int(says('schema.timeoutSeconds'))
+    .min(1, says('schema.timeoutMin'))
+    .max(300, says('schema.timeoutMax'))
     .optional(),
 });
 export type CreateCommandRequest = z.infer<typeof CreateCommandRequestSchema>;
 
 export const ReplyRequestSchema = z.object({
   reply_code: z
-    .string({ message: 'must be a string such as "APPROVED"' })
-    .min(1, 'must not be empty; use e.g. "APPROVED"')
-    .max(64, 'must be at most 64 characters'),
-  reply_message: z.string({ message: 'must be a string' }).max(1024, 'must be at most 1024 characters').optional(),
+    .string({ message: says('schema.stringLike', { example: '"APPROVED"' }) })
+    .min(1, says('schema.replyCodeEmpty'))
+    .max(64, says('schema.maxChars', { max: 64 })),
+  reply_message: z.string({ message: says('schema.string') }).max(1024, says('schema.maxChars', { max: 1024 })).optional(),
   payload: plainObject.optional(),
 });
 export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
@@ -61,10 +72,10 @@ export type DeviceRequestFilter = z.infer<typeof DeviceRequestFilterSchema>;
 
 /** A path identifier (command_id, request_id): non-empty, no characters that would change the path. */
 export const IdSchema = z
-  .string({ message: 'must be a string' })
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(/^[A-Za-z0-9._:-]+$/, 'must contain only letters, digits, ".", "_", ":" and "-"');
+  .string({ message: says('schema.string') })
+  .min(1, says('schema.notEmpty'))
+  .max(128, says('schema.maxChars', { max: 128 }))
+  .regex(/^[A-Za-z0-9._:-]+$/, says('schema.idCharacters'));
 
 const timestamp = z.string().optional().nullable();
 
@@ -142,10 +153,17 @@ export const ErrorEnvelopeSchema = z.looseObject({
   request_id: z.string().optional(),
 });
 
-/** Formats the first zod issues as "field message" for an input error naming the field. */
-export function describeIssues(error: z.ZodError, prefix = ''): { field: string; message: string } {
+/** The text behind a message of these schemas (zod's own messages stay untranslated). */
+export function schemaMessageText(message: string): Text {
+  return SCHEMA_TEXTS.get(message) ?? raw(message);
+}
+
+/** Formats the first zod issue as "field problem" for an input error naming the field. */
+export function describeIssues(error: z.ZodError, prefix = ''): { field: string; message: string; text: Text } {
   const issue = error.issues[0];
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'input';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return { field, message: `${field} ${issue.message}${more}` };
+  const problem = schemaMessageText(issue.message);
+  const more = error.issues.length - 1;
+  const t = more > 0 ? text('schema.issueAndMore', { field, problem, count: more }) : text('schema.issue', { field, problem });
+  return { field, message: english(t), text: t };
 }

@@ -68,6 +68,8 @@ export interface WaitRequest {
   known?: CommandStatus;
   /** What kind of command this is (e.g. the DJI method), for learned poll timing. */
   kind?: string;
+  /** Told each time a poll finds the command in another status than before (e.g. ACCEPTED -> DELIVERED). */
+  onStatus?: (status: CommandStatus, effective: string) => void;
 }
 
 export interface WaitHandle {
@@ -80,6 +82,7 @@ interface Waiter {
   until: string;
   deadline: number;
   resolve: (outcome: WaitOutcome) => void;
+  onStatus?: (status: CommandStatus, effective: string) => void;
   done: boolean;
 }
 
@@ -300,6 +303,7 @@ export class StatusTracker {
       until: request.until,
       deadline: now + Math.max(0, request.deadlineMs),
       resolve: resolveFn,
+      onStatus: request.onStatus,
       done: false,
     };
     // A status known already may satisfy the wait at once (e.g. until ACCEPTED).
@@ -567,8 +571,18 @@ export class StatusTracker {
     if (status) {
       this.adaptRate(false, sentAt);
       entry.lastError = undefined;
+      const before = entry.lastEffective;
       this.record(entry, status);
       const effective = entry.lastEffective as string;
+      if (effective !== before) {
+        for (const waiter of [...entry.waiters]) {
+          try {
+            waiter.onStatus?.(status, effective);
+          } catch {
+            // A listener's failure must not stop the tracker.
+          }
+        }
+      }
       if (isTerminalStatus(effective)) this.learn(entry, status, effective);
       for (const waiter of [...entry.waiters]) {
         if (hasReached(effective, waiter.until)) this.finish(waiter, { kind: 'reached', status, effective });

@@ -507,15 +507,16 @@ test('checkCommandPayload and commandTypeError: the checks dji-command makes, as
   assert.equal(bad.ok, false);
   if (bad.ok) return;
   const v = validateDjiPayload('camera_recording_start', {}) as Extract<PayloadValidation, { ok: false }>;
-  assert.equal(bad.error.message, `camera_recording_start: ${v.message}`);
+  assert.equal(bad.error.message, `Bad payload for camera_recording_start: ${v.issues[0].message}`);
   assert.equal(bad.error.field, v.issues[0].path);
+  assert.deepEqual(bad.error.problems?.map((p) => p.field), v.issues.map((i) => i.path));
   assert.equal(bad.error.code, 'INVALID_INPUT');
   assert.equal(commandTypeError('cover_open'), undefined);
   // A well-formed name the catalogue lacks is the platform's to judge; only impossible names are refused.
   assert.equal(commandTypeError('cover_opne'), undefined);
   const malformed = commandTypeError('cover-open');
   assert.equal(malformed?.field, 'commandType');
-  assert.match(malformed?.message ?? '', /^commandType "cover-open" is not a DJI method name \(lower-case letters, digits and "_", like "cover_open"\); .*did you mean cover_open/);
+  assert.equal(malformed?.message, 'The command name "cover-open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
   assert.match(commandTypeError('X'.repeat(100))?.message ?? '', /"X{63}…"/, 'a long name is clipped');
   // Without the schema (an uncatalogued method, or Check off) a payload only has to be plain JSON data.
   assert.deepEqual(checkCommandPayload('cover_opne', { any: [1, 'two'] }), { ok: true, payload: { any: [1, 'two'] } });
@@ -524,7 +525,14 @@ test('checkCommandPayload and commandTypeError: the checks dji-command makes, as
   assert.equal(notObject.ok, false);
   if (!notObject.ok) {
     assert.equal(notObject.error.field, 'payload');
-    assert.match(notObject.error.message, /payload must be a JSON object .*got an array/);
+    assert.match(notObject.error.message, /^The payload must be a JSON object .*got an array\)$/);
+  }
+  const several = checkCommandPayload('flighttask_prepare', { task_type: 9 });
+  assert.equal(several.ok, false);
+  if (!several.ok) {
+    const total = (validateDjiPayload('flighttask_prepare', { task_type: 9 }) as Extract<PayloadValidation, { ok: false }>).issues.length;
+    assert.match(several.error.message, new RegExp(`^Bad payload for flighttask_prepare: payload\\.\\S+ .* \\(and ${total - 1} more problem\\(s\\)\\)$`));
+    assert.equal(several.error.problems?.length, total);
   }
   const withDate = checkCommandPayload('camera_recording_start', { at: new Date(0) }, false);
   assert.equal(withDate.ok, false);

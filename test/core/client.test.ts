@@ -96,7 +96,7 @@ describe('platform errors are typed and carry status, code and request_id', () =
     assert.equal(err.httpStatus, 401);
     assert.equal(err.code, 'SIGNATURE_INVALID');
     assert.match(err.requestId ?? '', /.+/);
-    assert.match(err.message, /SIGNATURE_INVALID.*API key/);
+    assert.match(err.message, /rejected the request signature: check the API ID and API key/);
     assertNoSecret(err, wrongKey);
     assert.ok(!inspect(client({ apiKey: wrongKey }), { depth: 5 }).includes(wrongKey), 'inspecting a client shows no key');
   });
@@ -238,7 +238,7 @@ describe('retries: only where safe, bounded, fresh signature every attempt', () 
     );
     assert.equal(err.code, 'ECONNREFUSED');
     assert.equal(err.attempts, 2);
-    assert.match(err.message, /connection refused/);
+    assert.match(err.message, /Connection refused by http:\/\/127\.0\.0\.1:1 .*check the base URL/);
   });
 
   test('an aborted call stops at once', async () => {

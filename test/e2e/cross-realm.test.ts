@@ -154,7 +154,7 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
       assert.equal(results.get(`reply-valid-${b}`), 'ok', `${b}: a valid reply payload is sent`);
       assert.equal(results.get(`reply-array-${b}`), results.get('reply-array-json'), `${b}: refused with the same text as typed JSON`);
     }
-    assert.match(results.get('reply-array-json')!, /payload must be a JSON object/);
+    assert.match(results.get('reply-array-json')!, /^Payload must be a JSON object such as \{"file":.*\(got an array\): choose "none" to send no payload$/);
     let received: any[] = [];
     for (let i = 0; i < 200 && received.length < BUILDERS.length; i++) {
       received = (await sim.control('GET', 'docks/dock-001')).requests_replies_received.filter((r: any) => r.method === 'config');
@@ -179,8 +179,9 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
       await rt.post('inject/inject-u');
       const caught = await rt.waitFor('caught-u', 2, 20_000);
       for (const msg of caught) {
-        assert.match(msg.error.message, /commandType "ir_metering_point_set" was refused by the platform: createCommand: 400 UNSUPPORTED_COMMAND/);
+        assert.match(msg.error.message, /^The platform does not accept Command "ir_metering_point_set" for drone-001: check the method name/);
         assert.equal(msg.utmos_error.code, 'UNSUPPORTED_COMMAND');
+        assert.equal(msg.utmos_error.http_status, 400);
       }
       const warnings = log.entries.filter((e) => e.level === WARN_LEVEL && e.id === 'cmd-u').map((e) => String(e.msg));
       assert.deepEqual(warnings, [

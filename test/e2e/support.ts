@@ -65,13 +65,23 @@ export interface Runtime {
   /** Every message delivered to a node, by destination id (JSON copies). */
   delivered: Map<string, any[]>;
   waitFor(id: string, count?: number, timeoutMs?: number): Promise<any[]>;
+  /** Resolves with the first message delivered to `id` that satisfies `test` (bounded by timeoutMs). */
+  waitUntil(id: string, test: (msg: any) => boolean, timeoutMs?: number): Promise<any>;
   get(p: string, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
   post(p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
 }
 
-/** Writes flows.json + flows_cred.json into a fresh user dir and starts the embedded runtime. */
-export async function startRuntime(flows: any[], credentials: Record<string, unknown>, logLevel = 'warn'): Promise<Runtime> {
+/**
+ * Writes flows.json + flows_cred.json into a fresh user dir and starts the embedded runtime.
+ * `settings` adds to the demo's runtime settings (e.g. { lang: 'zh-CN' }).
+ */
+export async function startRuntime(
+  flows: any[],
+  credentials: Record<string, unknown>,
+  logLevel = 'warn',
+  settings: Record<string, unknown> = {},
+): Promise<Runtime> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-e2e-'));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials));
@@ -79,8 +89,7 @@ export async function startRuntime(flows: any[], credentials: Record<string, unk
   const RED = require(NODE_RED_PATH);
   const server = http.createServer();
   // flows_cred.json was written above in plain text, so the runtime must not expect it encrypted
-  const settings = demoLib.runtimeSettings({ userDir, port: 0, logLevel, credentialSecret: false });
-  RED.init(server, settings);
+  RED.init(server, { ...demoLib.runtimeSettings({ userDir, port: 0, logLevel, credentialSecret: false }), ...settings });
   server.on('request', RED.httpAdmin);
   const delivered = new Map<string, any[]>();
   const waiters = new Set<() => void>();
@@ -98,7 +107,10 @@ export async function startRuntime(flows: any[], credentials: Record<string, unk
     for (const w of [...waiters]) w();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  // RED.start() resolves before the flows run; the first inject must find its node.
+  const flowsStarted = new Promise<void>((r) => RED.events.once('flows:started', () => r()));
   await RED.start();
+  await flowsStarted;
   const port = (server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}/`;
   const request = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -127,6 +139,23 @@ export async function startRuntime(flows: any[], credentials: Record<string, unk
         const timer = setTimeout(() => {
           waiters.delete(check);
           reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} message(s) at ${id}; got ${(delivered.get(id) ?? []).length}; delivered so far: ${describeDelivered(delivered)}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    waitUntil(id, test, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = (delivered.get(id) ?? []).find(test);
+          if (hit === undefined) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting at ${id} for a matching message; got ${JSON.stringify(delivered.get(id) ?? []).slice(0, 1500)}`));
         }, timeoutMs);
         if (!check()) waiters.add(check);
       });

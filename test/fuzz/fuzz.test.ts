@@ -110,18 +110,25 @@ interface Case {
   fields: RegExp[];
 }
 
+/**
+ * How an error text may name each field: by the node dialog's label (what the user sees) or by
+ * the property name. msg.utmos_error.field must be the field's own id (or a path under it).
+ */
 const F = {
-  deviceId: /deviceId|device_id/,
-  commandType: /commandType|command_type/,
-  payload: /payload/,
-  key: /idempotencyKey|idempotency_key/,
-  commandId: /commandId|command_id/,
-  timeout: /timeout/,
-  requestId: /requestId|request_id/,
-  replyCode: /replyCode|reply_code/,
-  replyMessage: /replyMessage|reply_message/,
-  timeoutSeconds: /timeoutSeconds/,
+  deviceId: /\bDevice\b|deviceId|device_id/,
+  commandType: /\bCommand\b|[Cc]ommand name|commandType|command_type/,
+  payload: /\b[Pp]ayload\b/,
+  idempotencyKey: /Idempotency key|idempotencyKey|idempotency_key/,
+  commandId: /Command ID|commandId|command_id/,
+  timeout: /\bTimeout \(s\)|\btimeout\b/,
+  requestId: /Request ID|requestId|request_id/,
+  replyCode: /Reply code|replyCode|reply_code/,
+  replyMessage: /\bMessage\b|replyMessage|reply_message/,
+  timeoutSeconds: /\bTimeout\b|timeoutSeconds/,
 };
+const FIELD_IDS = new Map<RegExp, string>(Object.entries(F).map(([id, re]) => [re, id]));
+/** The platform's name of a node property (replyCode -> reply_code), as core errors report it. */
+const snake = (id: string | undefined) => String(id).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 const REQUIRED_FIELD_COMMAND = 'camera_recording_start'; // needs payload_index
 
@@ -164,7 +171,7 @@ function generate(r: Gen, i: number): Case {
         fields.push(F.payload, F.commandType);
       } else {
         msg.key = badText(r, 128);
-        fields.push(F.key);
+        fields.push(F.idempotencyKey);
       }
     }
     // dji-command nodes: cmd (all from msg) or cmdJ (JSONata that throws for commandType)
@@ -268,15 +275,18 @@ test(`fuzz: ${TOTAL} invalid messages (seed ${SEED}) end in one Catch error each
   const before = await simCounters(sim);
   const r = prng(SEED);
   const cases = new Map<number, Case>();
-  const seen = new Map<number, { outputs: number; errors: string[] }>();
+  const seen = new Map<number, { outputs: number; errors: string[]; fields: unknown[] }>();
   let stray = 0;
   const record = (msg: any, error?: string) => {
     const i = msg?.fz_i;
     if (typeof i !== 'number') return void stray++;
     let s = seen.get(i);
-    if (!s) seen.set(i, (s = { outputs: 0, errors: [] }));
+    if (!s) seen.set(i, (s = { outputs: 0, errors: [], fields: [] }));
     if (error === undefined) s.outputs++;
-    else s.errors.push(error);
+    else {
+      s.errors.push(error);
+      s.fields.push(msg.utmos_error?.field);
+    }
   };
   helper.getNode('out').on('input', (msg: any) => record(msg));
   helper.getNode('caught').on('input', (msg: any) => {
@@ -331,8 +341,11 @@ test(`fuzz: ${TOTAL} invalid messages (seed ${SEED}) end in one Catch error each
     if (s.outputs > 0) problems.push(`#${i} (${c.node}): an invalid message produced an output`);
     const text = s.errors[0];
     if (text !== undefined) {
+      const ids = c.fields.map((f) => FIELD_IDS.get(f));
+      const field = String(s.fields[0]);
       if (!c.fields.some((f) => f.test(text))) problems.push(`#${i} (${c.node}): error does not name ${c.fields.map(String).join(' or ')}: ${text.slice(0, 300)}`);
       else if (!FIX_WORDS.test(text)) problems.push(`#${i} (${c.node}): error names no fix: ${text.slice(0, 300)}`);
+      else if (!ids.some((id) => [id, snake(id)].some((name) => field === name || field.startsWith(`${name}.`)))) problems.push(`#${i} (${c.node}): msg.utmos_error.field is ${field}, not ${ids.join(' or ')}`);
     }
   }
   const summary = { total: TOTAL, seed: SEED, by_node: byNode, api_calls: after.total_calls - before.total_calls, stray, scanned_chars: scanner.scanned, problems: problems.length };

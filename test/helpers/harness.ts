@@ -10,6 +10,7 @@ import commandNode = require('../../src/nodes/dji-command/dji-command');
 import waitNode = require('../../src/nodes/dji-status-wait/dji-status-wait');
 import requestInNode = require('../../src/nodes/dji-request-in/dji-request-in');
 import replyNode = require('../../src/nodes/dji-request-reply/dji-request-reply');
+import { DJI_COMMAND_DEFAULTS } from './node-defs';
 
 // NODE_RED_PATH runs the suite against another node-red install (scripts/test-nr5.sh: Node-RED 5 on Node 22).
 helper.init(require.resolve(process.env.NODE_RED_PATH || 'node-red'));
@@ -51,7 +52,7 @@ export function commandFlow({ sim, config = {} }: { sim: SimEndpoint; config?: R
     sim,
     config,
     nodes: [
-      { id: 'n1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['ok'], ['ok']] },
+      { id: 'n1', ...DJI_COMMAND_DEFAULTS, timeoutSeconds: 10, wires: [['ok'], ['ok']] },
       { id: 'ok', type: 'helper' },
       { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
       { id: 'caught', type: 'helper' },

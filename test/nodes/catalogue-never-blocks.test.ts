@@ -61,7 +61,9 @@ test('a DJI method the catalogue does not list is sent with its payload unchange
     assert.equal(body.command_type, 'ir_metering_point_set');
     assert.deepEqual(body.payload, payload);
   }
-  assert.deepEqual(n1.warn.getCalls().map((c: any) => c.args[0]), ['dji-command.warn.uncatalogued']);
+  assert.deepEqual(n1.warn.getCalls().map((c: any) => c.args[0]), [
+    'ir_metering_point_set is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.',
+  ]);
 });
 
 test('the seed request examples: refused with the field and the DJI rule while Check is on (the default), sent unchanged with Check off', async () => {
@@ -101,7 +103,8 @@ test('without the catalogue check the payload must still be a JSON object of pla
     n1.receive({ payload: { index: new Map() } });
     const msgs = await caught.waitFor(3);
     const texts = msgs.map((m: any) => String(m.error.message));
-    assert.ok(texts.some((t) => /payload must be a JSON object/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /^The payload must be a JSON object \(\{\} when the command takes no parameters; got string\)$/.test(t)), texts.join(' | '));
+    assert.deepEqual(msgs.map((m: any) => m.utmos_error.field).sort(), ['payload', 'payload.index', 'payload.when']);
     assert.ok(texts.some((t) => /payload\.when is a Date object, not plain JSON data/.test(t)), texts.join(' | '));
     assert.ok(texts.some((t) => /payload\.index is a Map object, not plain JSON data/.test(t)), texts.join(' | '));
     assert.equal(creates().length, before, 'nothing sent');

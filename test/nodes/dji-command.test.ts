@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import type { Simulator } from '../../sim';
 import { ALL_NODES, collect, credsFor, flowWith, helper, simCounters, sleep, withSimulator } from '../helpers/harness';
+import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
 
 let sim: Simulator;
 
@@ -27,22 +28,7 @@ function commandFlow(props: Record<string, unknown> = {}, config: Record<string,
     sim,
     config,
     nodes: [
-      {
-        id: 'n1',
-        type: 'dji-command',
-        server: 'c1',
-        deviceId: 'dock-001',
-        deviceIdType: 'str',
-        commandType: 'debug_mode_open',
-        commandTypeType: 'str',
-        payload: '{}',
-        payloadType: 'json',
-        idempotencyKeyType: 'auto',
-        timeoutSeconds: 30,
-        waitForResult: true,
-        wires: [['ok'], ['bad']],
-        ...props,
-      },
+      { id: 'n1', ...DJI_COMMAND_DEFAULTS, wires: [['ok'], ['bad']], ...props },
       { id: 'ok', type: 'helper' },
       { id: 'bad', type: 'helper' },
       { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
@@ -81,6 +67,10 @@ describe('outputs', () => {
     assert.equal(failed.payload.response_code, '327007');
     assert.equal(failed.payload.response_message, '', 'docks send result and output, no message');
     assert.equal(failed.payload.failure_code, 'DEVICE_EXECUTION_FAILED');
+    assert.equal(failed.utmos_error.message, 'camera_recording_start failed on dock-002: the camera could not start recording');
+    assert.equal(failed.utmos_error.dji_code, 327007);
+    assert.equal(failed.utmos_error.code, 'DEVICE_EXECUTION_FAILED');
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'yellow', text: 'FAILED: recording not started' }));
     await sleep(50);
     assert.equal(caught.messages.length, 0, 'a device failure is not a node error');
   });
@@ -91,6 +81,8 @@ describe('outputs', () => {
     helper.getNode('n1').receive({});
     const msg = await bad.waitFor(1, 8_000).then((m) => m[0]);
     assert.equal(msg.status, 'TIMED_OUT');
+    assert.match(msg.utmos_error.message, /^drone-999 did not receive debug_mode_open within \d+ s: the serial number may be wrong or the device offline/);
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ text: 'waiting for drone-999 (not delivered yet)' }));
   });
 
   test('UNMATCHED_RESPONSE goes to output 2', async () => {
@@ -100,6 +92,7 @@ describe('outputs', () => {
     helper.getNode('n1').receive({});
     const msg = await bad.next();
     assert.equal(msg.status, 'UNMATCHED_RESPONSE');
+    assert.match(msg.utmos_error.message, /^dock-003 answered debug_mode_open with a reply the platform could not match/);
   });
 
   test('without waitForResult it emits on acceptance on output 1', async () => {
@@ -166,7 +159,7 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const before = (await simCounters(sim)).total_calls;
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /commandType "Cover-Open" is not a DJI method name .*did you mean cover_open/);
+    assert.equal(msg.error.message, 'The command name "Cover-Open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
     assert.equal(msg.utmos_error.field, 'commandType');
     assert.equal((await simCounters(sim)).total_calls, before);
   });
@@ -182,13 +175,21 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const [first, second] = await caught.waitFor(2);
     assert.equal(await creates(), before + 2, 'both reached the platform');
     for (const msg of [first, second]) {
-      assert.match(msg.error.message, /commandType "cover_opn" was refused by the platform: createCommand: 400 UNSUPPORTED_COMMAND: .*; did you mean cover_open/);
+      assert.equal(
+        msg.error.message,
+        'The platform does not accept Command "cover_opn" for dock-001: check the method name (did you mean cover_open?), and that the dock model and firmware support it',
+      );
+      assert.ok(msg.utmos_error.platform_message, 'what the platform said is kept in the details');
       assert.equal(msg.utmos_error.code, 'UNSUPPORTED_COMMAND');
       assert.equal(msg.utmos_error.http_status, 400);
     }
     const warnings = n1.warn.getCalls().map((c: any) => c.args[0]);
-    assert.deepEqual(warnings, ['dji-command.warn.uncatalogued'], 'warned once, through i18n');
-    assert.ok(n1.status.calledWithMatch({ text: '400 UNSUPPORTED_COMMAND' }));
+    assert.deepEqual(
+      warnings,
+      ['cover_opn is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.'],
+      'warned once, through i18n',
+    );
+    assert.ok(n1.status.calledWithMatch({ fill: 'red', text: 'command not supported' }));
   });
 
   test('a missing device id from msg names the field', async () => {
@@ -196,7 +197,8 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /deviceId is required/);
+    assert.match(msg.error.message, /^Device is required: set it in the node or pass it in the message/);
+    assert.equal(msg.utmos_error.field, 'deviceId');
   });
 
   test('a platform auth error carries code and request_id; the badge shows it', async () => {
@@ -204,13 +206,13 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /401 SIGNATURE_INVALID/);
-    assert.match(msg.error.message, /request_id \S+/);
+    assert.match(msg.error.message, /^The platform rejected the request signature: check the API ID and API key in the utmos-config node/);
     assert.equal(msg.utmos_error.code, 'SIGNATURE_INVALID');
     assert.equal(msg.utmos_error.http_status, 401);
-    assert.ok(msg.utmos_error.request_id);
+    assert.match(msg.utmos_error.request_id, /\S+/);
+    assert.equal(msg.utmos_error.message, msg.error.message);
     assert.ok(!JSON.stringify(msg).includes('not-the-key'));
-    assert.ok(helper.getNode('n1').status.calledWithMatch({ text: '401 SIGNATURE_INVALID' }));
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'API key rejected' }));
   });
 
   test('retries exhausted on 5xx end in a catchable error', async () => {
@@ -219,7 +221,8 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.waitFor(1, 15_000).then((m) => m[0]);
-    assert.match(msg.error.message, /503/);
+    assert.match(msg.error.message, /^The platform had an internal error \(HTTP 503\) while sending the command, 4 attempt\(s\): retry later$/);
+    assert.equal(msg.utmos_error.http_status, 503);
     assert.equal(msg.utmos_error.attempts, 4);
   });
 
@@ -229,7 +232,8 @@ describe('bad input and platform errors reach Catch nodes', () => {
     assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'connection config invalid' }));
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /baseUrl must use https:\/\//);
+    assert.match(msg.error.message, /^The UTMOS connection cannot be used: The base URL must use https:\/\//);
+    assert.equal(msg.utmos_error.code, 'CONNECTION_INVALID');
   });
 
   test('a node without a config node fails each message clearly', async () => {
@@ -238,7 +242,9 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.match(msg.error.message, /utmos-config/);
+    assert.equal(msg.error.message, 'No UTMOS connection is selected: open the node and choose or create one');
+    assert.equal(msg.utmos_error.code, 'NO_CONNECTION');
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'no connection configured' }));
   });
 });
 
@@ -390,7 +396,7 @@ describe('the payload a node sends, and the editor check of a static payload', (
     assert.deepEqual(await check({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0"}' }), {
       ok: false,
       field: raised.utmos_error.field,
-      message: String(raised.error.message).replace(/^UtmosInputError: /, ''), // Catch names the error type first
+      message: raised.error.message,
     });
     assert.deepEqual(await check({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0-0"}' }), { ok: true });
     assert.deepEqual(await check({ commandType: 'debug_mode_open', payload: '{}' }), { ok: true });
@@ -398,12 +404,12 @@ describe('the payload a node sends, and the editor check of a static payload', (
     assert.deepEqual(await check({ commandType: 'cover_opn', payload: '{"x":1}' }), { ok: true });
     const unknown = await check({ commandType: 'cover-open', payload: '{}' });
     assert.equal(unknown.field, 'commandType');
-    assert.match(unknown.message, /commandType "cover-open".*cover_open/);
+    assert.match(unknown.message, /^The command name "cover-open" is not a DJI method name .*did you mean cover_open\?$/);
     // With Check off the schema is not applied, in the dialog as in the runtime.
     assert.deepEqual(await check({ commandType: 'camera_recording_start', payload: '{}', checkPayload: false }), { ok: true });
     const notJson = await check({ commandType: 'debug_mode_open', payload: '{' });
     assert.equal(notJson.ok, false);
-    assert.match(notJson.message, /payload could not be evaluated as json/);
+    assert.match(notJson.message, /^Payload could not be evaluated as json "\{": .*; fix the expression or the message property it reads$/);
     const empty = await check({});
     assert.equal(empty.field, 'commandType');
   });

@@ -44,7 +44,9 @@ test('two dji-status-wait nodes waiting for the same command that fails: each er
   const msgs = await caught.waitFor(2);
   for (const m of msgs) {
     assert.equal(m.error.message.split(`command ${id}:`).length - 1, 1, m.error.message);
-    assert.match(m.error.message, /404 COMMAND_NOT_FOUND/);
+    assert.equal(m.error.message, `The platform knows no command ${id}: check the command_id`);
+    assert.equal(m.utmos_error.code, 'COMMAND_NOT_FOUND');
+    assert.equal(m.utmos_error.http_status, 404);
   }
   assert.deepEqual(msgs.map((m) => m.error.source.id).sort(), ['w1', 'w2']);
 });
@@ -55,7 +57,8 @@ test('a baseUrl with user info and an invalid port: the password is in no error 
   const caught = collect('caught');
   helper.getNode('n1').receive({ payload: 1 });
   const msg = await caught.next();
-  assert.match(msg.error.message, /baseUrl/);
+  assert.match(msg.error.message, /^The UTMOS connection cannot be used: The base URL must not contain user info/);
+  assert.equal(msg.utmos_error.code, 'CONNECTION_INVALID');
   assert.ok(!JSON.stringify(msg).includes(secret), JSON.stringify(msg));
   assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red' }));
   assert.ok(!shown(['n1']).includes(secret), 'no log line or badge shows the password');
@@ -69,7 +72,7 @@ test('a broker URL with a password is refused with a message that says where the
   const ok = collect('ok');
   helper.getNode('n1').receive({ payload: 1 });
   const msg = await caught.next();
-  assert.match(msg.error.message, /eventBrokerUrl must not contain a password/);
+  assert.match(msg.error.message, /The event broker URL must not contain a password/);
   assert.match(msg.error.message, /Password field of the event stream in the utmos-config node/);
   assert.ok(!JSON.stringify(msg).includes(secret), JSON.stringify(msg));
   assert.equal(ok.messages.length, 0, 'nothing was sent with a refused configuration');

@@ -102,7 +102,7 @@ test('msg.reset cancels the waits on that command_id; every held message still g
   w1.receive({ command_id: a, n: 2 });
   w1.receive({ command_id: b, n: 3 });
   await sleep(200);
-  assert.ok(w1.status.calledWithMatch({ text: 'waiting 3' }));
+  assert.ok(w1.status.calledWithMatch({ text: 'waiting for 3 commands' }));
   w1.receive({ command_id: a, reset: true });
   const done = await completed.waitFor(3);
   assert.deepEqual(done.map((m) => m.n ?? 'reset').sort(), [1, 2, 'reset']);
@@ -122,9 +122,12 @@ test('bad input: missing command_id, bad timeout, unknown command (404) reach Ca
   w1.receive({ command_id: '00000000-0000-0000-0000-000000000000', wait: 5 });
   const msgs = await caught.waitFor(4);
   const texts = msgs.map((m) => m.error.message).sort();
-  assert.ok(texts.some((t) => /commandId is required/.test(t)));
-  assert.equal(texts.filter((t) => /timeout must be/.test(t)).length, 2);
-  assert.ok(texts.some((t) => /command 00000000-0000-0000-0000-000000000000: .*404 COMMAND_NOT_FOUND/.test(t)));
+  assert.ok(texts.some((t) => /^Command ID is required/.test(t)));
+  assert.equal(texts.filter((t) => /^Timeout \(s\) must be/.test(t)).length, 2);
+  assert.ok(texts.includes('The platform knows no command 00000000-0000-0000-0000-000000000000: check the command_id'));
+  const notFound = msgs.find((m) => m.utmos_error.code === 'COMMAND_NOT_FOUND');
+  assert.equal(notFound?.utmos_error.http_status, 404);
+  assert.deepEqual(msgs.map((m) => m.utmos_error.field ?? '-').sort(), ['-', 'commandId', 'timeout', 'timeout']);
 });
 
 test('a timeout beyond the 2^31-1 ms timer limit does not fire early', async () => {

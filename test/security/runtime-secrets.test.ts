@@ -84,8 +84,14 @@ test('secrets appear nowhere: logs, messages, errors, status, flows.json, creden
 
   const delivered = rt.deliveries.filter((d) => d.to === 'd1').map((d) => d.msg);
   assert.ok(delivered.some((m) => m.status === 'SUCCEEDED'), 'the good command succeeded');
-  assert.ok(delivered.some((m) => /commandType "cover_opne"/.test(m.error?.message ?? '')), 'the bad one reached Catch');
-  assert.ok(delivered.some((m) => /401 SIGNATURE_INVALID/.test(m.error?.message ?? '')), 'the wrong key reached Catch as 401');
+  assert.ok(
+    delivered.some((m) => /^The platform does not accept Command "cover_opne" for dock-001/.test(m.error?.message ?? '') && m.utmos_error?.code === 'UNSUPPORTED_COMMAND'),
+    'the bad one reached Catch',
+  );
+  assert.ok(
+    delivered.some((m) => /rejected the request signature/.test(m.error?.message ?? '') && m.utmos_error?.http_status === 401 && m.utmos_error?.code === 'SIGNATURE_INVALID'),
+    'the wrong key reached Catch as 401',
+  );
   assert.ok(delivered.some((m) => m.status && m.status.source), 'status events were captured');
   scanner.add('delivered messages', rt.deliveries);
   assert.ok(rt.logs.length > 5, 'the runtime log was captured');

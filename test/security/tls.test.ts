@@ -70,12 +70,13 @@ for (const [label, ca] of [['without a CA', undefined], ['with a CA that did not
     helper.getNode('n1').receive({ payload: 1 });
     const msg = await caught.next();
     assert.equal(msg.utmos_error.code, 'TLS_CERTIFICATE_ERROR');
+    assert.match(String(msg.utmos_error.detail), /^[A-Z_]+$/, 'the TLS error code stays in the details');
     assert.match(msg.error.message, /TLS certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted/);
     assert.match(msg.error.message, /paste its certificate into the utmos-config node/);
     assert.equal(ok.messages.length, 0);
     const after = ((await (await fetch(`${sim.http}/__sim/counters`)).json()) as any).total_calls;
     assert.equal(after, before, 'no request reached the platform through an untrusted connection');
-    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'TLS_CERTIFICATE_ERROR' }));
+    assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'certificate not trusted' }));
   });
 }
 
@@ -105,8 +106,9 @@ test('baseUrl must be https except for loopback: plain http to a remote host fai
   const caught = collect('caught');
   helper.getNode('n1').receive({ payload: 1 });
   const msg = await caught.next();
-  assert.match(msg.error.message, /baseUrl must use https:\/\//);
+  assert.match(msg.error.message, /^The UTMOS connection cannot be used: The base URL must use https:\/\//);
   assert.match(msg.error.message, /loopback/);
+  assert.equal(msg.utmos_error.code, 'CONNECTION_INVALID');
   assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red' }));
 });
 

@@ -16,13 +16,16 @@
  * Schemas are built once, when this module loads.
  */
 import type { z } from 'zod';
-import { UtmosInputError } from '../errors';
-import { describeNonPlain, isPlainObject } from '../plain-data';
-import { DJI_METHOD_NAME_PATTERN } from '../schemas';
 import { DJI_DOMAINS, DJI_METHOD_NAMES, type DjiDomain } from './methods';
 import { GENERATED_PAYLOAD_SPECS } from './payload-specs.generated';
 import { ANNOTATIONS } from './annotations';
-import { buildPayloadSchema, checkJsonData, issuePath, specPath, splitPath } from './schema';
+import type { DjiLanguage } from '../dji-result-codes';
+import { Problem, UtmosInputError } from '../errors';
+import { describeNonPlain, isPlainObject } from '../plain-data';
+import { DJI_METHOD_NAME_PATTERN } from '../schemas';
+import { Text, raw, text } from '../text';
+import { translateCatalogueText, translateSummary } from './translations';
+import { buildPayloadSchema, checkJsonData, issuePath, payloadIssue, specPath, splitPath, takeIssueTexts } from './schema';
 import { suggestFrom } from './suggest';
 import type { DjiMethod, FieldSpec, GeneratedPayloadSpec, PayloadIssue, PayloadValidation } from './types';
 
@@ -37,6 +40,7 @@ export type {
   PayloadValidation,
 } from './types';
 export { editDistance } from './suggest';
+export { catalogueLanguage, translateCatalogueText, translateSummary } from './translations';
 
 // ---- assembly ----------------------------------------------------------------------------
 
@@ -129,7 +133,6 @@ function assemble(): DjiMethod[] {
       nameSource,
       payloadSource: g.payloadSource,
       summary: a.summary,
-      needsDebugMode: a.needsDebugMode === true,
       fields,
       template: structuredClone(a.template ?? templateFrom(fields, '')),
       schema: buildPayloadSchema(fields, rules),
@@ -137,6 +140,7 @@ function assemble(): DjiMethod[] {
       payloadNote: g.description,
       reference: g.reference,
       rules,
+      needsDebugMode: a.needsDebugMode === true,
     };
     deepFreeze(entry.fields);
     deepFreeze(entry.template);
@@ -177,17 +181,24 @@ function fail(issues: PayloadIssue[], prefix: string): PayloadValidation {
 }
 
 function unknownMethod(method: unknown): PayloadValidation {
-  let message: string;
+  let t: Text;
   if (typeof method !== 'string' || method.length === 0) {
-    message = `command_type must be the name of a DJI method, like "cover_open" (got ${typeof method === 'string' ? 'an empty string' : typeof method})`;
+    t = text('method.notName', { got: typeof method === 'string' ? text('value.emptyString') : raw(typeof method) });
   } else {
-    const shown = method.length > 60 ? `${method.slice(0, 57)}...` : method;
+    const shown = JSON.stringify(method.length > 60 ? `${method.slice(0, 57)}...` : method);
     const close = suggestMethods(method, 3);
-    message =
-      `command_type ${JSON.stringify(shown)} is not one of the ${DJI_METHODS.length} DJI methods UTMOS accepts` +
-      (close.length > 0 ? `; did you mean ${close.join(', ')}?` : '; see the command catalogue for valid names');
+    t = close.length > 0
+      ? text('method.unknownSuggest', { name: shown, count: DJI_METHODS.length, suggestions: close.join(', ') })
+      : text('method.unknown', { name: shown, count: DJI_METHODS.length });
   }
-  return { ok: false, issues: [{ path: 'command_type', message }], message };
+  const issue = payloadIssue('command_type', t);
+  return { ok: false, issues: [issue], message: issue.message };
+}
+
+/** The same text naming the concrete field (points[0].height) instead of its spec path (points[].height). */
+function withConcreteField(t: Text, generic: string, concrete: string): Text {
+  if (generic === concrete || t.params?.field !== generic) return t;
+  return { key: t.key, params: { ...t.params, field: concrete } };
 }
 
 /**
@@ -201,22 +212,30 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
     const prefix = `invalid payload for ${entry.method}: `;
     const guard = checkJsonData(payload);
     if (guard) return fail([guard], prefix);
+    takeIssueTexts();
     const result = entry.schema.safeParse(payload);
-    if (result.success) return { ok: true, payload: result.data };
-    const issues = result.error.issues.slice(0, MAX_ISSUES).map((iss): PayloadIssue => {
+    if (result.success) {
+      takeIssueTexts();
+      return { ok: true, payload: result.data };
+    }
+    // zod writes the messages when the issues are first read: read them, then take their texts.
+    const zodIssues = result.error.issues;
+    const texts = takeIssueTexts();
+    const issues = zodIssues.slice(0, MAX_ISSUES).map((iss): PayloadIssue => {
       const path = issuePath(iss.path);
       const generic = `payload.${specPath(iss.path)}`;
       // Messages name the field by its spec path (points[].height); show the concrete one.
       const message = path !== generic && iss.message.startsWith(generic) ? path + iss.message.slice(generic.length) : iss.message;
-      return { path, message };
+      const known = texts.get(iss.message);
+      return { path, message, text: known ? withConcreteField(known, generic, path) : raw(message) };
     });
-    if (result.error.issues.length > MAX_ISSUES) {
-      issues.push({ path: 'payload', message: `...and ${result.error.issues.length - MAX_ISSUES} more problems` });
+    if (zodIssues.length > MAX_ISSUES) {
+      issues.push(payloadIssue('payload', text('payload.moreProblems', { count: zodIssues.length - MAX_ISSUES })));
     }
     return fail(issues, prefix);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    return fail([{ path: 'payload', message: `payload could not be read (${why.slice(0, 200)}); send plain JSON data` }], '');
+    return fail([payloadIssue('payload', text('payload.unreadable', { why: why.slice(0, 200) }))], '');
   }
 }
 
@@ -230,12 +249,26 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
  */
 export function commandTypeError(commandType: string): UtmosInputError | undefined {
   if (findDjiMethod(commandType) || DJI_METHOD_NAME_PATTERN.test(commandType)) return undefined;
-  const shown = commandType.length > 64 ? `${commandType.slice(0, 63)}…` : commandType;
+  const name = commandType.length > 64 ? `${commandType.slice(0, 63)}…` : commandType;
   const close = suggestMethods(commandType, 3);
   return new UtmosInputError(
     'commandType',
-    `commandType "${shown}" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"); pick one from the node's command list${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+    close.length ? text('command.notMethodNameSuggest', { name, suggestions: close.join(', ') }) : text('command.notMethodName', { name }),
   );
+}
+
+/**
+ * One line for a payload's problems: the first one, and how many more (all of them in the error's
+ * `problems`). The list of a schema check stops at 20, its last entry counting the rest.
+ */
+function badPayload(commandType: string, issues: readonly PayloadIssue[]): UtmosInputError {
+  const problems: Problem[] = issues.map((i) => ({ field: i.path, text: i.text }));
+  const last = issues[issues.length - 1];
+  const beyond = last?.text.key === 'payload.moreProblems' ? Number(last.text.params?.count ?? 0) : 0;
+  const more = issues.length - (beyond > 0 ? 1 : 0) + beyond - 1;
+  const params = { command: commandType, problem: problems[0].text };
+  const line = more > 0 ? text('command.badPayloadMore', { ...params, count: more }) : text('command.badPayload', params);
+  return new UtmosInputError(problems[0].field, line, 'INVALID_INPUT', problems);
 }
 
 /**
@@ -253,48 +286,52 @@ export function checkCommandPayload(
   if (schemaCheck && findDjiMethod(commandType)) {
     const checked = validateDjiPayload(commandType, payload);
     if (checked.ok) return checked;
-    return { ok: false, error: new UtmosInputError(checked.issues[0]?.path ?? 'payload', `${commandType}: ${checked.message}`) };
+    return { ok: false, error: badPayload(commandType, checked.issues) };
   }
   if (!isPlainObject(payload)) {
-    const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload === 'object' ? describeNonPlain(payload) : typeof payload;
-    return { ok: false, error: new UtmosInputError('payload', `payload must be a JSON object ({} when the command takes no parameters; got ${got})`) };
+    const got =
+      payload === null ? raw('null') : Array.isArray(payload) ? text('value.anArray') : typeof payload === 'object' ? describeNonPlain(payload) : raw(typeof payload);
+    return { ok: false, error: new UtmosInputError('payload', text('command.payloadNotObject', { got })) };
   }
   const problem = checkJsonData(payload);
-  if (problem) return { ok: false, error: new UtmosInputError(problem.path, problem.message) };
+  if (problem) return { ok: false, error: badPayload(commandType, [problem]) };
   return { ok: true, payload };
 }
 
 // ---- editor ------------------------------------------------------------------------------
 
-let editorJson: string | undefined;
+const editorJson = new Map<DjiLanguage, string>();
 
 /**
  * Plain JSON for the editor (no zod):
  * {version, count, domains:[{domain, methods:[{method, summary, needsDebugMode, nameSource,
- *  payloadSource, progressEvent, reference, fields, template}]}]}. Returns a fresh object on every call.
+ *  payloadSource, progressEvent, reference, fields, template}]}]}, with the summaries and field descriptions in
+ * `language` where translated (English otherwise). Returns a fresh object on every call.
  */
-export function catalogueForEditor(): object {
-  if (editorJson === undefined) {
-    editorJson = JSON.stringify({
+export function catalogueForEditor(language: DjiLanguage = 'en'): object {
+  let json = editorJson.get(language);
+  if (json === undefined) {
+    json = JSON.stringify({
       version: 1,
       count: DJI_METHODS.length,
       domains: methodsByDomain().map(({ domain, methods }) => ({
         domain,
         methods: methods.map((m) => ({
           method: m.method,
-          summary: m.summary,
+          summary: translateSummary(m.method, m.summary, language),
           needsDebugMode: m.needsDebugMode,
           nameSource: m.nameSource,
           payloadSource: m.payloadSource,
           progressEvent: m.progressEvent ?? null,
           reference: m.reference,
-          fields: m.fields,
+          fields: m.fields.map((f) => (f.description ? { ...f, description: translateCatalogueText(f.description, language) } : f)),
           template: m.template,
         })),
       })),
     });
+    editorJson.set(language, json);
   }
-  return JSON.parse(editorJson) as object;
+  return JSON.parse(json) as object;
 }
 
 /** The zod schema type used for payloads (re-exported for callers that compose schemas). */

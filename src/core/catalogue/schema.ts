@@ -4,94 +4,128 @@
  */
 import { z } from 'zod';
 import { jsonPath } from '../plain-data';
-import type { ConditionalRule, FieldSpec } from './types';
+import { Text, catalogueText, english, raw, text } from '../text';
+import type { ConditionalRule, FieldSpec, PayloadIssue } from './types';
 
 type AnyZod = z.ZodType<unknown>;
 
 // ---- messages --------------------------------------------------------------------------------
 
-/** Short, safe rendering of a received value for messages (never throws, never huge). */
-export function describeValue(v: unknown): string {
+/** Short, safe description of a received value for messages (never throws, never huge). */
+export function describeValueText(v: unknown): Text {
   try {
-    if (v === null) return 'null';
-    if (v === undefined) return 'undefined';
+    if (v === null) return raw('null');
+    if (v === undefined) return raw('undefined');
     switch (typeof v) {
       case 'string': {
         const s = v.length > 40 ? `${v.slice(0, 37)}...` : v;
-        return JSON.stringify(s);
+        return raw(JSON.stringify(s));
       }
       case 'number':
-        return Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
+        return raw(Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Math.round(v * 1e6) / 1e6));
       case 'boolean':
-        return String(v);
+        return raw(String(v));
       case 'bigint':
-        return `${v}n (a BigInt)`;
+        return text('value.bigint', { value: String(v) });
       case 'function':
-        return 'a function';
+        return text('value.function');
       case 'symbol':
-        return 'a symbol';
+        return text('value.symbol');
       default:
-        if (Array.isArray(v)) return `an array of ${v.length}`;
-        return 'an object';
+        if (Array.isArray(v)) return text('value.array', { count: v.length });
+        return text('value.object');
     }
   } catch {
-    return 'an unreadable value';
+    return text('value.unreadable');
   }
 }
 
-const ARTICLE: Record<FieldSpec['type'], string> = {
-  string: 'a string',
-  integer: 'an integer',
-  number: 'a number',
-  boolean: 'a boolean (true or false)',
-  object: 'an object',
-  array: 'an array',
-};
+export function describeValue(v: unknown): string {
+  return english(describeValueText(v));
+}
 
-function rangeText(spec: FieldSpec): string {
+const TYPE_KEYS = {
+  string: ['type.string', 'typeName.string'],
+  integer: ['type.integer', 'typeName.integer'],
+  number: ['type.number', 'typeName.number'],
+  boolean: ['type.boolean', 'typeName.boolean'],
+  object: ['type.object', 'typeName.object'],
+  array: ['type.array', 'typeName.array'],
+} as const;
+
+/** "an integer" (article) or "integer" (bare, as in hints after a comma). */
+function typeText(type: FieldSpec['type'], bare: boolean): Text {
+  return text(TYPE_KEYS[type][bare ? 1 : 0]);
+}
+
+function rangeText(spec: FieldSpec, what: Text): Text {
   const { min, max } = spec;
-  if (min === undefined && max === undefined) return '';
+  if (min === undefined && max === undefined) return what;
   if (spec.type === 'string' || spec.type === 'array') {
     const unit = spec.type === 'array' ? 'item' : 'character';
-    const n = (k: number) => `${k} ${unit}${k === 1 ? '' : 's'}`;
-    if (min !== undefined && max !== undefined) return min === max ? ` with exactly ${n(min)}` : ` with ${min} to ${n(max)}`;
-    if (min !== undefined) return ` with at least ${n(min)}`;
-    return ` with at most ${n(max as number)}`;
+    const count = (k: number) => text(k === 1 ? `count.${unit}` : `count.${unit}s`, { n: k });
+    if (min !== undefined && max !== undefined) {
+      return min === max
+        ? text('expect.lengthExactly', { what, count: count(min) })
+        : text('expect.lengthBetween', { what, min, count: count(max) });
+    }
+    if (min !== undefined) return text('expect.lengthAtLeast', { what, count: count(min) });
+    return text('expect.lengthAtMost', { what, count: count(max as number) });
   }
-  if (min !== undefined && max !== undefined) return ` between ${min} and ${max}`;
-  if (min !== undefined) return ` no less than ${min}`;
-  return ` no greater than ${max}`;
+  if (min !== undefined && max !== undefined) return text('expect.between', { what, min, max });
+  if (min !== undefined) return text('expect.atLeast', { what, min });
+  return text('expect.atMost', { what, max: max as number });
 }
 
 /** What a valid value looks like, e.g. "an integer between 0 and 100", "one of 0, 1, 3, 4". */
-export function expectation(spec: FieldSpec, withPattern = true): string {
+export function expectationText(spec: FieldSpec, withPattern = true, bare = false): Text {
   if (spec.enum && spec.enum.length > 0) {
     const shown = spec.enum.length > 12 ? [...spec.enum.slice(0, 10).map(fmt), '...', fmt(spec.enum[spec.enum.length - 1])] : spec.enum.map(fmt);
-    return `one of ${shown.join(', ')}`;
+    return text('expect.oneOf', { values: shown.join(', ') });
   }
+  const pattern = withPattern && spec.type === 'string' && spec.pattern ? spec.pattern : undefined;
+  let what: Text;
   if (spec.type === 'string' && spec.min === 1 && spec.max === undefined) {
-    return `a non-empty string${withPattern && spec.pattern ? ` matching /${spec.pattern}/` : ''}`;
+    what = text(bare ? 'typeName.nonEmptyString' : 'type.nonEmptyString');
+  } else {
+    what = rangeText(spec, typeText(spec.type, bare));
   }
-  return ARTICLE[spec.type] + rangeText(spec) + (withPattern && spec.type === 'string' && spec.pattern ? ` matching /${spec.pattern}/` : '');
+  return pattern ? text('expect.matching', { what, pattern }) : what;
+}
+
+export function expectation(spec: FieldSpec, withPattern = true): string {
+  return english(expectationText(spec, withPattern));
 }
 const fmt = (v: string | number) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 const fieldName = (path: string) => (path === '' ? 'payload' : `payload.${path}`);
 
 /** "string, camera enumeration like ..." / "integer, one of 0, 1; 0 off, 1 on": what to send. */
-export function requirementHint(spec: FieldSpec): string {
+export function requirementHintText(spec: FieldSpec): Text {
   // The description (when present) says the format in words; the regex goes in "must be" messages.
-  const what = spec.enum ? `${spec.type}, ${expectation(spec)}` : expectation(spec, !spec.description).replace(/^an? /, '');
-  return spec.description ? `${what}${spec.enum ? '; ' : ', '}${spec.description}` : what;
+  const description = spec.description ? catalogueText(spec.description) : undefined;
+  if (spec.enum) {
+    const type = typeText(spec.type, true);
+    const expect = expectationText(spec);
+    return description ? text('hint.enumDescribed', { type, expect, description }) : text('hint.enum', { type, expect });
+  }
+  const expect = expectationText(spec, !spec.description, true);
+  return description ? text('hint.described', { expect, description }) : expect;
 }
 
-export function requiredMessage(spec: FieldSpec): string {
-  return `${fieldName(spec.path)} is required (${requirementHint(spec)})`;
+export function requirementHint(spec: FieldSpec): string {
+  return english(requirementHintText(spec));
 }
 
-export function invalidMessage(spec: FieldSpec, input: unknown): string {
-  const tail = spec.description ? `; ${spec.description}` : '';
-  return `${fieldName(spec.path)} must be ${expectation(spec)} (got ${describeValue(input)})${tail}`;
+export function requiredText(spec: FieldSpec): Text {
+  return text('payload.required', { field: fieldName(spec.path), hint: requirementHintText(spec) });
+}
+
+export function invalidText(spec: FieldSpec, input: unknown): Text {
+  const params = { field: fieldName(spec.path), expect: expectationText(spec), got: describeValueText(input) };
+  return spec.description
+    ? text('payload.invalidDescribed', { ...params, description: catalogueText(spec.description) })
+    : text('payload.invalid', params);
 }
 
 // ---- schema building -------------------------------------------------------------------------
@@ -127,10 +161,29 @@ function buildTree(fields: readonly FieldSpec[]): Node {
   return rootNode;
 }
 
+/**
+ * zod issues carry a message string only; the text behind each message is kept here while one
+ * validation runs (synchronously), so the caller can localise what it reports. See takeIssueTexts.
+ */
+const issueTexts = new Map<string, Text>();
+
+function say(t: Text): string {
+  const message = english(t);
+  issueTexts.set(message, t);
+  return message;
+}
+
+/** The texts behind the messages of the validation that just ran; clears them. */
+export function takeIssueTexts(): Map<string, Text> {
+  const taken = new Map(issueTexts);
+  issueTexts.clear();
+  return taken;
+}
+
 function errorFor(spec: FieldSpec) {
   return {
     // Optional fields never get here with undefined, so undefined means "missing".
-    error: (iss: { input?: unknown }) => (iss.input === undefined ? requiredMessage(spec) : invalidMessage(spec, iss.input)),
+    error: (iss: { input?: unknown }) => say(iss.input === undefined ? requiredText(spec) : invalidText(spec, iss.input)),
   };
 }
 
@@ -190,13 +243,6 @@ function buildField(spec: FieldSpec, node: Node): AnyZod {
   }
 }
 
-const ROOT_SPEC: FieldSpec = {
-  path: '',
-  type: 'object',
-  required: true,
-  description: 'a JSON object; send {} when the command takes no parameters',
-};
-
 const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -208,7 +254,7 @@ export function buildPayloadSchema(
   const tree = buildTree(fields);
   const specByPath = new Map(fields.map((f) => [f.path, f]));
   const base = z.looseObject(objectShape(tree, ''), {
-    error: (iss) => `payload must be ${ROOT_SPEC.description} (got ${describeValue(iss.input)})`,
+    error: (iss) => say(text('payload.notObject', { got: describeValueText(iss.input) })),
   });
   if (rules.length === 0) return base as z.ZodType<Record<string, unknown>>;
   return base.superRefine(
@@ -218,12 +264,12 @@ export function buildPayloadSchema(
         if (!rule.if.in.includes(v[rule.if.path] as string | number)) continue;
         if (v[rule.then] !== undefined) continue;
         const spec = specByPath.get(rule.then);
-        const hint = spec ? requirementHint(spec) : 'see the DJI docs';
+        const hint = spec ? requirementHintText(spec) : text('hint.seeDjiDocs');
         ctx.addIssue({
           code: 'custom',
           path: [rule.then],
           input: undefined,
-          message: `payload.${rule.then} is required when ${rule.if.label} (${hint})`,
+          message: say(text('payload.requiredWhen', { field: `payload.${rule.then}`, condition: catalogueText(rule.if.label), hint })),
         });
       }
     },
@@ -235,6 +281,11 @@ export function buildPayloadSchema(
 // ---- JSON guard ------------------------------------------------------------------------------
 
 export { checkJsonData, MAX_DEPTH, MAX_NODES } from '../plain-data';
+
+/** A problem at `path`, with its English message and the text behind it. */
+export function payloadIssue(path: string, t: Text): PayloadIssue {
+  return { path, message: english(t), text: t };
+}
 
 /** Concrete issue path from a zod path: ['points', 0, 'latitude'] -> 'payload.points[0].latitude'. */
 export function issuePath(path: readonly PropertyKey[]): string {

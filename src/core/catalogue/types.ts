@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Text } from '../text';
 import type { DjiDomain, NameSource } from './methods';
 
 /**
@@ -75,7 +76,9 @@ export interface GeneratedPayloadSpec {
 export interface PayloadIssue {
   /** Where the problem is, e.g. 'payload.file.url', 'payload.points[0].height', 'command_type'. */
   path: string;
+  /** In English; `text` is the same problem as a text to localise. */
   message: string;
+  text: Text;
 }
 
 export type PayloadValidation =

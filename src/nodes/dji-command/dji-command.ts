@@ -9,24 +9,13 @@ import { checkCommandPayload, commandTypeError, findDjiMethod, suggestMethods } 
 import type { UtmosConnection } from '../../core/connection';
 import { UtmosError, UtmosInputError } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
-import { SUCCESS_STATUS } from '../../core/status';
+import { isTerminalStatus } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
-import {
-  DoneFn,
-  Node,
-  NodeDef,
-  NodeMessage,
-  NodeStatus,
-  RedApi,
-  SendFn,
-  clip,
-  describe,
-  errorBadge,
-  evaluateTyped,
-  reportableError,
-  requireText,
-} from '../shared/node-red';
+import { clip, errorBadge, errorLine, reportableError } from '../shared/failure';
+import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
+import { DoneFn, Node, NodeDef, NodeMessage, NodeStatus, RedApi, SendFn, describe, evaluateTyped, requireText } from '../shared/node-red';
+import { applyOutcome, statusWord, waitingBadge, warnIfUnwired } from '../shared/wait-outcome';
 
 interface CommandDef extends NodeDef {
   server?: string;
@@ -46,23 +35,17 @@ interface CommandDef extends NodeDef {
 
 /** How long past the command's own timeout we keep asking before giving up locally. */
 const RESULT_GRACE_SECONDS = 30;
-/** Uncatalogued method names a node warns about (once each); bounded for names from messages. */
-const WARNED_METHODS_MAX = 50;
 
-/** The platform's 400 UNSUPPORTED_COMMAND, told in terms of the node's Command setting. */
-function explainRefusedCommand(err: unknown, commandType: string): unknown {
-  if (!(err instanceof UtmosError) || err.code !== 'UNSUPPORTED_COMMAND') return err;
-  const close = findDjiMethod(commandType) ? [] : suggestMethods(commandType, 3);
-  return err.withMessage(`commandType "${clip(commandType, 64)}" was refused by the platform: ${err.message}${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
-}
-
-function parseTimeoutSeconds(raw: unknown): number {
+function parseTimeoutSeconds(texts: RuntimeTexts, raw: unknown): number {
   const n = raw === undefined || raw === '' ? 30 : Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 300) {
-    throw new UtmosInputError('timeoutSeconds', `timeoutSeconds must be a whole number of seconds from 1 to 300 (got ${describe(raw)})`);
+    throw new UtmosInputError('timeoutSeconds', texts.node('runtime.timeoutSetting', { got: describe(texts, raw) }));
   }
   return n;
 }
+
+/** Uncatalogued method names a node warns about (once each); bounded for names from messages. */
+const WARNED_METHODS_MAX = 50;
 
 /**
  * The command name and payload as the node checks them before sending anything: a DJI method name,
@@ -73,16 +56,17 @@ function parseTimeoutSeconds(raw: unknown): number {
 async function checkedCommand(
   RED: RedApi,
   node: Node,
+  texts: RuntimeTexts,
   commandTypeValue: unknown,
   payloadValue: unknown,
   payloadType: string,
   msg: NodeMessage | undefined,
   schemaCheck: boolean,
 ): Promise<{ commandType: string; payload: Record<string, unknown>; catalogued: boolean }> {
-  const commandType = requireText('commandType', commandTypeValue, '"cover_open"');
+  const commandType = requireText(texts, 'commandType', commandTypeValue, '"cover_open"');
   const badName = commandTypeError(commandType);
   if (badName) throw badName;
-  const rawPayload = await evaluateTyped(RED, node, 'payload', payloadValue, payloadType, msg);
+  const rawPayload = await evaluateTyped(RED, node, texts, 'payload', payloadValue, payloadType, msg);
   const checked = checkCommandPayload(commandType, rawPayload, schemaCheck);
   if (!checked.ok) throw checked.error;
   return { commandType, payload: checked.payload, catalogued: findDjiMethod(commandType) !== undefined };
@@ -91,10 +75,17 @@ async function checkedCommand(
 /** Stands in for a node when the editor asks for a check of a static (JSON) payload. */
 const EDITOR_CHECK_NODE = { id: 'utmos-dji-payload-check', type: 'dji-command' } as unknown as Node;
 
+/** One command on its way: the device once known, the status once accepted. */
+interface Progress {
+  deviceId?: string;
+  status?: string;
+}
+
 export = function register(RED: RedApi): void {
   function DjiCommandNode(this: Node, def: CommandDef) {
     RED.nodes.createNode(this, def);
     const node = this;
+    const texts = runtimeTexts(RED, 'dji-command');
     const waitForResult = def.waitForResult !== false && def.waitForResult !== 'false';
     const deviceIdType = def.deviceIdType || 'str';
     const commandTypeType = def.commandTypeType || 'str';
@@ -102,38 +93,45 @@ export = function register(RED: RedApi): void {
     const keyType = def.idempotencyKeyType || 'auto';
     const checkPayload = def.checkPayload !== false && def.checkPayload !== 'false';
     const warnedMethods = new Set<string>();
-    let configProblem: string | undefined;
+    let configProblem: UtmosInputError | undefined;
     let timeoutSeconds = 30;
     try {
-      timeoutSeconds = parseTimeoutSeconds(def.timeoutSeconds);
+      timeoutSeconds = parseTimeoutSeconds(texts, def.timeoutSeconds);
     } catch (err) {
-      configProblem = (err as Error).message;
+      configProblem = err as UtmosInputError;
     }
 
     const inFlight = new Set<WaitHandle>();
+    const active = new Set<Progress>();
     const abort = unlimitedAbortController();
-    let sending = 0;
     let closed = false;
 
     const showProgress = (last?: NodeStatus) => {
-      const n = sending + inFlight.size;
-      if (n > 0) node.status({ fill: 'blue', shape: 'dot', text: `waiting ${n}` });
+      const all = [...active];
+      if (all.length === 1 && all[0].status === undefined) {
+        // Still reading the message; the badge changes once the device is known.
+        const device = all[0].deviceId;
+        if (device) node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.sending', { device: clip(device, 24) }) });
+      } else if (all.length > 0) node.status(waitingBadge(texts, all));
       else if (last) node.status(last);
     };
 
-    const attached = attach(RED, node, def.server, (badge) => {
-      if (badge && sending + inFlight.size === 0) node.status(badge);
+    const attached = attach(RED, node, texts, def.server, (badge) => {
+      if (badge && active.size === 0) node.status(badge);
     });
     const connection: UtmosConnection | undefined = attached.connection;
     configProblem = configProblem ?? attached.problem;
-    if (configProblem && connection) node.status({ fill: 'red', shape: 'ring', text: 'invalid settings' });
+    if (configProblem && connection) node.status({ fill: 'red', shape: 'ring', text: texts.shared('badge.invalidSettings') });
 
-    async function prepare(msg: NodeMessage) {
-      const deviceId = requireText('deviceId', await evaluateTyped(RED, node, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
+    async function prepare(msg: NodeMessage, progress: Progress) {
+      const deviceId = requireText(texts, 'deviceId', await evaluateTyped(RED, node, texts, 'deviceId', def.deviceId, deviceIdType, msg), '"dock-001"');
+      progress.deviceId = deviceId;
+      showProgress();
       const { commandType, payload, catalogued } = await checkedCommand(
         RED,
         node,
-        await evaluateTyped(RED, node, 'commandType', def.commandType, commandTypeType, msg),
+        texts,
+        await evaluateTyped(RED, node, texts, 'commandType', def.commandType, commandTypeType, msg),
         def.payload ?? 'payload',
         payloadType,
         msg,
@@ -142,43 +140,50 @@ export = function register(RED: RedApi): void {
       // The catalogue is our reading of the docs: a method it lacks is still sent, the platform decides.
       if (!catalogued && !warnedMethods.has(commandType) && warnedMethods.size < WARNED_METHODS_MAX) {
         warnedMethods.add(commandType);
-        node.warn(RED._ ? RED._('dji-command.warn.uncatalogued', { method: commandType }) : `${commandType} is not in the catalogue`);
+        node.warn(texts.node('warn.uncatalogued', { method: commandType }));
       }
       let idempotencyKey: string;
       if (keyType === 'auto') {
         idempotencyKey = randomUUID();
       } else {
-        const key = await evaluateTyped(RED, node, 'idempotencyKey', def.idempotencyKey, keyType, msg);
-        idempotencyKey = requireText('idempotencyKey', key, 'msg.idempotency_key = "mission-42-cover-open"');
+        const key = await evaluateTyped(RED, node, texts, 'idempotencyKey', def.idempotencyKey, keyType, msg);
+        idempotencyKey = requireText(texts, 'idempotencyKey', key, 'msg.idempotency_key = "mission-42-cover-open"');
         if (idempotencyKey.length > IDEMPOTENCY_KEY_MAX) {
-          throw new UtmosInputError('idempotencyKey', `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters (got ${idempotencyKey.length})`);
+          throw new UtmosInputError('idempotencyKey', texts.node('runtime.keyTooLong', { max: IDEMPOTENCY_KEY_MAX, got: idempotencyKey.length }));
         }
       }
       return { deviceId, commandType, payload, idempotencyKey };
     }
 
+    /** The platform's 400 UNSUPPORTED_COMMAND, told in terms of the node's Command setting (a copy: errors may be shared). */
+    function explainRefusedCommand(err: unknown, command: { commandType: string; deviceId: string }): unknown {
+      if (!(err instanceof UtmosError) || err.code !== 'UNSUPPORTED_COMMAND') return err;
+      const close = findDjiMethod(command.commandType) ? [] : suggestMethods(command.commandType, 3);
+      const params = { field: texts.label('commandType'), name: clip(command.commandType, 64), device: command.deviceId };
+      return err.withMessage(
+        close.length
+          ? texts.node('runtime.commandRefusedSuggest', { ...params, suggestions: close.join(', ') })
+          : texts.node('runtime.commandRefused', params),
+      );
+    }
+
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
       const fail = (err: unknown) => {
-        const error = reportableError(err, msg);
-        node.status(errorBadge(err));
-        done(error);
+        node.status(errorBadge(texts, err));
+        done(reportableError(texts, err, msg));
       };
       if (closed) {
-        done(new UtmosError('dji-command is closing; message not sent', { code: 'ABORTED' }));
+        done(reportableError(texts, new UtmosError(texts.node('runtime.closing'), { code: 'ABORTED' }), msg));
         return;
       }
       if (configProblem || !connection) {
-        fail(new UtmosInputError('server', configProblem ?? 'no utmos-config node selected'));
+        fail(configProblem ?? attached.problem);
         return;
       }
-      sending++;
-      let stillSending = true;
-      const sent = () => {
-        if (stillSending) sending--;
-        stillSending = false;
-      };
+      const progress: Progress = {};
+      active.add(progress);
       showProgress();
-      prepare(msg)
+      prepare(msg, progress)
         .then(async (command) => {
           msg.idempotency_key = command.idempotencyKey;
           const accepted = await connection.client
@@ -193,63 +198,68 @@ export = function register(RED: RedApi): void {
               { signal: abort.signal },
             )
             .catch((err: unknown) => {
-              throw explainRefusedCommand(err, command.commandType);
+              throw explainRefusedCommand(err, command);
             });
-          sent();
           msg.command_id = accepted.command_id;
           if (!waitForResult) {
+            active.delete(progress);
             msg.status = accepted.status;
             msg.payload = accepted;
-            showProgress({ fill: 'green', shape: 'dot', text: accepted.status });
+            showProgress({ fill: 'green', shape: 'dot', text: statusWord(texts, accepted.status) });
             send([msg, null]);
             done();
             return;
           }
+          progress.status = accepted.status;
+          showProgress();
           const handle = connection.tracker.wait({
             commandId: accepted.command_id,
             until: 'terminal',
             deadlineMs: (timeoutSeconds + RESULT_GRACE_SECONDS) * 1000,
             known: { command_id: accepted.command_id, status: accepted.status },
             kind: command.commandType,
+            onStatus: (_status, effective) => {
+              // A final status is shown by the outcome, right after.
+              if (isTerminalStatus(effective)) return;
+              progress.status = effective;
+              showProgress();
+            },
           });
           inFlight.add(handle);
-          showProgress();
           const outcome = await handle.promise;
           inFlight.delete(handle);
-          switch (outcome.kind) {
-            case 'reached': {
-              msg.status = outcome.effective;
-              msg.payload = outcome.status;
-              const ok = outcome.effective === SUCCESS_STATUS;
-              const code = outcome.status.response_code;
-              showProgress(
-                ok
-                  ? { fill: 'green', shape: 'dot', text: outcome.effective }
-                  : { fill: 'yellow', shape: 'dot', text: clip(`${outcome.effective}${code !== undefined && code !== null ? ` ${code}` : ''}`) },
-              );
-              send(ok ? [msg, null] : [null, msg]);
+          active.delete(progress);
+          const report = applyOutcome(texts, outcome, msg, {
+            commandId: accepted.command_id,
+            deviceId: command.deviceId,
+            commandType: command.commandType,
+            waitedSeconds: timeoutSeconds + RESULT_GRACE_SECONDS,
+            kind: 'command',
+          });
+          switch (report.route) {
+            case 'reached':
+              showProgress(report.badge);
+              send([msg, null]);
               done();
               return;
-            }
-            case 'deadline': {
-              const last = outcome.last?.status ?? outcome.last?.public_status ?? 'unknown';
-              const why = outcome.lastError ? `; last error: ${outcome.lastError.message}` : '';
-              throw new UtmosError(
-                `no terminal status for command ${accepted.command_id} within ${timeoutSeconds + RESULT_GRACE_SECONDS} s (last status ${last}${why}); follow it up with a dji-status-wait node`,
-                { code: 'RESULT_TIMEOUT' },
-              );
-            }
+            case 'failed':
+              showProgress(report.badge);
+              warnIfUnwired(node, texts, 2, report.line);
+              send([null, msg]);
+              done();
+              return;
+            case 'timeout':
+              showProgress(report.badge);
+              done(report.line);
+              return;
             case 'error':
-              throw outcome.error.withMessage(`command ${accepted.command_id}: ${outcome.error.message}`);
+              throw report.error;
             case 'cancelled':
-              throw new UtmosError(
-                `dji-command closed before command ${accepted.command_id} finished; follow it up with a dji-status-wait node`,
-                { code: 'ABORTED' },
-              );
+              throw new UtmosError(texts.shared('outcome.closed', { command: command.commandType, device: command.deviceId }), { code: 'ABORTED' });
           }
         })
         .catch((err) => {
-          sent();
+          active.delete(progress);
           showProgress();
           fail(err);
         });
@@ -260,6 +270,7 @@ export = function register(RED: RedApi): void {
       abort.abort();
       for (const handle of inFlight) handle.cancel();
       inFlight.clear();
+      active.clear();
       if (attached.config) attached.config.deregister(node, done);
       else done();
     });
@@ -267,18 +278,20 @@ export = function register(RED: RedApi): void {
 
   RED.nodes.registerType('dji-command', DjiCommandNode);
 
-  // The dialog's check of a static JSON payload; behind the editor's read permission like the catalogue.
+  // The dialog's check of a static JSON payload, answered in the runtime's language with the line
+  // the node itself would give; behind the editor's read permission like the catalogue.
   if (RED.httpAdmin && RED.auth) {
+    const texts = runtimeTexts(RED, 'dji-command');
     RED.httpAdmin.post(
       '/utmos-dji/payload-check',
       RED.auth.needsPermission('utmos-dji.read'),
       (req: { body?: { commandType?: unknown; payload?: unknown; checkPayload?: unknown } }, res: { json(v: unknown): void }) => {
         const body = req.body ?? {};
-        checkedCommand(RED, EDITOR_CHECK_NODE, body.commandType, body.payload, 'json', undefined, body.checkPayload !== false).then(
+        checkedCommand(RED, EDITOR_CHECK_NODE, texts, body.commandType, body.payload, 'json', undefined, body.checkPayload !== false).then(
           () => res.json({ ok: true }),
           (err: unknown) => {
             const field = err instanceof UtmosInputError ? err.field : undefined;
-            res.json({ ok: false, field, message: err instanceof Error ? err.message : String(err) });
+            res.json({ ok: false, field, message: errorLine(texts, err) });
           },
         );
       },

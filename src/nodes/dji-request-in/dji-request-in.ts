@@ -7,7 +7,9 @@ import { SeenIds } from '../../core/request-feed';
 import type { FeedSubscription } from '../../core/request-feed';
 import type { DeviceRequest } from '../../core/schemas';
 import { attach } from '../shared/config-access';
-import { Node, NodeDef, NodeMessage, RedApi, errorBadge, reportableError } from '../shared/node-red';
+import { errorBadge, errorLine, reportableError } from '../shared/failure';
+import { runtimeTexts } from '../shared/i18n';
+import type { Node, NodeDef, NodeMessage, RedApi } from '../shared/node-red';
 
 interface RequestInDef extends NodeDef {
   server?: string;
@@ -29,6 +31,7 @@ export = function register(RED: RedApi): void {
   function DjiRequestInNode(this: Node, def: RequestInDef) {
     RED.nodes.createNode(this, def);
     const node = this;
+    const texts = runtimeTexts(RED, 'dji-request-in');
     const pendingOnly = def.pendingOnly !== false && def.pendingOnly !== 'false';
     const pollSeconds = Number(def.pollInterval ?? 5);
     const requestTypes = String(def.requestType ?? '')
@@ -41,16 +44,16 @@ export = function register(RED: RedApi): void {
     let emitted = 0;
     let lastErrorCode: string | undefined;
 
-    const attached = attach(RED, node, def.server, (badge) => {
+    const attached = attach(RED, node, texts, def.server, (badge) => {
       if (badge) node.status(badge);
     });
     if (!Number.isFinite(pollSeconds) || pollSeconds < 1 || pollSeconds > 3600) {
-      node.status({ fill: 'red', shape: 'ring', text: 'invalid poll interval' });
-      node.error(`pollInterval must be a number of seconds from 1 to 3600 (got ${String(def.pollInterval)})`, {});
+      node.status({ fill: 'red', shape: 'ring', text: texts.node('status.badInterval') });
+      node.error(texts.node('runtime.pollInterval', { got: String(def.pollInterval) }), {});
       return closeOnly();
     }
     if (!attached.connection) {
-      node.error(attached.problem ?? 'no utmos-config node selected', {});
+      node.error(errorLine(texts, attached.problem), {});
       return closeOnly();
     }
     const connection = attached.connection;
@@ -77,7 +80,7 @@ export = function register(RED: RedApi): void {
       });
     };
 
-    node.status({ fill: 'grey', shape: 'ring', text: 'starting' });
+    node.status({ fill: 'grey', shape: 'ring', text: texts.node('status.starting') });
     loadSeen().then(({ seen, firstRun }) => {
       if (closed) return;
       subscription = connection.feed.subscribe({
@@ -99,15 +102,15 @@ export = function register(RED: RedApi): void {
         },
         onPolled: ({ pending }) => {
           lastErrorCode = undefined;
-          node.status({ fill: 'green', shape: 'dot', text: `${pending} pending · ${emitted} emitted` });
+          node.status({ fill: 'green', shape: 'dot', text: texts.node('status.polling', { pending, emitted }) });
         },
         onError: (error) => {
-          node.status(errorBadge(error));
+          node.status(errorBadge(texts, error));
           // Report each new kind of failure once, not every poll; Catch nodes get a msg to act on.
           if (error.code !== lastErrorCode) {
             lastErrorCode = error.code;
             const msg: NodeMessage = {};
-            node.error(reportableError(error, msg), msg);
+            node.error(reportableError(texts, error, msg), msg);
           }
         },
       });

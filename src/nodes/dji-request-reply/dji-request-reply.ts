@@ -3,23 +3,12 @@
  * reply response in msg.payload. A 404 or a refused reply is a catchable error naming the request.
  */
 import { unlimitedAbortController } from '../../core/abort';
-import { UtmosError, UtmosInputError } from '../../core/errors';
+import { UtmosInputError } from '../../core/errors';
 import { checkJsonData, isPlainObject } from '../../core/plain-data';
 import { attach } from '../shared/config-access';
-import {
-  DoneFn,
-  Node,
-  NodeDef,
-  NodeMessage,
-  RedApi,
-  SendFn,
-  clip,
-  describe,
-  errorBadge,
-  evaluateTyped,
-  reportableError,
-  requireText,
-} from '../shared/node-red';
+import { errorBadge, reportableError } from '../shared/failure';
+import { runtimeTexts } from '../shared/i18n';
+import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, describe, evaluateTyped, requireText } from '../shared/node-red';
 
 interface ReplyDef extends NodeDef {
   server?: string;
@@ -37,40 +26,38 @@ export = function register(RED: RedApi): void {
   function DjiRequestReplyNode(this: Node, def: ReplyDef) {
     RED.nodes.createNode(this, def);
     const node = this;
+    const texts = runtimeTexts(RED, 'dji-request-reply');
     const abort = unlimitedAbortController();
     let active = 0;
-    const attached = attach(RED, node, def.server, (badge) => {
+    const attached = attach(RED, node, texts, def.server, (badge) => {
       if (badge && active === 0) node.status(badge);
     });
 
     async function build(msg: NodeMessage) {
       const requestId = requireText(
+        texts,
         'requestId',
-        await evaluateTyped(RED, node, 'requestId', def.requestId ?? 'request_id', def.requestIdType || 'msg', msg),
+        await evaluateTyped(RED, node, texts, 'requestId', def.requestId ?? 'request_id', def.requestIdType || 'msg', msg),
         'msg.request_id from a dji-request-in node',
       );
       const replyCode = requireText(
+        texts,
         'replyCode',
-        await evaluateTyped(RED, node, 'replyCode', def.replyCode ?? 'APPROVED', def.replyCodeType || 'str', msg),
+        await evaluateTyped(RED, node, texts, 'replyCode', def.replyCode ?? 'APPROVED', def.replyCodeType || 'str', msg),
         '"APPROVED"',
       );
-      const messageRaw = await evaluateTyped(RED, node, 'replyMessage', def.replyMessage ?? '', def.replyMessageType || 'str', msg);
+      const messageRaw = await evaluateTyped(RED, node, texts, 'replyMessage', def.replyMessage ?? '', def.replyMessageType || 'str', msg);
       if (messageRaw !== undefined && messageRaw !== null && typeof messageRaw !== 'string') {
-        throw new UtmosInputError('replyMessage', `replyMessage must be text (got ${describe(messageRaw)})`);
+        throw new UtmosInputError('replyMessage', texts.node('runtime.replyMessage', { got: describe(texts, messageRaw) }));
       }
       const payloadType = def.payloadType || 'none';
       let payload: Record<string, unknown> | undefined;
       if (payloadType !== 'none') {
-        const raw = await evaluateTyped(RED, node, 'payload', def.payload, payloadType, msg);
+        const raw = await evaluateTyped(RED, node, texts, 'payload', def.payload, payloadType, msg);
         if (raw !== undefined) {
-          if (!isPlainObject(raw)) {
-            throw new UtmosInputError(
-              'payload',
-              `payload must be a JSON object such as {"file":{"url":"…","fingerprint":"…"}} (got ${describe(raw)}); choose "none" to send no payload`,
-            );
-          }
+          if (!isPlainObject(raw)) throw new UtmosInputError('payload', texts.node('runtime.payloadNotObject', { got: describe(texts, raw) }));
           const problem = checkJsonData(raw, 'payload');
-          if (problem) throw new UtmosInputError(problem.path, problem.message);
+          if (problem) throw new UtmosInputError(problem.path, texts.text(problem.text), 'INVALID_INPUT', [{ field: problem.path, text: problem.text }]);
           payload = raw;
         }
       }
@@ -78,19 +65,19 @@ export = function register(RED: RedApi): void {
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
+      const fail = (err: unknown) => {
+        node.status(errorBadge(texts, err));
+        done(reportableError(texts, err, msg));
+      };
       if (!attached.connection) {
-        const err = new UtmosInputError('server', attached.problem ?? 'no utmos-config node selected');
-        node.status(errorBadge(err));
-        done(reportableError(err, msg));
+        fail(attached.problem);
         return;
       }
       const connection = attached.connection;
       active++;
-      node.status({ fill: 'blue', shape: 'dot', text: 'replying' });
-      let target: string | undefined;
+      node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.replying') });
       build(msg)
         .then(async (reply) => {
-          target = reply.requestId;
           const response = await connection.client.replyToDeviceRequest(
             reply.requestId,
             { reply_code: reply.replyCode, reply_message: reply.replyMessage, payload: reply.payload },
@@ -99,17 +86,13 @@ export = function register(RED: RedApi): void {
           active--;
           msg.request_id = reply.requestId;
           msg.payload = response;
-          node.status({ fill: 'green', shape: 'dot', text: clip(response.reply_code ?? reply.replyCode) });
+          node.status({ fill: 'green', shape: 'dot', text: texts.node('status.replied', { code: response.reply_code ?? reply.replyCode }) });
           send(msg);
           done();
         })
         .catch((err: unknown) => {
           active = Math.max(0, active - 1);
-          if (err instanceof UtmosError && target && !(err instanceof UtmosInputError)) {
-            err.message = `reply to device request ${target} failed: ${err.message}`;
-          }
-          node.status(errorBadge(err));
-          done(reportableError(err, msg));
+          fail(err);
         });
     });
 

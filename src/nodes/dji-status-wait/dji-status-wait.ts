@@ -5,24 +5,14 @@
  * message still gets its done().
  */
 import { UtmosInputError } from '../../core/errors';
-import { IdSchema } from '../../core/schemas';
-import { SUCCESS_STATUS, isTerminalStatus } from '../../core/status';
+import { IdSchema, schemaMessageText } from '../../core/schemas';
+import { isTerminalStatus } from '../../core/status';
 import type { WaitHandle } from '../../core/tracker';
 import { attach } from '../shared/config-access';
-import {
-  DoneFn,
-  Node,
-  NodeDef,
-  NodeMessage,
-  RedApi,
-  SendFn,
-  clip,
-  errorBadge,
-  evaluateTyped,
-  reportableError,
-  requireText,
-  toSeconds,
-} from '../shared/node-red';
+import { clip, errorBadge, reportableError } from '../shared/failure';
+import { runtimeTexts } from '../shared/i18n';
+import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, evaluateTyped, requireText, toSeconds } from '../shared/node-red';
+import { applyOutcome, waitingBadge, warnIfUnwired } from '../shared/wait-outcome';
 
 interface WaitDef extends NodeDef {
   server?: string;
@@ -37,31 +27,42 @@ interface WaitDef extends NodeDef {
 const MAX_WAIT_SECONDS = 30 * 24 * 3600;
 const UNTIL_VALUES = /^(terminal|[A-Z][A-Z_]{1,40})$/;
 
+/** One held message: its command's device and status once a poll has told them. */
+interface Held {
+  deviceId?: string;
+  status?: string;
+}
+
 export = function register(RED: RedApi): void {
   function DjiStatusWaitNode(this: Node, def: WaitDef) {
     RED.nodes.createNode(this, def);
     const node = this;
+    const texts = runtimeTexts(RED, 'dji-status-wait');
     const until = String(def.until || 'terminal');
     const commandIdType = def.commandIdType || 'msg';
     const timeoutType = def.timeoutType || 'num';
-    const waits = new Map<string, Set<WaitHandle>>();
-    let count = 0;
+    const waits = new Map<string, Map<WaitHandle, Held>>();
     let closed = false;
 
+    const allHeld = () => [...waits.values()].flatMap((m) => [...m.values()]);
     const showCount = () => {
-      if (count > 0) node.status({ fill: 'blue', shape: 'dot', text: `waiting ${count}` });
+      const held = allHeld();
+      if (held.length > 0) node.status(waitingBadge(texts, held));
     };
-    const attached = attach(RED, node, def.server, (badge) => {
-      if (badge && count === 0) node.status(badge);
+    const attached = attach(RED, node, texts, def.server, (badge) => {
+      if (badge && allHeld().length === 0) node.status(badge);
     });
     let configProblem = attached.problem;
-    if (!UNTIL_VALUES.test(until)) configProblem = configProblem ?? `until must be "terminal" or a status such as DELIVERED (got "${clip(until)}")`;
+    if (!UNTIL_VALUES.test(until)) configProblem = configProblem ?? new UtmosInputError('until', texts.node('runtime.untilInvalid', { got: clip(until, 32) }));
 
     const commandIdOf = async (msg: NodeMessage): Promise<string> => {
-      const raw = await evaluateTyped(RED, node, 'commandId', def.commandId ?? 'command_id', commandIdType, msg);
-      const id = requireText('commandId', raw, 'msg.command_id from a dji-command node');
+      const raw = await evaluateTyped(RED, node, texts, 'commandId', def.commandId ?? 'command_id', commandIdType, msg);
+      const id = requireText(texts, 'commandId', raw, 'msg.command_id from a dji-command node');
       const checked = IdSchema.safeParse(id);
-      if (!checked.success) throw new UtmosInputError('commandId', `commandId ${checked.error.issues[0].message} (got "${clip(id)}")`);
+      if (!checked.success) {
+        const problem = texts.text(schemaMessageText(checked.error.issues[0].message));
+        throw new UtmosInputError('commandId', texts.node('runtime.commandIdInvalid', { problem, got: clip(id, 32) }));
+      }
       return id;
     };
 
@@ -69,7 +70,7 @@ export = function register(RED: RedApi): void {
       let n = 0;
       for (const [id, handles] of [...waits]) {
         if (commandId !== undefined && id !== commandId) continue;
-        for (const handle of handles) {
+        for (const handle of handles.keys()) {
           handle.cancel();
           n++;
         }
@@ -79,8 +80,8 @@ export = function register(RED: RedApi): void {
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
       const fail = (err: unknown) => {
-        node.status(errorBadge(err));
-        done(reportableError(err, msg));
+        node.status(errorBadge(texts, err));
+        done(reportableError(texts, err, msg));
       };
       if (Object.prototype.hasOwnProperty.call(msg, 'reset')) {
         // Reset: with a command id, cancel that command's waits; without one, cancel all.
@@ -88,7 +89,7 @@ export = function register(RED: RedApi): void {
           .catch(() => undefined)
           .then((id) => {
             const n = cancelWaits(id);
-            node.status({ fill: 'grey', shape: 'ring', text: `reset ${n}` });
+            node.status({ fill: 'grey', shape: 'ring', text: texts.node('status.reset', { count: n }) });
             done();
           });
         return;
@@ -98,45 +99,57 @@ export = function register(RED: RedApi): void {
         return;
       }
       if (configProblem || !attached.connection) {
-        fail(new UtmosInputError(configProblem?.startsWith('until') ? 'until' : 'server', configProblem ?? 'no utmos-config node selected'));
+        fail(configProblem);
         return;
       }
       const connection = attached.connection;
       Promise.all([
         commandIdOf(msg),
-        evaluateTyped(RED, node, 'timeout', def.timeout ?? '60', timeoutType, msg).then((v) => toSeconds('timeout', v, 0.001, MAX_WAIT_SECONDS)),
+        evaluateTyped(RED, node, texts, 'timeout', def.timeout ?? '60', timeoutType, msg).then((v) => toSeconds(texts, 'timeout', v, 0.001, MAX_WAIT_SECONDS)),
       ])
         .then(async ([commandId, timeoutSeconds]) => {
-          const handle = connection.tracker.wait({ commandId, until, deadlineMs: timeoutSeconds * 1000 });
+          const held: Held = {};
+          const handle = connection.tracker.wait({
+            commandId,
+            until,
+            deadlineMs: timeoutSeconds * 1000,
+            onStatus: (status, effective) => {
+              held.deviceId = status.device_id ?? held.deviceId;
+              // A final status is shown by the outcome, right after.
+              if (isTerminalStatus(effective)) return;
+              held.status = effective;
+              showCount();
+            },
+          });
           let set = waits.get(commandId);
-          if (!set) waits.set(commandId, (set = new Set()));
-          set.add(handle);
-          count++;
+          if (!set) waits.set(commandId, (set = new Map()));
+          set.set(handle, held);
           showCount();
           const outcome = await handle.promise;
           set.delete(handle);
           if (set.size === 0) waits.delete(commandId);
-          count--;
           msg.command_id = commandId;
-          switch (outcome.kind) {
-            case 'reached': {
-              msg.status = outcome.effective;
-              msg.payload = outcome.status;
-              const failed = isTerminalStatus(outcome.effective) && outcome.effective !== SUCCESS_STATUS;
-              node.status({ fill: failed ? 'yellow' : 'green', shape: 'dot', text: clip(outcome.effective) });
-              send(failed ? [null, msg, null] : [msg, null, null]);
+          const report = applyOutcome(texts, outcome, msg, { commandId, deviceId: held.deviceId, waitedSeconds: timeoutSeconds, until, kind: 'wait' });
+          switch (report.route) {
+            case 'reached':
+              node.status(report.badge);
+              send([msg, null, null]);
               done();
               break;
-            }
-            case 'deadline':
+            case 'failed':
+              node.status(report.badge);
+              warnIfUnwired(node, texts, 2, report.line);
+              send([null, msg, null]);
+              done();
+              break;
+            case 'timeout':
               msg.status = 'WAIT_TIMEOUT';
-              if (outcome.last) msg.payload = outcome.last;
-              node.status({ fill: 'yellow', shape: 'ring', text: 'WAIT_TIMEOUT' });
+              node.status(report.badge);
               send([null, null, msg]);
               done();
               break;
             case 'error':
-              throw outcome.error.withMessage(`command ${commandId}: ${outcome.error.message}`);
+              throw report.error;
             case 'cancelled':
               // Reset or redeploy: the message ends here, quietly, as a delay node's would.
               done();
@@ -157,4 +170,3 @@ export = function register(RED: RedApi): void {
 
   RED.nodes.registerType('dji-status-wait', DjiStatusWaitNode);
 };
-

@@ -3,6 +3,9 @@
  * (reference counting as core MQTT does), status fan-out from the config node to its users.
  */
 import type { UtmosConnection } from '../../core/connection';
+import { UtmosInputError } from '../../core/errors';
+import { errorLine } from './failure';
+import type { RuntimeTexts } from './i18n';
 import type { Node, NodeStatus, RedApi } from './node-red';
 
 export interface ConfigNodeApi {
@@ -20,26 +23,26 @@ export function getConfigNode(RED: RedApi, id: unknown): ConfigNodeApi | undefin
 }
 
 /**
- * Connects a user node to its config node. Returns the connection, or undefined after putting a
- * red badge up (missing/unusable config): the node then fails each input with a clear error.
+ * Connects a user node to its config node. Returns the connection, or the problem after putting a
+ * red badge up (missing/unusable config): the node then fails each input with that error.
  */
 export function attach(
   RED: RedApi,
   node: Node,
+  texts: RuntimeTexts,
   serverId: unknown,
   onStatus?: (status: NodeStatus | undefined) => void,
-): { config?: ConfigNodeApi; connection?: UtmosConnection; problem?: string } {
+): { config?: ConfigNodeApi; connection?: UtmosConnection; problem?: UtmosInputError } {
   const config = getConfigNode(RED, serverId);
   if (!config) {
-    const problem = 'no utmos-config node selected: open the node and choose or create a UTMOS connection';
-    node.status({ fill: 'red', shape: 'ring', text: 'no connection configured' });
-    return { problem };
+    node.status({ fill: 'red', shape: 'ring', text: texts.shared('badge.noConnection') });
+    return { problem: new UtmosInputError('server', texts.shared('error.noConnection'), 'NO_CONNECTION') };
   }
   try {
     return { config, connection: config.register(node, onStatus) };
   } catch (err) {
-    const problem = `the utmos-config node is not usable: ${(err as Error).message}`;
-    node.status({ fill: 'red', shape: 'ring', text: 'connection config invalid' });
-    return { config, problem };
+    node.status({ fill: 'red', shape: 'ring', text: texts.shared('badge.connectionInvalid') });
+    const reason = texts.shared('error.connectionUnusable', { reason: errorLine(texts, err) });
+    return { config, problem: new UtmosInputError('server', reason, 'CONNECTION_INVALID') };
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The small slice of the Node-RED API the adapters use, typed here so the package needs no
  * @types dependency, plus helpers shared by every node: typed-input evaluation (callback form,
- * required for JSONata since Node-RED 4), status badges and error reporting.
+ * required for JSONata since Node-RED 4) and reading values from messages.
  */
-import { UtmosError, UtmosInputError } from '../../core/errors';
+import { UtmosInputError } from '../../core/errors';
+import type { RuntimeTexts } from './i18n';
 
 export interface NodeMessage {
   _msgid?: string;
@@ -12,7 +13,8 @@ export interface NodeMessage {
 }
 
 export type SendFn = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
-export type DoneFn = (err?: Error) => void;
+/** done(err): a string is shown in full by the debug sidebar; an Error shows as an object (see failure.ts). */
+export type DoneFn = (err?: Error | string) => void;
 
 export interface NodeStatus {
   fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
@@ -36,6 +38,8 @@ export interface Node {
   on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
   send(msg: NodeMessage | Array<NodeMessage | null>): void;
   error(err: unknown, msg?: NodeMessage): void;
+  /** Wire lists by output, as deployed. */
+  wires?: string[][];
   warn(message: unknown): void;
   log(message: unknown): void;
   debug(message: unknown): void;
@@ -77,77 +81,57 @@ export interface RedApi {
 export function evaluateTyped(
   RED: RedApi,
   node: Node,
+  texts: RuntimeTexts,
   field: string,
   value: unknown,
   type: string,
   msg: NodeMessage | undefined,
 ): Promise<unknown> {
+  const failed = (err: unknown) =>
+    new UtmosInputError(
+      field,
+      texts.shared('error.typedInput', { field: texts.label(field), type, value: String(value), reason: (err as Error)?.message ?? String(err) }),
+    );
   return new Promise((resolve, reject) => {
     try {
       RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => {
-        if (err) reject(new UtmosInputError(field, `${field} could not be evaluated as ${type} "${String(value)}": ${err.message}; fix the expression or the message property it reads`));
+        if (err) reject(failed(err));
         else resolve(result);
       });
     } catch (err) {
-      reject(new UtmosInputError(field, `${field} could not be evaluated as ${type} "${String(value)}": ${(err as Error).message}; fix the expression or the message property it reads`));
+      reject(failed(err));
     }
   });
 }
 
-/** Short status text for an error: "401 SIGNATURE_INVALID", "bad input: payload.x". */
-export function errorBadge(err: unknown): NodeStatus {
-  if (err instanceof UtmosInputError) return { fill: 'red', shape: 'ring', text: clip(`bad input: ${err.field ?? ''}`) };
-  if (err instanceof UtmosError) {
-    const text = err.httpStatus ? `${err.httpStatus} ${err.code}` : err.code;
-    return { fill: 'red', shape: 'ring', text: clip(text) };
-  }
-  return { fill: 'red', shape: 'ring', text: 'error' };
-}
-
-export function clip(text: string, max = 32): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/**
- * Puts the structured error on msg (so a Catch node can branch on code/status) and returns the
- * Error for done(err). The text names the platform code and request_id when there is one.
- */
-export function reportableError(err: unknown, msg: NodeMessage): Error {
-  if (err instanceof UtmosError) {
-    msg.utmos_error = err.toJSON();
-    return err;
-  }
-  const e = err instanceof Error ? err : new Error(String(err));
-  msg.utmos_error = { name: e.name, code: 'UNEXPECTED', message: e.message };
-  return e;
-}
-
 /** Seconds from a typed value; names the field and the fix when it is not usable. */
-export function toSeconds(field: string, value: unknown, min: number, max: number): number {
+export function toSeconds(texts: RuntimeTexts, field: string, value: unknown, min: number, max: number): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const params = { field: texts.label(field), min, max };
   if (typeof n !== 'number' || !Number.isFinite(n)) {
-    throw new UtmosInputError(field, `${field} must be a number of seconds between ${min} and ${max} (got ${describe(value)})`);
+    throw new UtmosInputError(field, texts.shared('error.secondsNotNumber', { ...params, got: describe(texts, value) }));
   }
   if (n < min || n > max) {
-    throw new UtmosInputError(field, `${field} must be between ${min} and ${max} seconds (got ${n})`);
+    throw new UtmosInputError(field, texts.shared('error.secondsRange', { ...params, got: n }));
   }
   return n;
 }
 
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
+/** A received value in a few words, for messages: "nothing", "a 52-character string", "an object". */
+export function describe(texts: RuntimeTexts, value: unknown): string {
+  if (value === undefined) return texts.shared('value.nothing');
   if (value === null) return 'null';
-  if (typeof value === 'string') return value.length > 40 ? `a ${value.length}-character string` : JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return value.length > 40 ? texts.shared('value.longString', { count: value.length }) : JSON.stringify(value);
+  if (Array.isArray(value)) return texts.shared('value.array');
+  if (typeof value === 'object') return texts.shared('value.object');
+  return String(value);
 }
 
 /** A string id/name from a typed value, trimmed; names the field when it is missing or not text. */
-export function requireText(field: string, value: unknown, example: string): string {
+export function requireText(texts: RuntimeTexts, field: string, value: unknown, example: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new UtmosInputError(field, `${field} is required: set it in the node or pass it in the message (e.g. ${example}); got ${describe(value)}`);
+    throw new UtmosInputError(field, texts.shared('error.required', { field: texts.label(field), example, got: describe(texts, value) }));
   }
   return value.trim();
 }

@@ -3,11 +3,12 @@
  * feed, optional event stream) for all nodes that use it, created with the first user and closed
  * when the last one leaves.
  */
-import { catalogueForEditor } from '../../core/catalogue';
+import { catalogueForEditor, catalogueLanguage } from '../../core/catalogue';
 import { UtmosConnection } from '../../core/connection';
 import { UtmosInputError } from '../../core/errors';
 import type { ProxySettings } from '../../core/proxy';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/tracker';
+import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
 import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
 
 /** At most one rate-limit warning per config node per minute. */
@@ -25,24 +26,24 @@ interface ConfigDef extends NodeDef {
 
 type StatusListener = (status: NodeStatus | undefined) => void;
 
-function numberSetting(field: string, raw: unknown, fallback: number, min: number, max: number): number {
+function numberSetting(texts: RuntimeTexts, field: string, raw: unknown, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === null || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new UtmosInputError(field, `${field} must be a number from ${min} to ${max} (got ${String(raw)})`);
+    throw new UtmosInputError(field, texts.node('runtime.settingRange', { field: texts.label(field), min, max, got: String(raw) }));
   }
   return n;
 }
 
-function eventBadge(state: string, detail?: string): NodeStatus | undefined {
+function eventBadge(texts: RuntimeTexts, state: string, detail?: string): NodeStatus | undefined {
   switch (state) {
     case 'connected':
       // Replaces "events: connecting" on idle nodes; busy nodes keep showing their own state.
-      return { fill: 'green', shape: 'ring', text: 'events connected' };
+      return { fill: 'green', shape: 'ring', text: texts.node('status.eventsConnected') };
     case 'connecting':
-      return { fill: 'yellow', shape: 'ring', text: 'events: connecting' };
+      return { fill: 'yellow', shape: 'ring', text: texts.node('status.eventsConnecting') };
     case 'disconnected':
-      return { fill: 'yellow', shape: 'ring', text: detail ? 'events: down, polling' : 'events: polling' };
+      return { fill: 'yellow', shape: 'ring', text: texts.node(detail ? 'status.eventsDown' : 'status.eventsPolling') };
     default:
       return undefined;
   }
@@ -60,6 +61,7 @@ export = function register(RED: RedApi): void {
   function UtmosConfigNode(this: Node & Record<string, unknown>, def: ConfigDef) {
     RED.nodes.createNode(this, def);
     const node = this;
+    const texts = runtimeTexts(RED, 'utmos-config');
     const users = new Map<string, StatusListener | undefined>();
     let connection: UtmosConnection | undefined;
     let unsubscribeState: (() => void) | undefined;
@@ -69,10 +71,10 @@ export = function register(RED: RedApi): void {
     let lastRateWarning = -Infinity;
     const rateChanged = (allowed: number, cap: number): void => {
       if (allowed >= cap) {
-        node.log(`status queries back at ${cap}/s`);
+        node.log(texts.node('runtime.rateBack', { cap }));
       } else if (Date.now() - lastRateWarning >= RATE_WARNING_INTERVAL_MS) {
         lastRateWarning = Date.now();
-        node.warn(`the platform answered 429 (rate limited): status queries slowed to ${allowed}/s of ${cap}/s; they speed up again while queries succeed`);
+        node.warn(texts.node('runtime.rateSlowed', { allowed, cap }));
       }
     };
 
@@ -84,9 +86,9 @@ export = function register(RED: RedApi): void {
         apiId: String(creds.apiId ?? ''),
         apiKey: String(creds.apiKey ?? ''),
         ca: def.caCert ? String(def.caCert) : undefined,
-        requestTimeoutMs: numberSetting('requestTimeout', def.requestTimeout, 10, 1, 120) * 1000,
-        maxRequestsPerSecond: numberSetting('maxRequestsPerSecond', def.maxRequestsPerSecond, DEFAULT_MAX_REQUESTS_PER_SECOND, 1, 1000),
-        maxConcurrentRequests: numberSetting('maxConcurrentRequests', def.maxConcurrentRequests, DEFAULT_MAX_CONCURRENT, 1, 100),
+        requestTimeoutMs: numberSetting(texts, 'requestTimeout', def.requestTimeout, 10, 1, 120) * 1000,
+        maxRequestsPerSecond: numberSetting(texts, 'maxRequestsPerSecond', def.maxRequestsPerSecond, DEFAULT_MAX_REQUESTS_PER_SECOND, 1, 1000),
+        maxConcurrentRequests: numberSetting(texts, 'maxConcurrentRequests', def.maxConcurrentRequests, DEFAULT_MAX_CONCURRENT, 1, 100),
         eventBrokerUrl: def.eventBrokerUrl ? String(def.eventBrokerUrl).trim() : undefined,
         eventTopics: def.eventTopics ? String(def.eventTopics) : undefined,
         eventUsername: creds.eventUsername || undefined,
@@ -97,16 +99,16 @@ export = function register(RED: RedApi): void {
       });
       const conn = connection;
       for (const [what, via, problem] of [
-        ['API requests', conn.client.proxy, conn.client.proxyProblem],
-        ['the event stream', conn.events?.proxy, conn.events?.proxyProblem],
-      ]) {
-        if (via) node.log(`proxy for ${what}: ${via}`);
-        if (problem) node.warn(`${what}: ${problem}`);
+        [texts.node('runtime.forApi'), conn.client.proxy, conn.client.proxyProblem],
+        [texts.node('runtime.forEvents'), conn.events?.proxy, conn.events?.proxyProblem],
+      ] as const) {
+        if (via) node.log(texts.node('runtime.proxyUsed', { what, proxy: via }));
+        if (problem) node.warn(texts.node('runtime.proxyProblem', { what, problem }));
       }
-      unsubscribeState = conn.onEventState((state, detail) => {
-        const badge = eventBadge(state, detail);
+      unsubscribeState = conn.onEventState((state, detail, detailText) => {
+        const badge = eventBadge(texts, state, detail);
         for (const listener of users.values()) listener?.(badge);
-        if (state === 'disconnected' && detail) node.warn(`event stream: ${detail}; falling back to polling`);
+        if (state === 'disconnected' && detail) node.warn(texts.node('runtime.eventsDown', { detail: detailText ?? detail }));
       });
       return conn;
     };
@@ -124,7 +126,7 @@ export = function register(RED: RedApi): void {
     node.register = (user: Node, onStatus?: StatusListener): UtmosConnection => {
       const conn = open();
       users.set(user.id, onStatus);
-      const badge = conn.eventState ? eventBadge(conn.eventState) : undefined;
+      const badge = conn.eventState ? eventBadge(texts, conn.eventState) : undefined;
       if (badge) onStatus?.(badge);
       return conn;
     };
@@ -163,10 +165,15 @@ export = function register(RED: RedApi): void {
   });
 
   // The command picker's data; behind the editor's read permission like every admin endpoint.
+  // ?lang=zh-CN (or any zh-*) gives Chinese summaries and field descriptions, English where untranslated.
   if (RED.httpAdmin && RED.auth) {
-    const catalogue = catalogueForEditor();
-    RED.httpAdmin.get('/utmos-dji/catalogue', RED.auth.needsPermission('utmos-dji.read'), (_req: unknown, res: { json(v: unknown): void }) => {
-      res.json(catalogue);
-    });
+    const catalogues = { en: catalogueForEditor('en'), zh: catalogueForEditor('zh') };
+    RED.httpAdmin.get(
+      '/utmos-dji/catalogue',
+      RED.auth.needsPermission('utmos-dji.read'),
+      (req: { query?: Record<string, unknown> }, res: { json(v: unknown): void }) => {
+        res.json(catalogues[catalogueLanguage(req.query?.lang)]);
+      },
+    );
   }
 };
