@@ -59,9 +59,10 @@ function inflightSection(folded) {
   add('event-loop delay p99 during the burst, ms', 'loop_delay_burst_p99_ms');
   add('event-loop delay max during the burst, ms', 'loop_delay_burst_max_ms');
   add('event-loop delay p99 over the whole run, ms', 'loop_delay_p99_ms');
-  add('peak API calls in one second (all calls)', 'peak_api_calls_per_s');
-  add('peak creates in one second', 'peak_creates_per_s');
-  add('peak status queries in one second', 'peak_requests_per_s');
+  add('peak API calls in one second (all calls, going out)', 'peak_api_calls_per_s');
+  add('peak creates in one second (going out)', 'peak_creates_per_s');
+  add('peak status queries in one second (going out)', 'peak_status_queries_out_per_s');
+  add('peak status queries in one second (asked of the client)', 'peak_requests_per_s');
   add('cap (maxRequestsPerSecond)', 'request_cap_per_s');
   add('API calls within the cap every second', 'api_calls_within_cap');
   add('CPU per command, ms', 'cpu_ms_per_command');

@@ -77,7 +77,7 @@ function issue14(s) {
       has(f.loop_delay_burst_p99_ms) ? f.loop_delay_burst_p99_ms < 50 : undefined,
     );
     add(
-      `${f.commands} at once: no second with more API calls (creates included) than the cap`,
+      `${f.commands} at once: no second with more API calls going out (creates included) than the cap`,
       `peak ${fig(f.peak_api_calls_per_s, f.range.peak_api_calls_per_s, '/s')} (creates ${fig(f.peak_creates_per_s, f.range.peak_creates_per_s, '/s')}), cap ${f.request_cap_per_s}/s`,
       f.api_calls_within_cap,
     );
@@ -118,7 +118,11 @@ function kept(s) {
   if (f) {
     add('inflight heap per command < 4 KB', fig(f.heap_kb_per_command, f.range.heap_kb_per_command, ' KB'), has(f.heap_kb_per_command) ? f.heap_kb_per_command < 4 : undefined);
     add('inflight event-loop p99 over the whole run < 50 ms', fig(f.loop_delay_p99_ms, f.range.loop_delay_p99_ms, ' ms'), has(f.loop_delay_p99_ms) ? f.loop_delay_p99_ms < 50 : undefined);
-    add('inflight status queries per second <= the cap', `peak ${fig(f.peak_requests_per_s, f.range.peak_requests_per_s, '/s')}, cap ${f.request_cap_per_s}/s`, has(f.peak_requests_per_s, f.request_cap_per_s) ? f.peak_requests_per_s <= f.request_cap_per_s : undefined);
+    add(
+      'inflight status queries per second, as asked of the client, <= the cap',
+      `peak ${fig(f.peak_requests_per_s, f.range.peak_requests_per_s, '/s')}, cap ${f.request_cap_per_s}/s (going out: ${fig(f.peak_status_queries_out_per_s, f.range.peak_status_queries_out_per_s, '/s')})`,
+      has(f.peak_requests_per_s, f.request_cap_per_s) ? f.peak_requests_per_s <= f.request_cap_per_s : undefined,
+    );
   }
   const onceSections = [s.diy, s.poll, s.push, s.diy?.fixed_delay, s.poll?.fixed_delay, s.push?.fixed_delay, s.diy?.fast_docks, s.push?.fast_docks, f].filter(Boolean);
   if (onceSections.length) {

@@ -1,9 +1,10 @@
 /**
  * Every platform API call this process makes, seen from outside the product: Node's own
  * diagnostics channels for http.request and for undici (fetch), so the record does not depend on
- * which transport, client or tracker the package uses. Each call is time-stamped when the request
- * is created (after any rate limiter let it go) and classified by method and path; responses are
- * counted by status. The bench's own /__sim control calls are not API calls and are left out.
+ * which transport, client or tracker the package uses. Each call is time-stamped when it goes out
+ * (http: when the request gets its socket from the agent, so a request queued in the agent counts
+ * when it leaves the queue; undici: when its headers are sent), classified by method and path;
+ * responses are counted by status. The bench's own /__sim control calls are left out.
  */
 'use strict';
 const dc = require('diagnostics_channel');
@@ -24,7 +25,7 @@ function classify(method, rawPath) {
 }
 
 function apiCallRecorder() {
-  /** { t, kind, id? } in the order the requests were created. */
+  /** { t, kind, id? } in the order the requests went out. */
   const calls = [];
   /** kind -> number of responses with a 2xx status. */
   const ok = {};
@@ -40,7 +41,7 @@ function apiCallRecorder() {
   const subscriptions = [
     ['http.client.request.start', ({ request }) => onStart(request.method, request.path)],
     ['http.client.response.finish', ({ request, response }) => onResponse(request.method, request.path, response.statusCode)],
-    ['undici:request:create', ({ request }) => onStart(request.method, request.path)],
+    ['undici:client:sendHeaders', ({ request }) => onStart(request.method, request.path)],
     ['undici:request:headers', ({ request, response }) => onResponse(request.method, request.path, response.statusCode)],
   ];
   for (const [name, fn] of subscriptions) dc.subscribe(name, fn);
@@ -49,10 +50,10 @@ function apiCallRecorder() {
     calls.filter((c) => (kind === undefined || c.kind === kind) && c.t >= from && c.t < to);
   return {
     calls,
-    /** Calls of one kind (all kinds when undefined) created in [from, to). */
+    /** Calls of one kind (all kinds when undefined) that went out in [from, to). */
     select,
     count: (kind, from, to) => select(kind, from, to).length,
-    /** Ascending creation times of one kind (all kinds when undefined). */
+    /** Ascending times the calls of one kind (all kinds when undefined) went out. */
     times: (kind, from, to) => select(kind, from, to).map((c) => c.t),
     /** Number of 2xx responses of one kind so far. */
     answered: (kind) => ok[kind] ?? 0,

@@ -6,8 +6,9 @@
  *   both after forced GC; the input messages exist before the baseline, so they are not counted.
  * - event-loop delay (monitorEventLoopDelay, 10 ms resolution) twice: for the burst (first input
  *   message until the platform has answered every create) and for the whole run (until the last output).
- * - API calls per sliding one-second window, all calls and creates and status queries apart,
- *   against the cap.
+ * - API calls per sliding one-second window as they go out (bench/worker/api-calls.js), all calls
+ *   and creates apart, against the cap; and, as before issue 14, the status queries per window as
+ *   the package asks its client for them (client.getCommand calls), which is where its cap applies.
  */
 'use strict';
 const fs = require('fs');
@@ -32,6 +33,19 @@ async function sendInChunks(entry, messages) {
     for (let j = i; j < Math.min(messages.length, i + CHUNK); j++) entry.receive(messages[j]);
     await nextMacrotask();
   }
+}
+
+/** Times the package asks its client for a command's status (when it has that client method). */
+function askedStatusTimes(RED) {
+  const times = [];
+  const client = RED.nodes.getNode('bench-config').connection?.client;
+  if (typeof client?.getCommand !== 'function') return undefined;
+  const getCommand = client.getCommand.bind(client);
+  client.getCommand = (...args) => {
+    times.push(now());
+    return getCommand(...args);
+  };
+  return times;
 }
 
 /** Loop delay percentiles of a histogram, in ms. */
@@ -79,6 +93,7 @@ async function runInflight(cfg, memory) {
   await sim.post(`docks/${warmDock}`, { reply_delay_ms: cfg.replyDelayMs });
   await sim.post('counters/reset');
   api.reset();
+  const asked = askedStatusTimes(RED);
 
   const messages = Array.from({ length: N }, (_, i) => ({ device_id: dockId(i % cfg.docks), command_type: COMMAND, payload: {}, bench_index: i }));
   const loopBurst = monitorEventLoopDelay({ resolution: 10 });
@@ -134,7 +149,8 @@ async function runInflight(cfg, memory) {
     loop_delay_burst_p99_ms: loopMs(loopBurst, 99),
     loop_delay_burst_max_ms: loopMs(loopBurst, 'max'),
     burst_s: round((acceptedAt - t0) / 1000, 2),
-    peak_requests_per_s: peakInWindow(api.times('status', t0, t1 + 1)),
+    peak_requests_per_s: asked ? peakInWindow(asked.filter((t) => t >= t0 && t <= t1)) : null,
+    peak_status_queries_out_per_s: peakInWindow(api.times('status', t0, t1 + 1)),
     peak_creates_per_s: peakInWindow(api.times('create', t0, t1 + 1)),
     peak_api_calls_per_s: peakApi,
     request_cap_per_s: cap,

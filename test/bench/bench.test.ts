@@ -88,13 +88,14 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
 
     const f = result.inflight;
     assert.equal(f.commands, 40);
-    const inflightNumbers = ['heap_kb_per_command', 'loop_delay_p99_ms', 'loop_delay_burst_p99_ms', 'burst_s', 'peak_requests_per_s', 'peak_creates_per_s', 'peak_api_calls_per_s', 'request_cap_per_s', 'cpu_ms_per_command'];
+    const inflightNumbers = ['heap_kb_per_command', 'loop_delay_p99_ms', 'loop_delay_burst_p99_ms', 'burst_s', 'peak_requests_per_s', 'peak_status_queries_out_per_s', 'peak_creates_per_s', 'peak_api_calls_per_s', 'request_cap_per_s', 'cpu_ms_per_command'];
     for (const k of inflightNumbers) assert.ok(isNum(f[k]), `inflight.${k} is ${f[k]}`);
     assertRanges('inflight', f, inflightNumbers);
     assert.equal(f.emitted_once, true);
     assert.ok(f.burst_s > 0 && f.cpu_ms_per_command > 0);
     assert.ok(f.peak_creates_per_s >= 1, 'the burst creates commands');
-    assert.ok(f.peak_api_calls_per_s >= f.peak_creates_per_s && f.peak_api_calls_per_s >= f.peak_requests_per_s, 'all calls include creates and status queries');
+    assert.ok(f.peak_api_calls_per_s >= f.peak_creates_per_s && f.peak_api_calls_per_s >= f.peak_status_queries_out_per_s, 'all calls include creates and status queries');
+    assert.ok(f.peak_status_queries_out_per_s >= 1 && f.peak_requests_per_s >= 1, 'status queries seen going out and as asked of the client');
     assert.equal(f.api_calls_within_cap, f.peak_api_calls_per_s <= f.request_cap_per_s);
     assert.ok(f.peak_requests_per_s <= f.request_cap_per_s);
 
