@@ -42,6 +42,8 @@
  *   --dist DIR            compiled output to benchmark (default dist; e.g. dist-bench)
  *   --out DIR             results folder (default bench-results)
  *   --no-save             do not write results
+ *   --report FILE         run nothing: print the tables and the JSON line again from a results file
+ *                         that an earlier run saved (bench-results/bench-*.json)
  *
  * Environment: BENCH_TRACE=1 (stage times of poll/push), BENCH_CPU_PROF=dir (V8 CPU profiles of
  * the workers and simulators), BENCH_HEAP_SNAPSHOT=dir (inflight heap snapshots), BENCH_NR_LOG=level.
@@ -139,6 +141,11 @@ function parseArgs(argv) {
     if (a === '--no-save') {
       o.save = false;
       continue;
+    }
+    if (a === '--report') {
+      const file = v ?? argv[++i];
+      if (!file) throw new Error('--report needs a results file');
+      return { report: path.resolve(file) };
     }
     const set = setters[a];
     if (!set) throw new Error(`unknown option ${a}`);

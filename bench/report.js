@@ -99,8 +99,8 @@ function longWaitSection(o, folded) {
     '',
     `long waits: N commands at once (platform timeout 300 s) on ${o.longWaitDocks} docks that answer after ${o.longWaitReplyDelayMs} ms; measured from the first message`,
     `over the whole wait (until 1 s before the docks answer) up to ${o.longWaitWholeUpTo} waits, over a ${o.longWaitWindowS} s window above. calls/s: status queries per second once`,
-    'every create is answered. Per command: by the command\'s age; seconds of age the window did not observe at the mean rate of the last 10 observed',
-    'seconds (an upper bound when polling backs off), +1 for reading the result.',
+    'every create is answered. Per command: by the command\'s age; seconds of age the window did not observe at the mean rate of the trailing half of',
+    'the observed seconds, at least 10 (an upper bound when polling backs off), +1 for reading the result (bench/long-wait-estimate.js).',
     ...table(rows),
   ];
 }

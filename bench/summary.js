@@ -6,6 +6,7 @@
 'use strict';
 const { foldRuns } = require('./stats');
 const { onOff } = require('./jobs');
+const { longWaitEstimates } = require('./long-wait-estimate');
 
 const FLEET_FIELDS = ['throughput_per_s', 'detect_ms_p50', 'detect_ms_p99', 'http_per_command', 'rss_mb', 'heap_mb', 'emitted_once', 'cpu_ms_per_command'];
 const INFLIGHT_FIELDS = [
@@ -62,7 +63,12 @@ function byEventsAndCount(folded, prefix, counts, valueOf) {
 
 function buildSummary(o, results) {
   const folded = {};
-  for (const [key, runs] of Object.entries(results)) folded[key] = foldRuns(runs);
+  for (const [key, runs] of Object.entries(results)) {
+    // Per-command long-wait figures are derived from the measured rates by age (also when a saved
+    // results file is rendered again, so the estimate is always the current one).
+    if (key.startsWith('long-wait/')) for (const r of runs) Object.assign(r, longWaitEstimates(r.status_calls_by_age_s, r.reply_delay_ms));
+    folded[key] = foldRuns(runs);
+  }
   const requestIn = byEventsAndCount(folded, 'request-in', o.requestInNodes, (f) => ({ value: f.value.list_calls_per_s, range: f.range.list_calls_per_s }));
   if (requestIn) requestIn.window_s = o.requestInWindowS;
   const longWait = byEventsAndCount(folded, 'long-wait', o.longWait, (f) => {

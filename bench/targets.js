@@ -47,7 +47,7 @@ function issue14(s) {
   if (lw && few !== undefined) {
     const x = lw.events_off[few].status_calls_per_300s_command;
     add(
-      `status calls per 300 s command without events: <= 12 (${few} waits; beyond the ${lw.events_off[few].whole_wait ? `${lw.reply_delay_ms / 1000} s wait` : `${lw.window_s} s window`} at its last rate: an upper bound when polling backs off)`,
+      `status calls per 300 s command without events: <= 12 (${few} waits; beyond the ${lw.events_off[few].whole_wait ? `${lw.reply_delay_ms / 1000} s wait` : `${lw.window_s} s window`} at its trailing rate: an upper bound when polling backs off)`,
       fig(x, lw.range.events_off[few]?.status_calls_per_300s_command),
       x === null ? undefined : x <= 12,
     );

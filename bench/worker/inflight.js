@@ -75,7 +75,8 @@ async function runInflight(cfg, memory) {
       }
       const c = (emitted.get(ev.msg.command_id) ?? 0) + 1;
       emitted.set(ev.msg.command_id, c);
-      if (c === 1 && ++outputs >= N) setImmediate(finish);
+      // Done when every command has ended one way or the other (a create that failed never outputs).
+      if (c === 1 && ++outputs + errors.count >= N) setImmediate(finish);
     }
   });
   const errors = errorLog(rt, ['bench-cmd'], {

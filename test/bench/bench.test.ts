@@ -147,6 +147,13 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
     assert.ok(lines.some((l) => /load average .* before .* after /.test(l)), 'the load average is reported');
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
     assert.equal(saved.runs['long-wait/off/8'].length, 1, 'every run of every workload is kept in the results file');
+    // --report renders a saved results file again, to the same JSON line, without running anything.
+    const file = fs.readdirSync(out).find((f) => /^bench-.*\.json$/.test(f));
+    const again = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), '--report', path.join(out, file!)], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(again.status, 0, again.stderr);
+    const againLines = again.stdout.trim().split('\n');
+    assert.deepEqual(JSON.parse(againLines[againLines.length - 1]), result);
+    assert.ok(againLines.some((l) => l.startsWith('rendered again from bench-')));
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -185,15 +192,19 @@ test('bench: runs fold into medians with [min, median, max]; long-wait extrapola
   assert.equal(peakInWindow([0, 100, 999, 1000, 1050, 1999.5]), 4, 'the busiest sliding second');
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ageRates, estimatePerCommand } = require(path.join(ROOT, 'bench', 'worker', 'long-wait.js'));
+  const { ageRates, tailRate, estimatePerCommand } = require(path.join(ROOT, 'bench', 'long-wait-estimate.js'));
   // Two commands accepted at 0 and 1000 ms, each queried every 2 s of age, observed until 20 s.
   const accepted = new Map([['a', 0], ['b', 1000]]);
   const calls: Array<{ t: number; id: string }> = [];
   for (const [id, at] of accepted) for (let age = 500; at + age < 20_000; age += 2000) calls.push({ t: at + age, id });
-  const { rates, tail } = ageRates(accepted, calls, 20_000);
+  const rates = ageRates(accepted, calls, 20_000);
   assert.equal(rates.length, 20, 'ages observed through a whole second by at least half the commands');
-  assert.equal(tail, 0.5);
+  assert.equal(tailRate(rates), 0.5);
   // 60 s of age at one query per 2 s, plus the one that reads the result.
-  assert.equal(estimatePerCommand(rates, tail, 60), 31);
-  assert.equal(estimatePerCommand(rates, tail, 300), 151);
+  assert.equal(estimatePerCommand(rates, 60), 31);
+  assert.equal(estimatePerCommand(rates, 300), 151);
+  // Queries 12 s apart late in a 58 s observation: the tail (the trailing half) still sees them.
+  const sparse = Array.from({ length: 58 }, (_, k) => (k === 33 || k === 45 ? 1 : 0));
+  assert.equal(tailRate(sparse), 2 / 29);
+  assert.ok(estimatePerCommand(sparse, 300) > estimatePerCommand(sparse, 60) + 10, 'a 300 s command keeps being queried');
 });
