@@ -539,6 +539,21 @@ test('checkCommandPayload and commandTypeError: the checks dji-command makes, as
   if (!withDate.ok) assert.equal(withDate.error.field, 'payload.at');
 });
 
+// ---- annotations ---------------------------------------------------------------------------------
+
+test('each domain file of annotations holds exactly the methods of its domain', () => {
+  const files = fs.readdirSync(path.join(__dirname, '..', '..', 'src', 'core', 'catalogue', 'annotations')).filter((f) => /^[a-z]+\.js$/.test(f));
+  const domains = files.map((f) => f.slice(0, -3)).filter((d) => d !== 'index' && d !== 'shared');
+  assert.deepEqual([...domains].sort(), [...DJI_DOMAINS].sort());
+  for (const domain of domains) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(__dirname, '..', '..', 'src', 'core', 'catalogue', 'annotations', domain)) as Record<string, Record<string, unknown>>;
+    const annotated = Object.keys(mod[`${domain.toUpperCase()}_ANNOTATIONS`]).sort();
+    const expected = DJI_METHOD_NAMES.filter((n) => n.domain === domain).map((n) => n.method).sort();
+    assert.deepEqual(annotated, expected, `annotations/${domain}.ts`);
+  }
+});
+
 // ---- cross-check against the generator's inputs ------------------------------------------------
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
