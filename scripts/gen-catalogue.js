@@ -107,7 +107,7 @@ function buildSpecs({ utmosMethods, djiServices, names }) {
         fields,
       };
     } else if (method === 'camera_photo_take') {
-      // UTMOS API reference example (utmos-open-platform.md §8.4):
+      // UTMOS API reference example (accept a downlink command):
       //   {"command_type":"camera_photo_take","payload":{"payload_index":"52-0-0"}, ...}
       // The field NAME is confirmed by UTMOS; its required-ness is not stated there. We mark it
       // required: DJI requires it (dji-services.json), the dock cannot pick a camera without it,

@@ -34,7 +34,7 @@ const EXPECTED_COUNTS: Record<string, number> = {
   firmware: 1,
 };
 
-// The 17 payloads confirmed by the UTMOS docs (shared/spec/dji-methods.json), required fields only.
+// The 17 payloads confirmed by the UTMOS docs (src/core/catalogue/sources/dji-methods.json), required fields only.
 const UTMOS_CONFIRMED: Record<string, string[]> = {
   air_conditioner_mode_switch: ['action'],
   alarm_state_switch: ['action'],
@@ -488,7 +488,7 @@ test('catalogueForEditor is plain JSON with 9 domains and every method', () => {
 });
 
 test('the remote-debug commands (DJI 70.cmd jobs and the fill light) say they need debug mode; nothing else does', () => {
-  // The dock refuses them outside remote debug mode with 514153 (shared/spec/dji-cloud-api.md §3.2).
+  // The dock refuses them outside remote debug mode with 514153 (DJI Cloud API, remote debugging).
   const needing = DJI_METHODS.filter((m) => m.needsDebugMode).map((m) => m.method).sort();
   assert.deepEqual(needing, [
     'charge_close', 'charge_open', 'cover_close', 'cover_force_close', 'cover_open', 'device_format', 'device_reboot',

@@ -2,7 +2,7 @@
 // duplicate messages, and the shared connection is reference-counted.
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pooledAgentCount } from '../../src/core';
+import { pooledAgentCount } from '../../src/core/http-transport';
 import { ALL_NODES, SimProcess, collect, credsFor, flowWith, helper, simControl, sleep, startSimulatorProcess } from '../helpers/harness';
 
 // The simulator runs in its own process here, so that every timer and socket counted below is ours.
