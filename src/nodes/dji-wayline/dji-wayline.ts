@@ -22,7 +22,8 @@ import {
 } from '../../core/wayline';
 
 import { attach } from '../shared/config-access';
-import { InputWork, failInput } from '../shared/failure';
+import { failInput } from '../shared/failure';
+import { InputWork } from '../shared/input-work';
 import { requireText, toSeconds } from '../shared/inputs';
 import type { DoneFn, NodeDef, NodeMessage, RedApi, SendFn } from '../shared/node-red';
 import { registerNode } from '../shared/register';

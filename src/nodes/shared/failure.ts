@@ -99,29 +99,3 @@ export function failInput(node: Node, texts: RuntimeTexts, msg: NodeMessage, don
   node.status(errorBadge(texts, err));
   done(reportableError(texts, err, msg));
 }
-
-/**
- * Counts the messages a node is working on (the connection's badges wait until it is idle) and
- * ends each: done() when its work succeeds, failInput when it fails.
- */
-export class InputWork {
-  private count = 0;
-
-  get idle(): boolean {
-    return this.count === 0;
-  }
-
-  run(node: Node, texts: RuntimeTexts, msg: NodeMessage, done: DoneFn, work: () => Promise<void>): void {
-    this.count++;
-    work().then(
-      () => {
-        this.count--;
-        done();
-      },
-      (err: unknown) => {
-        this.count--;
-        failInput(node, texts, msg, done, err);
-      },
-    );
-  }
-}
