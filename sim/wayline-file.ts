@@ -8,6 +8,7 @@ import { createHash } from 'crypto';
 import http from 'http';
 import { unzipSync } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
+import { isLoopbackHost } from '../src/core/client';
 import { groundDistance } from '../src/core/wayline/estimate';
 import {
   ACTION_TRIGGERS,
@@ -53,11 +54,6 @@ export interface FlightStep {
 
 export type WaylineLoad = { ok: true; route: ParsedWayline } | { ok: false; code: number; detail: string; httpStatus?: number };
 
-function isLoopbackHostname(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
 function download(url: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false, timeout: DOWNLOAD_TIMEOUT_MS }, (res) => {
@@ -84,7 +80,7 @@ export async function loadWayline(url: string, fingerprint: unknown): Promise<Wa
   } catch {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: 'file.url is not a URL' };
   }
-  if (target.protocol !== 'http:' || !isLoopbackHostname(target.hostname)) {
+  if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: `the simulated dock only downloads from the simulator's storage (loopback), not ${target.host}` };
   }
   let got: { status: number; body: Buffer };
