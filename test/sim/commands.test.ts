@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import mqtt from 'mqtt';
 import { Simulator, startSimulator } from '../../sim';
-import { Creds, control, runCommand, signed, sleep, waitFor } from './helpers';
+import { Creds, control, runCommand, signed, waitFor } from './helpers';
 
 const CMD = '/api/v1/open/downlink/commands';
 
@@ -318,6 +318,5 @@ describe('downlink commands', () => {
     }
     await waitFor(() => ids.every((id) => sim.control.getCommand(id).status === 'SUCCEEDED'), 15_000, 100);
     await sim.control.configureDock('dock-001', { reply_delay_ms: 10 });
-    await sleep(10);
   });
 });
