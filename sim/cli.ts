@@ -3,7 +3,7 @@
  * utmos-dji-sim: runs the UTMOS Open Platform + DJI dock simulator until SIGINT/SIGTERM.
  * Prints exactly one JSON line on stdout when listening; logs go to stderr with --verbose.
  */
-import { startSimulator, SimulatorOptions } from './index';
+import { MissingDependencyError, startSimulator, SimulatorOptions } from './index';
 
 const HELP = `Usage: utmos-dji-sim [options]
 
@@ -153,7 +153,8 @@ async function main(): Promise<void> {
   try {
     sim = await startSimulator({ ...parsed.options, log });
   } catch (err) {
-    process.stderr.write(`utmos-dji-sim: cannot start: ${(err as Error).message}\n`);
+    const reason = err instanceof MissingDependencyError ? err.message : `cannot start: ${(err as Error).message}`;
+    process.stderr.write(`utmos-dji-sim: ${reason}\n`);
     process.exit(1);
   }
   process.stdout.write(
