@@ -101,7 +101,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   let verbose = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       help = true;
       continue;
@@ -112,7 +112,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = OPTIONS[name];
+    const spec = Object.prototype.hasOwnProperty.call(OPTIONS, name) ? OPTIONS[name] : undefined;
     if (!spec) throw new UsageError(`unknown option ${arg}`);
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);

@@ -75,8 +75,8 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const field = issue.path.length ? issue.path.join('.') : 'body';
-  throw new SimControlError(400, 'VALIDATION_FAILED', `${field}: ${issue.message}`);
+  const field = issue?.path.length ? issue.path.join('.') : 'body';
+  throw new SimControlError(400, 'VALIDATION_FAILED', `${field}: ${issue?.message ?? 'invalid'}`);
 }
 
 interface Rule<T> {
@@ -86,8 +86,7 @@ interface Rule<T> {
 }
 
 function take<T>(rules: Rule<T>[], key: string): T | undefined {
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i];
+  for (const [i, r] of rules.entries()) {
     if (r.match !== undefined && !key.startsWith(r.match)) continue;
     r.remaining--;
     if (r.remaining <= 0) rules.splice(i, 1);

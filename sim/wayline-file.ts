@@ -192,7 +192,7 @@ export function readWaylinesWpml(xml: string): ParsedWayline {
 function readPlacemark(p: El, expectedIndex: number, at: string, globalSpeed: number): FlightPoint {
   const coords = text(child(p, 'Point', at), 'coordinates', at)!.split(',').map((c) => Number(c.trim()));
   const [longitude, latitude] = coords;
-  if (coords.length < 2 || !inRange(longitude, RANGES.longitude) || !inRange(latitude, RANGES.latitude)) {
+  if (longitude === undefined || latitude === undefined || !inRange(longitude, RANGES.longitude) || !inRange(latitude, RANGES.latitude)) {
     throw new WpmlError(`${at}: <coordinates> must be "longitude,latitude" within range`);
   }
   const index = number(p, 'wpml:index', at, RANGES.id)!;
@@ -227,6 +227,7 @@ export function flightPlan(route: ParsedWayline, timeFactor: number): FlightStep
     const travel = prev ? Math.hypot(groundDistance(prev, p), p.height - prev.height) / prev.speed : Math.max(0, p.height) / 5;
     return { ms: scaled(travel + p.actionSeconds), waypoint: i };
   });
-  steps.push({ ms: scaled(groundDistance(points[points.length - 1], points[0]) / route.transitionalSpeed) });
+  const [first, last] = [points[0], points[points.length - 1]];
+  if (first && last) steps.push({ ms: scaled(groundDistance(last, first) / route.transitionalSpeed) });
   return steps;
 }

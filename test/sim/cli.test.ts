@@ -19,7 +19,7 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
     const first = await firstLine(child.stdout, exited, 10_000).catch((err: Error) => {
       throw new Error(`${err.message}; stderr: ${stderr}`);
     });
-    const line = JSON.parse(first) as Record<string, string>;
+    const line = JSON.parse(first) as { http: string; mqtt: string; api_id: string; api_key: string };
     assert.deepEqual(Object.keys(line), ['http', 'mqtt', 'api_id', 'api_key']);
     assert.match(line.http, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(line.mqtt, /^mqtt:\/\/127\.0\.0\.1:\d+$/);

@@ -179,7 +179,7 @@ describe('/__sim/ controls', () => {
       await assert.rejects(mqtt.connectAsync(locked.mqtt, { reconnectPeriod: 0, username: 'u', password: 'wrong' }));
       const ok = await mqtt.connectAsync(locked.mqtt, { reconnectPeriod: 0, username: 'u', password: 'p' });
       await ok.endAsync();
-      assert.equal(locked.control.listDocks()[0].online, true);
+      assert.equal(locked.control.listDocks()[0]?.online, true);
     } finally {
       await locked.close();
     }
