@@ -6,7 +6,7 @@ import type { ObjectStore } from '../object-store';
 import type { PlatformCore } from '../platform/platform';
 import type { Credential, DeviceRequestFilter } from '../platform/records';
 import { commandView, deviceRequestView, iso } from '../platform/views';
-import { presignObject } from '../presign';
+import { presignObject } from './presign';
 import { nonEmptyString, parseJson } from '../json';
 import { Reply, errorReply, invalidJson, keep } from './io';
 import { Route, routeKey } from './routes';

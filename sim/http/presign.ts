@@ -3,10 +3,10 @@
  * expires_seconds?, content_type?}; 200 {method, url, headers, expires_at}; 400 VALIDATION_FAILED,
  * 403 OBJECT_POLICY_DENIED when no policy of the tenant allows bucket, prefix, method and TTL.
  */
-import { isPlainObject } from '../src/core/plain-data';
-import { Reply, errorReply, invalidJson } from './http/io';
-import { parseJson } from './json';
-import type { ObjectStore } from './object-store';
+import { isPlainObject } from '../../src/core/plain-data';
+import { parseJson } from '../json';
+import type { ObjectStore } from '../object-store';
+import { Reply, errorReply, invalidJson } from './io';
 
 const DEFAULT_TTL_SECONDS = 900;
 const MAX_TTL_SECONDS = 3600;
