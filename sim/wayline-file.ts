@@ -4,12 +4,12 @@
  * with the DJI result code for the case. Downloads only from loopback addresses (the simulator's
  * own object storage): the simulator never reaches out to the network.
  */
-import { createHash } from 'crypto';
 import http from 'http';
 import { unzipSync } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
 import { isLoopbackHost } from '../src/core/client';
-import { groundDistance } from '../src/core/wayline/estimate';
+import { CLIMB_SPEED, groundDistance } from '../src/core/wayline/estimate';
+import { md5Hex } from '../src/core/wayline/kmz';
 import {
   ACTION_TRIGGERS,
   ACTUATOR_FUNCS,
@@ -92,7 +92,7 @@ export async function loadWayline(url: string, fingerprint: unknown): Promise<Wa
   if (got.status !== 200) {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: `download answered HTTP ${got.status}`, httpStatus: got.status };
   }
-  const md5 = createHash('md5').update(got.body).digest('hex');
+  const md5 = md5Hex(got.body);
   if (typeof fingerprint !== 'string' || fingerprint.toLowerCase() !== md5) {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_CHECK_FAILED, detail: `file MD5 ${md5} does not match the fingerprint ${String(fingerprint)}` };
   }
@@ -224,7 +224,7 @@ export function flightPlan(route: ParsedWayline, timeFactor: number): FlightStep
   const scaled = (seconds: number) => Math.max(1, Math.round(seconds * 1000 * timeFactor));
   const steps: FlightStep[] = points.map((p, i) => {
     const prev = points[i - 1];
-    const travel = prev ? Math.hypot(groundDistance(prev, p), p.height - prev.height) / prev.speed : Math.max(0, p.height) / 5;
+    const travel = prev ? Math.hypot(groundDistance(prev, p), p.height - prev.height) / prev.speed : Math.max(0, p.height) / CLIMB_SPEED;
     return { ms: scaled(travel + p.actionSeconds), waypoint: i };
   });
   const [first, last] = [points[0], points[points.length - 1]];
