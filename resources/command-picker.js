@@ -112,6 +112,11 @@
         var payloadInput = $('#node-input-payload');
         var templates = global.UtmosDjiEditor.templateFiller(node, payloadInput, templateButton.closest('.form-row'), 'dji-command.picker.');
 
+        /** Answers that arrive after the dialog closed have nothing left to update (its widgets are gone). */
+        function dialogOpen() {
+            return $.contains(document.documentElement, picker[0]);
+        }
+
         function selectedMethod() {
             var m = picker.val();
             return m && catalogue[m] ? catalogue[m] : null;
@@ -164,7 +169,7 @@
                     dataType: 'json'
                 }).done(function (res) {
                     payloadProblems[key] = res && res.ok === false ? String(res.message || '') : '';
-                    if ($('#node-input-commandType').typedInput('value') === command && payloadInput.typedInput('value') === text) {
+                    if (dialogOpen() && $('#node-input-commandType').typedInput('value') === command && payloadInput.typedInput('value') === text) {
                         showProblem(payloadProblems[key]);
                         revalidatePayload();
                     }
@@ -229,6 +234,9 @@
         picker.find('option.utmos-loading').text(node._('dji-command.picker.loading'));
 
         $.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() }).done(function (data) {
+            if (!dialogOpen()) {
+                return;
+            }
             var domains = data && Array.isArray(data.domains) ? data.domains : [];
             picker.find('option.utmos-loading').remove();
             $('<option value=""></option>').text(node._('dji-command.picker.choose')).appendTo(picker);
