@@ -3,7 +3,7 @@
  * utmos-dji-sim: runs the UTMOS Open Platform + DJI dock simulator until SIGINT/SIGTERM.
  * Prints exactly one JSON line on stdout when listening; logs go to stderr with --verbose.
  */
-import { startSimulator, SimulatorOptions } from './index';
+import { MissingDependencyError, startSimulator, SimulatorOptions } from './index';
 
 const HELP = `Usage: utmos-dji-sim [options]
 
@@ -101,7 +101,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   let verbose = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       help = true;
       continue;
@@ -112,7 +112,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = OPTIONS[name];
+    const spec = Object.prototype.hasOwnProperty.call(OPTIONS, name) ? OPTIONS[name] : undefined;
     if (!spec) throw new UsageError(`unknown option ${arg}`);
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
@@ -153,7 +153,8 @@ async function main(): Promise<void> {
   try {
     sim = await startSimulator({ ...parsed.options, log });
   } catch (err) {
-    process.stderr.write(`utmos-dji-sim: cannot start: ${(err as Error).message}\n`);
+    const reason = err instanceof MissingDependencyError ? err.message : `cannot start: ${(err as Error).message}`;
+    process.stderr.write(`utmos-dji-sim: ${reason}\n`);
     process.exit(1);
   }
   process.stdout.write(

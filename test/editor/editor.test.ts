@@ -553,6 +553,52 @@ describe('editor in headless Chromium', { skip: reason }, () => {
     });
   });
 
+  test('a dji command dialog closed before the command list arrives: the late answer raises no page error', async () => {
+    const before = pageErrors.length;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: any) => {
+      await held;
+      await route.continue();
+    };
+    await page.route('**/utmos-dji/catalogue*', hold);
+    try {
+      await page.evaluate(() => {
+        const R = (window as any).RED;
+        R.workspaces.show('ex01-tab');
+        R.editor.edit(R.nodes.node('ex01-cover-open'));
+      });
+      await page.waitForSelector('#node-dialog-ok', { state: 'visible' });
+      await page.click('#node-dialog-cancel');
+      await page.waitForSelector('#node-dialog-ok', { state: 'detached' });
+      // settled once jQuery has run the answer's callbacks (ajaxComplete), or one of them threw
+      const settled = page.evaluate(
+        () =>
+          new Promise<string>((resolve) => {
+            const $ = (window as any).$;
+            const finish = (how: string) => {
+              $(document).off('ajaxComplete', onComplete);
+              window.removeEventListener('error', onError);
+              resolve(how);
+            };
+            const onComplete = (_e: unknown, _xhr: unknown, settings: any) => {
+              if (/utmos-dji\/catalogue/.test(settings.url)) finish('complete');
+            };
+            const onError = () => finish('error');
+            $(document).on('ajaxComplete', onComplete);
+            window.addEventListener('error', onError);
+            setTimeout(() => finish('timeout'), 15_000);
+          }),
+      );
+      release();
+      assert.equal(await settled, 'complete');
+    } finally {
+      release();
+      await page.unroute('**/utmos-dji/catalogue*', hold);
+    }
+    assert.deepEqual(pageErrors.slice(before), []);
+  });
+
   async function checkHelp(p: any, lang: string): Promise<void> {
     for (const type of ALL_TYPES) {
       await p.evaluate((t: string) => (window as any).RED.sidebar.help.show(t), type);
