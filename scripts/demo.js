@@ -15,7 +15,9 @@ const { ROOT, loadExamples, buildFlows, rewireFlows, credentialsCurrent, deployW
 
 const PORT = process.env.PORT === undefined || process.env.PORT === '' ? 1880 : Number(process.env.PORT);
 const USER_DIR = path.resolve(ROOT, process.env.DEMO_USER_DIR || '.node-red-demo');
-const MISSION_MS = 6000; // example 01 waits 8 s for the planned flight time
+// The simulated docks fly a route in this fraction of its estimated time; example 01 scales its wait
+// for the route's duration by UTMOS_TIME_SCALE, which the demo sets to the same factor.
+const TIME_FACTOR = 0.05;
 
 function log(line) {
   process.stdout.write(`[demo] ${line}\n`);
@@ -54,7 +56,7 @@ function keptSecret(name, bytes) {
 
 function startSimulator(apiKey) {
   const { spawnSimulator } = require(path.join(ROOT, 'dist/sim/spawn.js'));
-  const args = ['--api-id', 'demo-api-id', '--mission-duration-ms', String(MISSION_MS)];
+  const args = ['--api-id', 'demo-api-id', '--time-factor', String(TIME_FACTOR)];
   // the key goes through the environment: a command line is readable by every user (ps)
   return spawnSimulator(args, { env: { UTMOS_SIM_API_KEY: apiKey } }).then(({ info, child }) => ({
     child,
@@ -150,6 +152,7 @@ async function main() {
 
   const { flows, firstRun } = prepareFlows(endpoint);
   const legacyCredentials = plainCredentialsOnDisk();
+  if (!process.env.UTMOS_TIME_SCALE) process.env.UTMOS_TIME_SCALE = String(TIME_FACTOR);
   RED = require(process.env.NODE_RED_PATH || 'node-red');
   RED.init(
     server,

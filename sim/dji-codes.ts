@@ -7,8 +7,14 @@ import { describeDjiResultCode } from '../src/core/dji-result-codes';
 export const DJI_CODES = {
   /** The state of the device does not allow the operation. */
   OPERATION_NOT_SUPPORTED: 314000,
-  /** The dock could not obtain the wayline file for the task. */
+  /** The wayline file is not a KMZ the dock can open (not a ZIP, or no wpmz/waylines.wpml). */
+  ROUTE_FILE_FORMAT_UNSUPPORTED: 314003,
+  /** The dock could not obtain the wayline file for the task (download failed or refused). */
   ROUTE_FILE_UNAVAILABLE: 314013,
+  /** The wayline file opened but its WPML is invalid (missing element, value out of range). */
+  ROUTE_FILE_INVALID: 314016,
+  /** The downloaded wayline file does not match its fingerprint (MD5). */
+  ROUTE_FILE_CHECK_FAILED: 314017,
   /** The dock is busy running a task (or uploading logs). */
   DOCK_BUSY_WITH_TASK: 319001,
   /** Another task is running on the dock. */

@@ -4,6 +4,7 @@
  * both status generations (`status` and `public_status`), strict only on what we rely on.
  */
 import { z } from 'zod';
+import { UtmosInputError } from './errors';
 import { isPlainObject } from './plain-data';
 import { Text, english, raw, text } from './text';
 import type { CoreTextKey } from './texts-en';
@@ -22,6 +23,15 @@ const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
 });
 
 export const IDEMPOTENCY_KEY_MAX = 128;
+/** The command timeout a node uses when its setting is empty. */
+export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 30;
+
+/** How long the platform may take to deliver and complete a command: whole seconds, 1 to 300. */
+export const CommandTimeoutSchema = z
+  .number({ message: says('schema.timeoutSeconds') })
+  .int(says('schema.timeoutSeconds'))
+  .min(1, says('schema.timeoutMin'))
+  .max(300, says('schema.timeoutMax'));
 
 /** What a DJI method name looks like (lower-case snake case), whether or not our catalogue lists it. */
 export const DJI_METHOD_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -40,12 +50,7 @@ export const CreateCommandRequestSchema = z.object({
     .string({ message: says('schema.string') })
     .min(1, says('schema.notEmpty'))
     .max(IDEMPOTENCY_KEY_MAX, says('schema.maxChars', { max: IDEMPOTENCY_KEY_MAX })),
-  timeout_seconds: z
-    .number({ message: says('schema.timeoutSeconds') })
-    .int(says('schema.timeoutSeconds'))
-    .min(1, says('schema.timeoutMin'))
-    .max(300, says('schema.timeoutMax'))
-    .optional(),
+  timeout_seconds: CommandTimeoutSchema.optional(),
 });
 export type CreateCommandRequest = z.infer<typeof CreateCommandRequestSchema>;
 
@@ -147,6 +152,34 @@ export const ReplyResponseSchema = z.looseObject({
 });
 export type ReplyResponse = z.infer<typeof ReplyResponseSchema>;
 
+/** Body of POST /objects/presign: the platform signs, storage is talked to directly. */
+export const PresignRequestSchema = z.object({
+  bucket: z.string({ message: 'must be a string such as "tenant-media"' }).min(1, 'must not be empty; set the bucket of your object-storage policy'),
+  object_key: z
+    .string({ message: 'must be a string such as "waylines/inspection.kmz"' })
+    .min(1, 'must not be empty')
+    .max(1024, 'must be at most 1024 characters')
+    .refine((k) => !k.startsWith('/'), 'must not start with "/"')
+    .refine((k) => !k.includes('../'), 'must not contain "../"'),
+  method: z.enum(['PUT', 'GET'], { message: 'must be "PUT" or "GET"' }),
+  expires_seconds: z
+    .number({ message: 'must be a whole number of seconds from 1 to 3600' })
+    .int('must be a whole number of seconds from 1 to 3600')
+    .min(1, 'must be at least 1 second')
+    .max(3600, 'must be at most 3600 seconds'),
+  content_type: z.string().min(1).max(255).optional(),
+});
+export type PresignRequest = z.infer<typeof PresignRequestSchema>;
+
+export const PresignResponseSchema = z.looseObject({
+  method: z.enum(['PUT', 'GET']),
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()),
+  expires_at: z.string().min(1),
+  request_id: z.string().optional(),
+});
+export type PresignResponse = z.infer<typeof PresignResponseSchema>;
+
 export const ErrorEnvelopeSchema = z.looseObject({
   code: z.union([z.string(), z.number()]).optional(),
   message: z.string().optional(),
@@ -166,4 +199,12 @@ export function describeIssues(error: z.ZodError, prefix = ''): { field: string;
   const more = error.issues.length - 1;
   const t = more > 0 ? text('schema.issueAndMore', { field, problem, count: more }) : text('schema.issue', { field, problem });
   return { field, message: english(t), text: t };
+}
+
+/** Checks outgoing input against its schema; the first problem becomes an input error naming the field. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field?: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const { field: at, text: problem } = describeIssues(parsed.error, field);
+  throw new UtmosInputError(at, problem);
 }

@@ -16,6 +16,7 @@ export const CORE_TEXTS = {
   'value.nonPlainObject': 'a non-plain object',
   'value.aInstance': 'a __name__ object',
   'value.anInstance': 'an __name__ object',
+  'value.nothing': 'nothing',
 
   // what a field expects
   'type.string': 'a string',
@@ -117,11 +118,16 @@ export const CORE_TEXTS = {
   'operation.listDeviceRequests': 'listing device requests',
   'operation.getDeviceRequest': 'reading a device request',
   'operation.replyToDeviceRequest': 'replying to a device request',
+  'operation.presignObject': 'asking for an object-storage URL',
+  'operation.uploadObject': 'uploading to object storage',
   'request.cancelled': 'The request was cancelled because the node is closing',
   'api.signatureInvalid': 'The platform rejected the request signature: check the API ID and API key in the utmos-config node (and that no proxy rewrites the request body)',
   'api.timestampExpired': "The platform rejected the request time: this machine's clock is too far from the platform's; enable NTP on the Node-RED host",
   'api.nonceReplayed': 'The platform saw a request nonce twice: this should not happen; report it if it repeats',
   'api.unauthorized': 'The platform did not accept the API credential: check that the API ID and API key are set in the utmos-config node and that the credential is active',
+  'api.objectPolicyDenied':
+    "No object-storage policy of the tenant allows this bucket, key prefix, method or URL lifetime while __operation__: check the node's bucket and key prefix with the tenant admin",
+  'api.objectSigningFailed': 'The platform could not sign the object-storage URL while __operation__: try again later',
   'api.forbidden': 'The API credential lacks the permission __scope__ needed for __operation__: grant it in the UTMOS console',
   'api.idempotencyConflict': 'The idempotency key was already used for a different command: use a new key for a new command',
   'api.commandNotFound': 'The platform knows no command __subject__: check the command_id',
@@ -149,6 +155,28 @@ export const CORE_TEXTS = {
   'network.viaProxy': ' through the proxy __proxy__',
   'proxy.unusable': 'the proxy __proxy__ from the environment is not an http:// or https:// URL; connecting directly',
   'network.proxyRefused': "The proxy __proxy__ refused the tunnel to __url__ (HTTP __status__): check HTTPS_PROXY / HTTP_PROXY (and the proxy's user name and password in it), or list the host in NO_PROXY",
+
+  // waylines: route input and its check against the WPML ranges
+  'wayline.notRoute': "__field__ is not a route (got __got__): send an array of {latitude, longitude, height} waypoints or GeoJSON (a LineString, a Feature holding one, or a FeatureCollection of Points)",
+  'wayline.geoJsonType': "__field__ __got__ is not a GeoJSON route type: use a LineString, a Feature holding one, or a FeatureCollection of Points",
+  'wayline.waypointNotObject': "waypoint __index__ (__field__) must be an object {latitude, longitude, height}",
+  'wayline.notPosition': "waypoint __index__ (__field__) must be a GeoJSON position [longitude, latitude, height?]",
+  'wayline.notArray': "__field__ must be an array",
+  'wayline.geometryMissing': "__field__ is missing: a Feature needs a LineString geometry",
+  'wayline.notLineString': "__field__ __got__ is not a route: use a LineString, or a FeatureCollection of Points",
+  'wayline.notPointFeature': "waypoint __index__ (__field__) must be a Feature with a Point geometry",
+  'wayline.outOfRange': "__what__ must be a number __range__ (got __got__) at __field__",
+  'wayline.range': "between __min__ and __max____unit__",
+  'wayline.rangeAboveMin': "greater than __min__ and at most __max____unit__",
+  'wayline.waypointValue': "waypoint __index__: __name__",
+  'wayline.gimbalPitch': "gimbal pitch angle for the __aircraft__",
+  'wayline.aircraft': "aircraft __got__ is not a dock aircraft: choose one of __choices__",
+  'wayline.choice': "__field__ __got__ must be one of __choices__",
+  'wayline.notAction': "waypoint __index__: action __got__ at __field__ is not an action: use __actions__",
+  'wayline.actionType': "waypoint __index__: action type __got__ at __field__ is unknown: use __actions__",
+  'wayline.tooFew': "a route needs at least 2 waypoints (got __count__): add waypoints to __field__",
+  'wayline.tooMany': "a route holds at most __max__ waypoints (got __count__): split it",
+  'wayline.prefix': "objectKeyPrefix must not contain \"../\"",
 } as const;
 
 export type CoreTextKey = keyof typeof CORE_TEXTS;

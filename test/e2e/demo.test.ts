@@ -1,6 +1,6 @@
 /**
  * `npm start` (scripts/demo.js) as a user runs it: it prints the editor URL on 127.0.0.1, deploys
- * the three examples wired to its simulator with the credentials encrypted in flows_cred.json and
+ * the four examples wired to its simulator with the credentials encrypted in flows_cred.json and
  * the simulator's key on no command line, runs an example, stops Node-RED and the simulator on
  * SIGTERM with exit code 0, and starts again on the same user dir with working credentials.
  */
@@ -101,7 +101,7 @@ test('npm start: editor on 127.0.0.1 with the examples deployed against the simu
     try {
       const flows = (await (await fetch(`${demo.editor}flows`)).json()) as any[];
       const tabs = flows.filter((n) => n.type === 'tab').map((n) => n.label);
-      assert.deepEqual(tabs, ['01 - Dock inspection mission', '02 - Device request handling', '03 - Fire and forget and status wait']);
+      assert.deepEqual(tabs, ['01 - Dock inspection mission', '02 - Device request handling', '03 - Fire and forget and status wait', '04 - Wayline from GeoJSON']);
       const configs = flows.filter((n) => n.type === 'utmos-config');
       assert.equal(configs.length, 1);
       assert.equal(configs[0].baseUrl, demo.simUrl);

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { Endpoint, Runtime, SimChild, demoLib, expectedMajor, majorOf, startRuntime, startSim } from './support';
 
 const examples = demoLib.loadExamples();
-const ours = ['utmos-config', 'dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply'];
+const ours = ['utmos-config', 'dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply', 'dji-wayline'];
 
 let sim: SimChild;
 let rt: Runtime;
@@ -36,7 +36,9 @@ async function press(id: string): Promise<void> {
 
 describe('shipped examples in the embedded Node-RED runtime against the simulator', () => {
   before(async () => {
-    sim = await startSim(['--docks', '3', '--reply-delay-ms', '50', '--mission-duration-ms', '3000']);
+    sim = await startSim(['--docks', '3', '--reply-delay-ms', '50', '--time-factor', '0.01']);
+    // the examples wait for a route's flight time scaled like the simulated docks fly it
+    process.env.UTMOS_TIME_SCALE = '0.01';
     const endpoint: Endpoint = { http: sim.http, mqtt: sim.mqtt, apiId: sim.apiId, apiKey: sim.apiKey };
     flows = demoLib.buildFlows(examples, endpoint);
     rt = await startRuntime(flows, demoLib.credentialsFor(flows, endpoint));
@@ -56,7 +58,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
   test('the examples are what the package ships: JSON arrays with a comment, only our and core nodes, every node type used, placeholder endpoint', () => {
     assert.deepEqual(
       examples.map((e) => e.file),
-      ['01 - Dock inspection mission.json', '02 - Device request handling.json', '03 - Fire and forget and status wait.json'],
+      ['01 - Dock inspection mission.json', '02 - Device request handling.json', '03 - Fire and forget and status wait.json', '04 - Wayline from GeoJSON.json'],
     );
     const core = new Set(['comment', 'inject', 'debug', 'catch', 'delay', 'switch', 'change', 'link in', 'link out']);
     const used = new Set<string>();
@@ -72,6 +74,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
         }
       }
       assert.doesNotMatch(JSON.stringify(ex.nodes), /apiKey|api_key/i, `${ex.file} has no credential fields`);
+      assert.doesNotMatch(JSON.stringify(ex.nodes), /example\.com|\.kmz|"fingerprint\\?":\s*\\?"[0-9a-f]{32}/i, `${ex.file} has no placeholder wayline URL or fingerprint`);
     }
     for (const t of ours) assert.ok(used.has(t), `some example uses ${t}`);
   });
@@ -93,28 +96,47 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     for (const ex of examples) assert.ok(mod.body.includes(ex.label), `Import > Examples lists "${ex.label}": ${mod.body.slice(0, 300)}`);
   });
 
-  test('01 - Dock inspection mission: prepare, wayline file request answered, execute, record, flight time, stop, upload', async () => {
+  test('01 - Dock inspection mission: waypoints → wayline uploaded → prepare → execute → wait for the route → stop, upload; an expired URL answered', async () => {
     const tab = 'ex01-tab';
+    const before = await sim.control('GET', 'objects');
     await press(idsOf('inject', tab, 'Start inspection')[0]);
     const [done] = await rt.waitFor(idsOf('debug', tab, 'mission done')[0], 1, 60_000);
     assert.equal(done.status, 'SUCCEEDED');
     assert.equal(done.payload.command_type, 'fileupload_start');
     assert.equal(done.payload.device_id, 'dock-001');
     assert.match(String(done.flight_id), /^inspection-\d+$/);
-    const [fileSent] = await rt.waitFor(idsOf('debug', tab, 'wayline file sent')[0], 1, 5_000);
-    assert.equal(fileSent.request_type, 'flighttask_resource_get');
-    assert.equal(fileSent.payload.reply_code, 'APPROVED');
-    // the dock really flew the mission to the end and got the wayline file with the reply
+    assert.equal(done.wayline.waypoint_count, 5);
+    assert.ok(done.delay >= done.wayline.duration_s * 1000 * 0.01, 'the flow waited for the route, scaled like the dock flew it');
+    // the dock downloaded the uploaded file, read its five waypoints and flew them to the end
     const dock = await sim.control('GET', 'docks/dock-001');
     assert.equal(dock.mission.flight_id, done.flight_id);
-    assert.equal(dock.mission.phase, 'finished', 'mission finished before the flow went on after the planned flight time');
+    assert.equal(dock.mission.phase, 'finished', 'mission finished before the flow went on after the flight time');
+    assert.equal(dock.mission.waypoint_count, 5);
+    assert.equal(dock.mission.fingerprint, done.wayline.fingerprint);
     assert.equal(dock.recording['80-0-0'], false, 'recording stopped');
     assert.equal(dock.debug_mode, false);
     assert.equal(dock.services_received, 8, 'eight commands reached the dock');
-    const resourceReply = dock.requests_replies_received.find((r: any) => r.method === 'flighttask_resource_get');
-    assert.equal(resourceReply.data.result, 0);
-    assert.match(resourceReply.data.output.file.url, /^https:\/\/.+\.kmz$/);
+    const after = await sim.control('GET', 'objects');
+    assert.equal(after.counters.puts - before.counters.puts, 1, 'one wayline uploaded');
+    assert.ok(after.objects.some((o: any) => o.md5 === done.wayline.fingerprint), 'storage holds the fingerprinted file');
     silent([...idsOf('debug', tab, 'command failed'), ...idsOf('debug', tab, 'errors')]);
+
+    // a dock whose URL expired asks for the file again: the flow answers with a fresh URL
+    const raised = await sim.control('POST', 'docks/dock-001/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: [done.flight_id] } });
+    const [fileSent] = await rt.waitFor(idsOf('debug', tab, 'wayline file sent')[0], 1, 20_000);
+    assert.equal(fileSent.request_id, raised.request_id);
+    assert.equal(fileSent.request_type, 'flighttask_resource_get');
+    assert.equal(fileSent.payload.reply_code, 'APPROVED');
+    let reply: any;
+    for (let i = 0; i < 100 && !reply; i++) {
+      const d = await sim.control('GET', 'docks/dock-001');
+      reply = d.requests_replies_received.find((r: any) => r.method === 'flighttask_resource_get');
+      if (!reply) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(reply.data.result, 0);
+    assert.equal(reply.data.output.file.fingerprint, done.wayline.fingerprint);
+    assert.match(reply.data.output.file.url, /\/objects\/tenant-media\/waylines\/.+\.kmz\?/);
+    silent(idsOf('debug', tab, 'errors'));
   });
 
   test('02 - Device request handling: automatic replies by request_type, manual approval and rejection', async () => {
@@ -128,11 +150,10 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(a1.request_id, cfg.request_id);
     assert.equal(a1.request_type, 'config');
     assert.equal(a1.payload.reply_code, 'APPROVED');
-    // the flow's own prepare button -> the dock asks for its wayline file -> automatic reply
-    await press(idsOf('inject', tab, 'Prepare a mission on dock-002')[0]);
-    const [prepared] = await rt.waitFor(idsOf('debug', tab, 'prepared')[0], 1, 20_000);
-    assert.equal(prepared.status, 'SUCCEEDED');
+    // a dock whose wayline URL expired -> a fresh URL for the last wayline built (example 01)
+    const res = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['any'] } });
     const [, a2] = await rt.waitFor(autoSent, 2, 20_000);
+    assert.equal(a2.request_id, res.request_id);
     assert.equal(a2.request_type, 'flighttask_resource_get');
     // pressing Approve with nothing held does nothing
     await press(idsOf('inject', tab, 'Approve')[0]);
@@ -164,7 +185,10 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.deepEqual(byMethod('flighttask_resource_get'), [0]);
     assert.deepEqual(byMethod('airport_organization_bind'), [0, 1]);
     assert.equal((rt.delivered.get(manualSent) ?? []).length, 2, 'the empty Approve press sent nothing');
-    silent([...idsOf('debug', tab, 'prepare failed'), ...idsOf('debug', tab, 'errors')]);
+    const file = dock.requests_replies_received.find((r: any) => r.method === 'flighttask_resource_get').data.output.file;
+    assert.match(file.url, /\/objects\/tenant-media\/waylines\/.+\.kmz\?/);
+    assert.match(file.fingerprint, /^[0-9a-f]{32}$/);
+    silent(idsOf('debug', tab, 'errors'));
   });
 
   test('03 - Fire and forget and status wait: until DELIVERED, until terminal, recording with a timed stop', async () => {
@@ -184,6 +208,27 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(dock.recording['80-0-0'], false);
     assert.equal(dock.debug_mode, true, 'debug_mode_open reached the dock');
     silent([...idsOf('debug', tab, 'failed or timed out'), ...idsOf('debug', tab, 'errors')]);
+  });
+
+  test('04 - Wayline from GeoJSON: QGIS points and a map line each build, upload and fly', async () => {
+    const tab = 'ex04-tab';
+    const flown = idsOf('debug', tab, 'mission flown')[0];
+    await press(idsOf('inject', tab, 'Survey points (QGIS)')[0]);
+    const [first] = await rt.waitFor(flown, 1, 60_000);
+    assert.equal(first.status, 'SUCCEEDED');
+    assert.equal(first.wayline.waypoint_count, 4);
+    let dock = await sim.control('GET', 'docks/dock-002');
+    assert.equal(dock.mission.flight_id, first.flight_id);
+    assert.equal(dock.mission.phase, 'finished');
+    assert.equal(dock.mission.waypoint_count, 4);
+    await press(idsOf('inject', tab, 'Fence line (map)')[0]);
+    const [, second] = await rt.waitFor(flown, 2, 60_000);
+    assert.equal(second.wayline.waypoint_count, 4);
+    assert.notEqual(second.wayline.fingerprint, first.wayline.fingerprint);
+    dock = await sim.control('GET', 'docks/dock-002');
+    assert.equal(dock.mission.flight_id, second.flight_id);
+    assert.equal(dock.mission.phase, 'finished');
+    silent([...idsOf('debug', tab, 'command failed'), ...idsOf('debug', tab, 'errors')]);
   });
 
   test('failure branches show the reason, not the whole message; Catch branches show the error text', async () => {

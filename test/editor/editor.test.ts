@@ -26,7 +26,7 @@ type HTMLSelectElement = any;
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const UPDATE_DOCS = process.env.UTMOS_UPDATE_SCREENSHOTS === '1';
-const NON_CONFIG = ['dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply'];
+const NON_CONFIG = ['dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply', 'dji-wayline'];
 const ALL_TYPES = ['utmos-config', ...NON_CONFIG];
 const VIEWPORT = { width: 1600, height: 950 };
 const CONNECTION = 'utmos-example-config';
@@ -202,7 +202,9 @@ describe('editor in headless Chromium', { skip: reason }, () => {
   before(async () => {
     shotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-editor-screenshots-'));
     console.log(`# editor screenshots: ${shotsDir}${UPDATE_DOCS ? ' (and docs/)' : ''}`);
-    sim = await startSim(['--reply-delay-ms', '50', '--mission-duration-ms', '3000']);
+    sim = await startSim(['--reply-delay-ms', '50', '--time-factor', '0.02']);
+    // example 01 waits for the route's flight time scaled like the simulated docks fly it
+    process.env.UTMOS_TIME_SCALE = '0.02';
     const endpoint = { http: sim.http, mqtt: sim.mqtt, apiId: sim.apiId, apiKey: sim.apiKey };
     const flows = demoLib.buildFlows(demoLib.loadExamples(), endpoint);
     rt = await startRuntime(flows, demoLib.credentialsFor(flows, endpoint));
@@ -379,6 +381,7 @@ describe('editor in headless Chromium', { skip: reason }, () => {
     ['dji-status-wait', 'ex03-until-delivered'],
     ['dji-request-in', 'ex01-requests'],
     ['dji-request-reply', 'ex01-reply'],
+    ['dji-wayline', 'ex01-wayline'],
   ] as const) {
     test(`${type} edit dialog opens without page errors; no label wraps`, async () => {
       const before = pageErrors.length;
@@ -550,6 +553,52 @@ describe('editor in headless Chromium', { skip: reason }, () => {
     });
   });
 
+  test('a dji command dialog closed before the command list arrives: the late answer raises no page error', async () => {
+    const before = pageErrors.length;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: any) => {
+      await held;
+      await route.continue();
+    };
+    await page.route('**/utmos-dji/catalogue*', hold);
+    try {
+      await page.evaluate(() => {
+        const R = (window as any).RED;
+        R.workspaces.show('ex01-tab');
+        R.editor.edit(R.nodes.node('ex01-cover-open'));
+      });
+      await page.waitForSelector('#node-dialog-ok', { state: 'visible' });
+      await page.click('#node-dialog-cancel');
+      await page.waitForSelector('#node-dialog-ok', { state: 'detached' });
+      // settled once jQuery has run the answer's callbacks (ajaxComplete), or one of them threw
+      const settled = page.evaluate(
+        () =>
+          new Promise<string>((resolve) => {
+            const $ = (window as any).$;
+            const finish = (how: string) => {
+              $(document).off('ajaxComplete', onComplete);
+              window.removeEventListener('error', onError);
+              resolve(how);
+            };
+            const onComplete = (_e: unknown, _xhr: unknown, settings: any) => {
+              if (/utmos-dji\/catalogue/.test(settings.url)) finish('complete');
+            };
+            const onError = () => finish('error');
+            $(document).on('ajaxComplete', onComplete);
+            window.addEventListener('error', onError);
+            setTimeout(() => finish('timeout'), 15_000);
+          }),
+      );
+      release();
+      assert.equal(await settled, 'complete');
+    } finally {
+      release();
+      await page.unroute('**/utmos-dji/catalogue*', hold);
+    }
+    assert.deepEqual(pageErrors.slice(before), []);
+  });
+
   async function checkHelp(p: any, lang: string): Promise<void> {
     for (const type of ALL_TYPES) {
       await p.evaluate((t: string) => (window as any).RED.sidebar.help.show(t), type);
@@ -609,7 +658,7 @@ describe('editor in headless Chromium', { skip: reason }, () => {
   });
 
   test('every example is laid out with no two nodes overlapping and every wire running left to right', async () => {
-    for (const tab of ['ex01-tab', 'ex02-tab', 'ex03-tab']) {
+    for (const tab of ['ex01-tab', 'ex02-tab', 'ex03-tab', 'ex04-tab']) {
       await page.evaluate((t: string) => (window as any).RED.workspaces.show(t), tab);
       await page.waitForFunction((t: string) => (window as any).RED.nodes.filterNodes({ z: t }).every((n: any) => n.w > 0 && n.h > 0), tab, { timeout: 10_000 });
       const problems: string[] = await page.evaluate((t: string) => {
@@ -677,8 +726,10 @@ describe('editor in headless Chromium', { skip: reason }, () => {
     assert.equal(done.length, 1);
     assert.equal(done[0].status, 'SUCCEEDED');
     const texts = await debugTexts();
-    assert.ok(texts.some((t: string) => /wayline file sent/.test(t)), texts.join('\n'));
     assert.ok(!texts.some((t: string) => /node: command failed|node: errors/.test(t)), texts.join('\n'));
+    // the wayline node's badge, translated by the editor from its catalogue
+    const badge = await page.locator('[id="ex01-wayline"] .red-ui-flow-node-status-label').textContent();
+    assert.equal(badge, 'wayline uploaded');
     await quietShot(page, 'inspection-flow', true);
     assert.deepEqual(pageErrors, []);
     const relevant = consoleErrors.filter((e) => !/favicon/i.test(e));

@@ -10,13 +10,14 @@ import commandNode = require('../../src/nodes/dji-command/dji-command');
 import waitNode = require('../../src/nodes/dji-status-wait/dji-status-wait');
 import requestInNode = require('../../src/nodes/dji-request-in/dji-request-in');
 import replyNode = require('../../src/nodes/dji-request-reply/dji-request-reply');
+import waylineNode = require('../../src/nodes/dji-wayline/dji-wayline');
 import { DJI_COMMAND_DEFAULTS } from './node-defs';
 
 // NODE_RED_PATH runs the suite against another node-red install (scripts/test-nr5.sh: Node-RED 5 on Node 22).
 helper.init(require.resolve(process.env.NODE_RED_PATH || 'node-red'));
 
 export { helper };
-export const ALL_NODES = [configNode, commandNode, waitNode, requestInNode, replyNode];
+export const ALL_NODES = [configNode, commandNode, waitNode, requestInNode, replyNode, waylineNode];
 
 export async function withSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ replyDelayMs: 50, ...options });

@@ -155,6 +155,26 @@ const SPECS: NodeSpec[] = [
       payload: ['none', 'msg', 'flow', 'global', 'json', 'jsonata', 'env'],
     },
   },
+  {
+    type: 'dji-wayline',
+    inputs: 1,
+    outputs: 1,
+    defaults: {
+      name: '',
+      server: '',
+      bucket: '',
+      objectKeyPrefix: 'waylines/',
+      aircraft: 'M3D',
+      speed: 10,
+      height: 60,
+      finishAction: 'goHome',
+      lostLinkAction: 'goBack',
+      takeOffSecurityHeight: 20,
+      returnHomeHeight: 100,
+      urlLifetime: 3600,
+    },
+    pointers: { server: 'utmos-config' },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -213,11 +233,51 @@ type Def = Record<string, any>;
 const configNodes: Def[] = [];
 const flowNodes: Def[] = [];
 
+/** Editor code the runtime serves from the package's resources/ folder (a script's src). */
+function resourcePath(src: string): string {
+  const prefix = 'resources/node-red-contrib-utmos-dji/';
+  assert.ok(src.startsWith(prefix), `script src ${src} is served from ${prefix}`);
+  return path.join(ROOT, 'resources', src.slice(prefix.length));
+}
+
+/** The editor code of a node: its own text/javascript blocks and the resource scripts they load. */
+function editorCode(blocks: ScriptBlock[]): string {
+  return blocks
+    .filter((b) => b.attrs.type === 'text/javascript')
+    .map((b) => (b.attrs.src ? fs.readFileSync(resourcePath(b.attrs.src), 'utf8') : b.body))
+    .join('\n');
+}
+
+/** A jQuery call the dialog code made: on what (a selector, or `$` itself) and which method with what. */
+interface JqCall {
+  on: unknown;
+  method: string;
+  args: unknown[];
+}
+
+/** A stub jQuery that finds nothing (so validators read the node) and records every call made on it. */
+function recordingJQuery(calls: JqCall[]): Def {
+  const chain = (on: unknown): Def =>
+    new Proxy(
+      { length: 0 },
+      {
+        get: (target, key) => {
+          if (typeof key === 'symbol' || key in target) return (target as Def)[key as string];
+          return (...args: unknown[]) => {
+            calls.push({ on, method: key, args });
+            return key === 'val' && args.length === 0 ? undefined : chain(on);
+          };
+        },
+      },
+    );
+  const $ = (selector: unknown) => chain(selector);
+  return new Proxy($, { get: (target, key) => (key === 'fn' ? {} : typeof key === 'symbol' ? (target as Def)[key as never] : chain('$')[key]) });
+}
+
 /** Runs every text/javascript block of an editor file with a stub RED and returns the definitions. */
-function loadDefinitions(file: string, html: string, catalog: Catalog): Record<string, Def> {
+function loadDefinitions(file: string, html: string, catalog: Catalog, jqCalls: JqCall[]): Record<string, Def> {
   const defs: Record<string, Def> = {};
-  const emptySelection = { length: 0, val: () => undefined };
-  const $ = Object.assign(() => emptySelection, { fn: {}, getJSON: () => ({ done: () => ({ fail: () => undefined }) }) });
+  const $ = recordingJQuery(jqCalls);
   // A small typedInput validator in the spirit of Node-RED's (reads the type from the node).
   const typedInputValidator = (opts: string | { typeField?: string; type?: string }) => {
     const typeField = typeof opts === 'string' ? opts : opts.typeField;
@@ -261,10 +321,7 @@ function loadDefinitions(file: string, html: string, catalog: Catalog): Record<s
   for (const block of scriptBlocks(html)) {
     if ((block.attrs.type ?? '').toLowerCase() !== 'text/javascript') continue;
     if (block.attrs.src) {
-      // Shared editor code the runtime serves from the package's resources/ folder.
-      const prefix = 'resources/node-red-contrib-utmos-dji/';
-      assert.ok(block.attrs.src.startsWith(prefix), `script src ${block.attrs.src} is served from ${prefix}`);
-      const resource = path.join(ROOT, 'resources', block.attrs.src.slice(prefix.length));
+      const resource = resourcePath(block.attrs.src);
       vm.runInContext(fs.readFileSync(resource, 'utf8'), sandbox, { filename: resource });
     } else {
       vm.runInContext(block.body, sandbox, { filename: file });
@@ -282,6 +339,10 @@ interface Loaded {
   spec: NodeSpec;
   html: string;
   blocks: ScriptBlock[];
+  /** Its editor code, with the resource scripts it loads. */
+  code: string;
+  /** The jQuery calls its code made (run oneditprepare to see the dialog's). */
+  jqCalls: JqCall[];
   template: string;
   en: Catalog;
   zh: Catalog;
@@ -294,9 +355,10 @@ function load(spec: NodeSpec): Loaded {
   const blocks = scriptBlocks(html);
   const en = JSON.parse(read(dir, 'locales', 'en-US', `${spec.type}.json`)) as Catalog;
   const zh = JSON.parse(read(dir, 'locales', 'zh-CN', `${spec.type}.json`)) as Catalog;
-  const defs = loadDefinitions(path.join(ROOT, dir, `${spec.type}.html`), html, en);
+  const jqCalls: JqCall[] = [];
+  const defs = loadDefinitions(path.join(ROOT, dir, `${spec.type}.html`), html, en, jqCalls);
   const tpl = blocks.find((b) => b.attrs.type === 'text/html' && b.attrs['data-template-name'] === spec.type);
-  return { spec, html, blocks, template: tpl ? tpl.body : '', en, zh, def: defs[spec.type] };
+  return { spec, html, blocks, code: editorCode(blocks), jqCalls, template: tpl ? tpl.body : '', en, zh, def: defs[spec.type] };
 }
 
 const LOADED = new Map<string, Loaded>();
@@ -421,14 +483,15 @@ for (const spec of SPECS) {
 
     it('offers the contract types in each typed input', () => {
       const l = get(spec.type);
-      const js = l.blocks.filter((b) => b.attrs.type === 'text/javascript').map((b) => b.body).join('\n');
+      // The dialog as the editor prepares it, against a jQuery that records what is asked of it.
+      l.jqCalls.length = 0;
+      l.def.oneditprepare.call(nodeThis(l.en, { ...defaultValues(l), _def: l.def }));
       for (const [prop, types] of Object.entries(spec.typed ?? {})) {
-        const re = new RegExp(
-          `\\$\\('#node-input-${prop}'\\)\\.typedInput\\(\\{\\s*typeField:\\s*'#node-input-${prop}Type',\\s*types:\\s*\\[([\\s\\S]*?)\\]\\s*\\}\\)`,
-        );
-        const m = re.exec(js);
-        assert.ok(m, `typedInput set up for ${prop} with typeField ${prop}Type`);
-        const offered = [...m[1].matchAll(/'([a-z]+)'/g)].map((x) => x[1]);
+        const call = l.jqCalls.find((c) => c.on === `#node-input-${prop}` && c.method === 'typedInput' && typeof c.args[0] === 'object');
+        assert.ok(call, `typedInput set up for ${prop}`);
+        const options = call.args[0] as { typeField: string; types: Array<string | { value: string }> };
+        assert.equal(options.typeField, `#node-input-${prop}Type`, `typedInput of ${prop} keeps its type in ${prop}Type`);
+        const offered = options.types.map((t) => (typeof t === 'string' ? t : t.value));
         for (const t of types) assert.ok(offered.includes(t), `${prop} offers type ${t} (offered: ${offered.join(',')})`);
         assert.ok(l.template.includes(`id="node-input-${prop}Type"`), `hidden #node-input-${prop}Type`);
       }
@@ -460,9 +523,11 @@ for (const spec of SPECS) {
         }
       }
       assert.ok(used.length > 0, 'the template is translated');
-      // Keys named in the scripts: '<type>.x.y' literals (a trailing '.' is a prefix of a group).
-      const js = l.blocks.filter((b) => b.attrs.type === 'text/javascript').map((b) => b.body).join('\n');
-      const jsKeys = [...js.matchAll(new RegExp(`'(${spec.type}\\.[A-Za-z0-9_.]+)'`, 'g'))].map((m) => m[1]).filter((k) => !/\.svg$/.test(k));
+      // Keys named in the scripts: '<type>.x.y' literals (a trailing '.' is a prefix of a group),
+      // and the ones the shared helpers add: a typed input's fallback, the template question.
+      const jsKeys = [...l.code.matchAll(new RegExp(`'(${spec.type}\\.[A-Za-z0-9_.]+)'`, 'g'))].map((m) => m[1]).filter((k) => !/\.svg$/.test(k));
+      if (/\.typed\(/.test(l.code)) jsKeys.push(`${spec.type}.errors.invalid`);
+      for (const m of l.code.matchAll(/templateFiller\([^;]*'([\w.-]+\.)'\)/g)) jsKeys.push(...['confirmReplace', 'replace', 'keep'].map((k) => m[1] + k));
       for (const key of [...used, ...jsKeys]) {
         if (key.endsWith('.')) {
           const group = lookup(l.en, key.slice(0, -1));
@@ -592,12 +657,12 @@ describe('editor files: behaviour of definitions', () => {
     assert.equal(out(0, { waitForResult: false }), 'accepted');
     assert.equal(out(1, { waitForResult: true }), 'failed / timed out');
 
-    assert.ok(l.html.includes("$.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })"), 'catalogue loaded with a relative admin URL, in the editor language');
-    assert.ok(l.html.includes("url: 'utmos-dji/payload-check'"), 'static payloads are checked by the runtime');
-    assert.match(l.html, /<optgroup>/, 'one optgroup per domain');
-    assert.match(l.html, /templateFiller\(/, 'the shared template behaviour fills the payload');
-    assert.doesNotMatch(l.html, /confirm\(/, 'no native confirm()');
-    assert.match(l.html, /\.fail\(/, 'handles an unavailable endpoint');
+    assert.ok(l.code.includes("$.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })"), 'catalogue loaded with a relative admin URL, in the editor language');
+    assert.ok(l.code.includes("url: 'utmos-dji/payload-check'"), 'static payloads are checked by the runtime');
+    assert.match(l.code, /<optgroup>/, 'one optgroup per domain');
+    assert.match(l.code, /templateFiller\(/, 'the shared template behaviour fills the payload');
+    assert.doesNotMatch(l.code, /confirm\(/, 'no native confirm()');
+    assert.match(l.code, /\.fail\(/, 'handles an unavailable endpoint');
   });
 
   it('dji-status-wait: until, timeout and output labels', () => {
@@ -636,6 +701,35 @@ describe('editor files: behaviour of definitions', () => {
     assertAccepts(l, 'replyMessage', ['', 'ok'], { replyMessageType: 'str' });
     assertAccepts(l, 'payload', [''], { payloadType: 'none' });
     assertAccepts(l, 'payload', ['payload'], { payloadType: 'msg' });
+  });
+
+  it('dji-wayline: bucket, prefix, ranges from the WPML specification, choices and labels', () => {
+    const l = get('dji-wayline');
+    assertAccepts(l, 'bucket', ['tenant-media']);
+    assertRejects(l, 'bucket', ['', '  ']);
+    assertAccepts(l, 'objectKeyPrefix', ['waylines/', '', 'a/b/']);
+    assertRejects(l, 'objectKeyPrefix', ['/waylines/', 'a/../b']);
+    assertAccepts(l, 'speed', [10, '0.5', 15]);
+    assertRejects(l, 'speed', [0, 15.5, 'fast', '']);
+    assertAccepts(l, 'height', [60, -20, 1500]);
+    assertRejects(l, 'height', [1501, 'x']);
+    assertAccepts(l, 'takeOffSecurityHeight', [2, 1500]);
+    assertRejects(l, 'takeOffSecurityHeight', [1, 1501]);
+    assertAccepts(l, 'returnHomeHeight', [20, 1500]);
+    assertRejects(l, 'returnHomeHeight', [19, 2000]);
+    assertAccepts(l, 'urlLifetime', [1, 3600, '600']);
+    assertRejects(l, 'urlLifetime', [0, 3601, 1.5]);
+    assertAccepts(l, 'aircraft', ['M30', 'M30T', 'M3D', 'M3TD', 'M4D', 'M4TD']);
+    assertRejects(l, 'aircraft', ['M300', '']);
+    assertAccepts(l, 'finishAction', ['goHome', 'noAction', 'autoLand', 'gotoFirstWaypoint']);
+    assertAccepts(l, 'lostLinkAction', ['goBack', 'landing', 'hover', 'continue']);
+    assertRejects(l, 'lostLinkAction', ['panic']);
+    for (const v of ['M30', 'M30T', 'M3D', 'M3TD', 'M4D', 'M4TD']) assert.ok(l.template.includes(`<option value="${v}"`), `aircraft ${v}`);
+    for (const key of ['building', 'uploading', 'signing', 'ready', 'renewed', 'invalid']) {
+      assert.equal(typeof lookup(l.en, `dji-wayline.status.${key}`), 'string', `status badge ${key} is translated`);
+    }
+    assert.equal(l.def.label.call(nodeThis(l.en, { name: '' })), 'dji wayline');
+    assert.equal(l.def.outputLabels.call(nodeThis(l.en, {}), 0), 'wayline file URL and fingerprint');
   });
 });
 

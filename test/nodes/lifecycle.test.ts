@@ -2,7 +2,7 @@
 // duplicate messages, and the shared connection is reference-counted.
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pooledAgentCount } from '../../src/core';
+import { pooledAgentCount } from '../../src/core/http-transport';
 import { ALL_NODES, SimProcess, collect, credsFor, flowWith, helper, simControl, sleep, startSimulatorProcess } from '../helpers/harness';
 
 // The simulator runs in its own process here, so that every timer and socket counted below is ours.
@@ -44,6 +44,7 @@ function fullFlow(label: string) {
       { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '60', timeoutType: 'num', wires: [[], [], []] },
       { id: 'in', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['req']] },
       { id: 'rep', type: 'dji-request-reply', server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', payloadType: 'none', wires: [[]] },
+      { id: 'wl', type: 'dji-wayline', server: 'c1', bucket: 'tenant-media', objectKeyPrefix: 'waylines/', aircraft: 'M3D', speed: 10, height: 60, finishAction: 'goHome', lostLinkAction: 'goBack', takeOffSecurityHeight: 20, returnHomeHeight: 100, urlLifetime: 3600, wires: [[]] },
       { id: 'ok', type: 'helper' },
       { id: 'bad', type: 'helper' },
       { id: 'req', type: 'helper' },
@@ -62,11 +63,13 @@ test('redeploys with commands and waits in flight leave no timers, sockets or li
     // Work in flight at the moment of the redeploy.
     helper.getNode('slow').receive({ i });
     helper.getNode('wait').receive({ command_id: '00000000-0000-4000-8000-00000000000' + (i % 10) });
+    // an upload (presign, PUT to storage, presign) in flight too
+    helper.getNode('wl').receive({ payload: [{ latitude: 22.9, longitude: 113.7 }, { latitude: 22.901, longitude: 113.7 + i / 1e4 }] });
     await sleep(30);
     await helper.setFlows(fullFlow(`v${i}`), types[i % 3], credsFor(sim));
   }
   const config = helper.getNode('c1');
-  assert.equal(config.userCount, 5, 'one registration per live user node');
+  assert.equal(config.userCount, 6, 'one registration per live user node');
   await sleep(500); // the event stream connects
 
   // The live flow still works, and emits once per message.
@@ -89,7 +92,7 @@ test('the config node opens one connection for all its users and closes it with 
   const config = helper.getNode('c1');
   const connection = config.connection;
   assert.ok(connection, 'connection open while nodes use it');
-  assert.equal(config.userCount, 5);
+  assert.equal(config.userCount, 6);
   // Remove every user node: the connection closes.
   await helper.setFlows(fullFlow('v0').filter((n: any) => ['t1', 'c1'].includes(n.id)), 'nodes', credsFor(sim));
   const config2 = helper.getNode('c1');

@@ -86,7 +86,7 @@ test('each node .js has its .html (literal registerType), icons/ and locales (en
     }
     all.push(...types);
   }
-  assert.equal(all.length, 5);
+  assert.equal(all.length, 6);
 });
 
 test('examples: JSON arrays; every non-config node type used; only our and core node types', () => {

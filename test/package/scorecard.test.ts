@@ -28,7 +28,7 @@ function ensureInstalled(): void {
 
 test(`node-red-dev ${NRDEV_VERSION} validate: every scorecard check passes`, { timeout: 600_000 }, () => {
   ensureInstalled();
-  for (const f of ['dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply', 'utmos-config']) {
+  for (const f of ['dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply', 'dji-wayline', 'utmos-config']) {
     assert.ok(fs.existsSync(path.join(ROOT, 'dist/src/nodes', f, `${f}.html`)), `build output for ${f} (run npm run build)`);
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'scorecard-'));
@@ -50,7 +50,7 @@ test(`node-red-dev ${NRDEV_VERSION} validate: every scorecard check passes`, { t
   const failed = checks.filter(([, v]) => v.test !== true).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
   assert.deepEqual(failed, [], 'failed scorecard checks');
   // N02 really parsed our editor files (an unparsable .html passes N02 with nodes: [])
-  assert.deepEqual([...card.N02.nodes].sort(), ['dji-command', 'dji-request-in', 'dji-request-reply', 'dji-status-wait']);
+  assert.deepEqual([...card.N02.nodes].sort(), ['dji-command', 'dji-request-in', 'dji-request-reply', 'dji-status-wait', 'dji-wayline']);
   assert.ok(JSON.parse(fs.readFileSync(stubReport, 'utf8')).catalogueRequestsServed >= 1, 'catalogue answered by the offline stub');
   fs.rmSync(out, { recursive: true, force: true });
 });

@@ -6,7 +6,8 @@
 // the runtime's onComplete hook, which fires for done() and done(err) alike, and a Complete node).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UtmosClient, pooledAgentCount } from '../../src/core';
+import { UtmosClient } from '../../src/core';
+import { pooledAgentCount } from '../../src/core/http-transport';
 import { ALL_NODES, SimProcess, collect, credsFor, flowWith, helper, simControl, sleep, startSimulatorProcess } from '../helpers/harness';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { control, signed } from './helpers';
+import { control, firstLine, signed } from './helpers';
 
 const CLI = path.join(__dirname, '..', '..', 'sim', 'cli.js');
 
@@ -16,12 +16,10 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    const started = Date.now();
-    while (!stdout.includes('\n')) {
-      if (Date.now() - started > 10_000) throw new Error(`no line from CLI; stderr: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const line = JSON.parse(stdout.trim()) as Record<string, string>;
+    const first = await firstLine(child.stdout, exited, 10_000).catch((err: Error) => {
+      throw new Error(`${err.message}; stderr: ${stderr}`);
+    });
+    const line = JSON.parse(first) as { http: string; mqtt: string; api_id: string; api_key: string };
     assert.deepEqual(Object.keys(line), ['http', 'mqtt', 'api_id', 'api_key']);
     assert.match(line.http, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(line.mqtt, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
@@ -52,7 +50,7 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
 });
 
 test('CLI rejects bad option values with exit code 2 and a message on stderr', () => {
-  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port'], ['--auto-reply-types', ',']]) {
+  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port'], ['--auto-reply-types', ','], ['--time-factor', '0'], ['--time-factor', '11'], ['--time-factor', 'fast'], ['--mission-duration-ms', '3000']]) {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(r.status, 2, `args ${args.join(' ')}`);
     assert.equal(r.stdout, '');
@@ -64,6 +62,7 @@ test('CLI --help prints usage and exits 0', () => {
   const r = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--mqtt-port/);
+  assert.match(r.stdout, /--time-factor F/);
 });
 
 test('the API key can come from UTMOS_SIM_API_KEY (out of ps); --api-key wins over it', () => {

@@ -4,32 +4,22 @@ import { after, before, describe, test } from 'node:test';
 import mqtt from 'mqtt';
 import { Simulator, startSimulator } from '../../sim';
 import { Creds, control, runCommand, signed, waitFor } from './helpers';
+import { BUCKET, DEMO_ROUTE, preparePayload, presign, uploadWayline } from './wayline-helpers';
 
 const DR = '/api/v1/open/device-requests';
-
-const preparePayload = (flightId: string): Record<string, unknown> => ({
-  flight_id: flightId,
-  task_type: 0,
-  execute_time: Date.now(),
-  file: { url: 'https://objects.example/waylines/w1.kmz', fingerprint: 'd41d8cd98f00b204e9800998ecf8427e' },
-  rth_altitude: 100,
-  rth_mode: 1,
-  out_of_control_action: 0,
-  exit_wayline_when_rc_lost: 0,
-});
 
 describe('wayline mission and device requests', () => {
   let sim: Simulator;
   let c: Creds;
   before(async () => {
-    sim = await startSimulator({ docks: 2, replyDelayMs: 10, missionDurationMs: 500, jobDurationMs: 40 });
+    sim = await startSimulator({ docks: 2, replyDelayMs: 10, timeFactor: 0.01, jobDurationMs: 40 });
     c = { base: sim.http, apiId: sim.apiId, apiKey: sim.apiKey };
   });
   after(() => sim.close());
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const dockOf = (sn: string): any => sim.control.getDock(sn);
 
-  test('prepare → resource request → API reply reaches the dock → execute → mission finishes', async () => {
+  test('prepare downloads and checks the file → execute flies every waypoint of the route → mission finishes', async () => {
     // watch the dock's DJI traffic like a real cloud would
     const watcher = await mqtt.connectAsync(sim.mqtt, { clientId: 'watch-' + randomUUID().slice(0, 6) });
     const events: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,67 +30,22 @@ describe('wayline mission and device requests', () => {
     assert.equal((await runCommand(c, 'dock-001', 'debug_mode_open')).body.status, 'SUCCEEDED');
     assert.equal((await runCommand(c, 'dock-001', 'debug_mode_close')).body.status, 'SUCCEEDED');
 
+    const file = await uploadWayline(c);
+    const getsBefore = sim.objects.counters.gets;
     const flightId = 'flight-' + randomUUID().slice(0, 8);
-    const prep = await runCommand(c, 'dock-001', 'flighttask_prepare', preparePayload(flightId));
+    const prep = await runCommand(c, 'dock-001', 'flighttask_prepare', preparePayload(flightId, file));
     assert.equal(prep.body.status, 'SUCCEEDED', JSON.stringify(prep.body));
+    assert.equal(sim.objects.counters.gets, getsBefore + 1, 'the dock downloaded the file on prepare');
+    const prepared = dockOf('dock-001').mission;
+    assert.equal(prepared.phase, 'prepared');
+    assert.equal(prepared.waypoint_count, DEMO_ROUTE.length);
+    assert.equal(prepared.fingerprint, file.fingerprint);
+    assert.ok(prepared.planned_flight_ms > 0);
 
-    // the dock asks for the wayline file: it shows up as a device request
-    const item = await waitFor(async () => {
-      const r = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
-      return r.body.items.find((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
-    });
-    assert.equal(item.vendor, 'dji');
-    assert.equal(item.device_id, 'dock-001');
-    assert.deepEqual(item.inbound_payload, { resource_type: 'wayline', resource_ids: [flightId] });
-    // pending, as the requests page shows a request that waits for the cloud
-    assert.equal(item.routing_decision, 'manual_reply_required');
-    assert.equal(item.reply_code, 'PENDING');
-    assert.equal(item.reply_message, 'awaiting cloud decision');
-    assert.equal(item.reply_source, 'manual');
-    assert.deepEqual(item.standardized_reply, {});
-    assert.equal(item.replied_at, null);
-    assert.ok(!Number.isNaN(Date.parse(item.received_at)));
-    assert.equal(item.updated_at, item.received_at);
-    assert.equal(dockOf('dock-001').mission.phase, 'prepared');
-
-    // executing before the resource reply is accepted; the mission waits for the file
     const exec = await runCommand(c, 'dock-001', 'flighttask_execute', { flight_id: flightId });
     assert.equal(exec.body.status, 'SUCCEEDED');
-    assert.equal(dockOf('dock-001').mission.phase, 'prepared');
     const again = await runCommand(c, 'dock-001', 'flighttask_execute', { flight_id: flightId });
     assert.equal(again.body.response_code, '321257', 'same mission cannot start twice');
-
-    const output = { file: { url: 'https://objects.example/waylines/w1.kmz', fingerprint: 'd41d8cd98f00b204e9800998ecf8427e' } };
-    const reply = await signed(c, 'POST', `${DR}/${item.request_id}/reply`, {
-      body: { reply_code: 'APPROVED', reply_message: 'here is the route', payload: output },
-    });
-    assert.equal(reply.status, 202);
-    assert.equal(reply.body.request_id, item.request_id);
-    assert.equal(reply.body.reply_code, 'APPROVED');
-    assert.equal(reply.body.reply_message, 'here is the route');
-    assert.equal(reply.body.reply_source, 'manual');
-    assert.ok(reply.body.replied_at);
-    assert.ok(reply.headers['x-request-id']);
-
-    const detail = await signed(c, 'GET', `${DR}/${item.request_id}`);
-    assert.equal(detail.status, 200);
-    assert.equal(detail.body.request_id, item.request_id);
-    assert.equal(detail.body.reply_code, 'APPROVED');
-    assert.equal(detail.body.reply_source, 'manual');
-    assert.deepEqual(detail.body.standardized_reply, { result: 0, output });
-    assert.ok(detail.body.replied_at);
-    assert.equal(detail.body.updated_at, detail.body.replied_at, 'updated_at follows the reply');
-
-    // the dock received the DJI requests_reply with the same tid/bid/method
-    const dock = await waitFor(async () => {
-      const d = (await control(sim.http, 'GET', '/__sim/docks/dock-001')).body;
-      return d.requests_replies_received.length > 0 ? d : undefined;
-    });
-    const env = dock.requests_replies_received.at(-1);
-    assert.equal(env.method, 'flighttask_resource_get');
-    assert.deepEqual(env.data, { result: 0, output });
-    assert.equal(typeof env.tid, 'string');
-    assert.equal(typeof env.timestamp, 'number');
 
     // the mission runs: cover open, aircraft out, working mode; debug mode is refused meanwhile
     await waitFor(() => dockOf('dock-001').mission.phase === 'executing', 2000, 5);
@@ -108,8 +53,7 @@ describe('wayline mission and device requests', () => {
     assert.equal(flying.mode_code, 4);
     assert.equal(flying.cover_state, 1);
     assert.equal(flying.drone_in_dock, 0);
-    const debug = await runCommand(c, 'dock-001', 'debug_mode_open');
-    assert.equal(debug.body.response_code, '514148');
+    assert.equal(flying.mission.resource_requests, 0, 'a URL that has not expired needs no flighttask_resource_get');
     const other = await runCommand(c, 'dock-001', 'flighttask_execute', { flight_id: 'another' });
     assert.equal(other.body.response_code, '319016');
 
@@ -118,28 +62,72 @@ describe('wayline mission and device requests', () => {
     assert.equal(landed.mode_code, 0);
     assert.equal(landed.cover_state, 0);
     assert.equal(landed.drone_in_dock, 1);
+    const asked = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
+    assert.equal(asked.body.items.filter((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId).length, 0); // eslint-disable-line @typescript-eslint/no-explicit-any
 
     await waitFor(() => events.some((e) => e.method === 'flighttask_progress' && e.data.output.status === 'ok'), 2000);
     const progress = events.filter((e) => e.method === 'flighttask_progress');
-    assert.ok(progress.length >= 2);
-    assert.equal(progress[0].need_reply, 1);
-    assert.equal(progress[0].bid, sim.control.getCommand(exec.body.command_id).bid, 'progress carries the execute bid');
+    assert.equal(progress.length, DEMO_ROUTE.length + 1, 'one event per waypoint reached, one for the way back');
+    assert.equal(progress[0]?.need_reply, 1);
+    assert.equal(progress[0]?.bid, sim.control.getCommand(exec.body.command_id).bid, 'progress carries the execute bid');
     const percents = progress.map((e) => e.data.output.progress.percent);
     assert.deepEqual([...percents].sort((a, b) => a - b), percents, 'progress rises');
     assert.equal(percents.at(-1), 100);
+    assert.deepEqual(progress.slice(0, DEMO_ROUTE.length).map((e) => e.data.output.ext.current_waypoint_index), [0, 1, 2]);
     assert.equal(progress.at(-1)!.data.output.ext.flight_id, flightId);
     await watcher.endAsync();
   });
 
+  test('a URL that expired before take-off: flighttask_resource_get → API reply with a fresh URL → the dock fetches it and flies', async () => {
+    const file = await uploadWayline(c);
+    const flightId = 'expired-' + randomUUID().slice(0, 8);
+    assert.equal((await runCommand(c, 'dock-001', 'flighttask_prepare', preparePayload(flightId, file))).body.status, 'SUCCEEDED');
+    await control(sim.http, 'POST', '/__sim/objects/clock', { advance_ms: 2 * 3600_000 });
+    try {
+      const exec = await runCommand(c, 'dock-001', 'flighttask_execute', { flight_id: flightId });
+      assert.equal(exec.body.status, 'SUCCEEDED');
+      // the dock asks for the wayline file again: it shows up as a device request
+      const item = await waitFor(async () => {
+        const r = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
+        return r.body.items.find((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
+      });
+      assert.equal(item.vendor, 'dji');
+      assert.equal(item.device_id, 'dock-001');
+      // inbound_payload fields as the requests page lists them for this type; pending for the cloud
+      assert.deepEqual(item.inbound_payload, { resource_type: 'wayline', resource_ids: [flightId] });
+      assert.equal(item.routing_decision, 'manual_reply_required');
+      assert.equal(item.reply_code, 'PENDING');
+      assert.equal(item.replied_at, null);
+      assert.equal(dockOf('dock-001').mission.phase, 'fetching');
+
+      const fresh = await presign(c, { bucket: BUCKET, object_key: file.object_key, method: 'GET', expires_seconds: 600 });
+      assert.equal(fresh.status, 200);
+      const output = { file: { url: fresh.body.url, fingerprint: file.fingerprint } };
+      const reply = await signed(c, 'POST', `${DR}/${item.request_id}/reply`, {
+        body: { reply_code: 'APPROVED', reply_message: 'here is the route', payload: output },
+      });
+      assert.equal(reply.status, 202);
+      assert.equal(reply.body.reply_source, 'manual');
+      const detail = await signed(c, 'GET', `${DR}/${item.request_id}`);
+      assert.deepEqual(detail.body.standardized_reply, { result: 0, output });
+      assert.equal(detail.body.reply_code, 'APPROVED');
+      assert.equal(detail.body.updated_at, detail.body.replied_at, 'updated_at follows the reply');
+
+      await waitFor(() => dockOf('dock-001').mission.phase === 'finished', 5000);
+      const m = dockOf('dock-001').mission;
+      assert.equal(m.resource_requests, 1);
+      assert.equal(m.file_url, fresh.body.url, 'the dock holds the fresh URL');
+      const env = dockOf('dock-001').requests_replies_received.find((r: any) => r.method === 'flighttask_resource_get'); // eslint-disable-line @typescript-eslint/no-explicit-any
+      assert.deepEqual(env.data, { result: 0, output });
+    } finally {
+      await control(sim.http, 'POST', '/__sim/objects/clock', { advance_ms: -2 * 3600_000 });
+    }
+  });
+
   test('return_home during a mission ends it early', async () => {
+    const file = await uploadWayline(c, DEMO_ROUTE.map((w) => ({ ...w, actions: [{ type: 'hover', seconds: 60 }] })));
     const flightId = 'rth-' + randomUUID().slice(0, 8);
-    await runCommand(c, 'dock-002', 'flighttask_prepare', preparePayload(flightId));
-    const item = await waitFor(async () => {
-      const r = await signed(c, 'GET', DR, { query: 'device_id=dock-002&request_type=flighttask_resource_get&limit=1' });
-      return r.body.items.find((i: any) => i.inbound_payload.resource_ids[0] === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
-    });
-    await signed(c, 'POST', `${DR}/${item.request_id}/reply`, { body: { reply_code: 'APPROVED', payload: {} } });
-    await waitFor(() => dockOf('dock-002').mission.phase === 'resource_ready');
+    assert.equal((await runCommand(c, 'dock-002', 'flighttask_prepare', preparePayload(flightId, file))).body.status, 'SUCCEEDED');
     await runCommand(c, 'dock-002', 'flighttask_execute', { flight_id: flightId });
     await waitFor(() => dockOf('dock-002').mission.phase === 'executing', 2000, 5);
     const rth = await runCommand(c, 'dock-002', 'return_home');
@@ -204,13 +192,18 @@ describe('wayline mission and device requests', () => {
     assert.equal(sim.control.counters().requests_replies_published >= 3, true);
   });
 
-  test('a mission whose route request is never answered fails (314013 on execute)', async () => {
-    const other = await startSimulator({ docks: 1, replyDelayMs: 5, resourceTimeoutMs: 150 });
+  test('a route request that is never answered fails the mission (314013), and so does a second execute', async () => {
+    const other = await startSimulator({ docks: 1, replyDelayMs: 5, resourceTimeoutMs: 150, timeFactor: 0.01 });
     try {
       const oc = { base: other.http, apiId: other.apiId, apiKey: other.apiKey };
-      assert.equal((await runCommand(oc, 'dock-001', 'flighttask_prepare', preparePayload('lonely'))).body.status, 'SUCCEEDED');
+      const file = await uploadWayline(oc);
+      assert.equal((await runCommand(oc, 'dock-001', 'flighttask_prepare', preparePayload('lonely', file))).body.status, 'SUCCEEDED');
+      other.objects.clockOffsetMs = 2 * 3600_000;
+      assert.equal((await runCommand(oc, 'dock-001', 'flighttask_execute', { flight_id: 'lonely' })).body.status, 'SUCCEEDED');
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       await waitFor(() => (other.control.getDock('dock-001') as any).mission.phase === 'failed', 3000);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      assert.equal((other.control.getDock('dock-001') as any).mission.failure_code, 314013);
       const exec = await runCommand(oc, 'dock-001', 'flighttask_execute', { flight_id: 'lonely' });
       assert.equal(exec.body.response_code, '314013');
     } finally {
