@@ -1,11 +1,14 @@
 /* Shared by the edit dialogs of node-red-contrib-utmos-dji (served by Node-RED at
- * resources/node-red-contrib-utmos-dji/editor-common.js and loaded before each node's definition). */
+ * resources/node-red-contrib-utmos-dji/editor-common.js and loaded before each node's definition):
+ * translation, validators and port labels (forNode), the single-connection preselect, spinners and
+ * typed inputs of a dialog, and the payload template button. */
 (function (global) {
     'use strict';
     if (global.UtmosDjiEditor) {
         return;
     }
 
+    var PACKAGE = 'node-red-contrib-utmos-dji';
     var CONFIG_TYPE = 'utmos-config';
 
     /** A translator for one node's catalogue; validators run with `this` = the node. */
@@ -53,6 +56,70 @@
         };
     }
 
+    function trimmed(v) {
+        return String(v === undefined || v === null ? '' : v).trim();
+    }
+
+    /**
+     * Number validator for min..max (`exclusiveMin`: above min; `integer`: a whole number;
+     * `digits`: written in digits only). The message under `key` may use __min__ and __max__.
+     * The range also sizes the field's spinner (see prepareDialog); `spinner` overrides its
+     * min and step.
+     */
+    function numberValidator(tr, min, max, key, opts) {
+        var o = opts || {};
+        var validate = function (v, opt) {
+            var s = trimmed(v);
+            var n = Number(s);
+            var ok = s !== '' && isFinite(n) && (o.exclusiveMin ? n > min : n >= min) && n <= max &&
+                (!o.integer || Math.floor(n) === n) && (!o.digits || /^[0-9]+$/.test(s));
+            return ok ? true : tr(this, key, { min: min, max: max });
+        };
+        validate.spinner = { min: min, max: max };
+        Object.keys(o.spinner || {}).forEach(function (k) {
+            validate.spinner[k] = o.spinner[k];
+        });
+        return validate;
+    }
+
+    /** Validator for a text field whose trimmed value must match `pattern`. */
+    function patternValidator(tr, pattern, key) {
+        return function (v, opt) {
+            return pattern.test(trimmed(v)) ? true : tr(this, key);
+        };
+    }
+
+    /**
+     * The helpers of one node type's definition, bound to its message catalogue: `tr`, validators
+     * (a typed input's falls back to the text under `<type>.errors.invalid`) and `text(key)`, a
+     * label function (inputLabels, outputLabels) giving the text under `key`, or under key[port].
+     */
+    function forNode(type) {
+        var tr = translator(PACKAGE + '/' + type + ':');
+        return {
+            tr: tr,
+            typed: function (typeField, requiredKey) {
+                return typedValidator(tr, typeField, requiredKey, type + '.errors.invalid');
+            },
+            number: function (min, max, key, opts) {
+                return numberValidator(tr, min, max, key, opts);
+            },
+            pattern: function (pattern, key) {
+                return patternValidator(tr, pattern, key);
+            },
+            text: function (key) {
+                return function (port) {
+                    return tr(this, Array.isArray(key) ? key[port] : key);
+                };
+            }
+        };
+    }
+
+    /** labelStyle of every node: a name the user gave is shown in italics. */
+    function labelStyle() {
+        return this.name ? 'node_label_italic' : '';
+    }
+
     /** The id of the only UTMOS connection a node on the active tab can use, when there is exactly one. */
     function singleConnection() {
         var active = RED.workspaces && typeof RED.workspaces.active === 'function' ? RED.workspaces.active() : undefined;
@@ -89,6 +156,39 @@
         }
     }
 
+    /**
+     * The start of every oneditprepare: the only connection preselected (in nodes that have one),
+     * and a spinner on each number field over the range its validator accepts.
+     */
+    function prepareDialog(node) {
+        var defaults = node._def.defaults;
+        var prefix = node._def.category === 'config' ? '#node-config-input-' : '#node-input-';
+        if (defaults.server && defaults.server.type === CONFIG_TYPE) {
+            preselectConnection(node);
+        }
+        Object.keys(defaults).forEach(function (prop) {
+            var validate = defaults[prop].validate;
+            if (validate && validate.spinner && $.fn.spinner) {
+                $(prefix + prop).spinner(validate.spinner);
+            }
+        });
+    }
+
+    /** The types of a text typed in the dialog or read at run time. */
+    var TEXT_TYPES = ['str', 'msg', 'flow', 'global', 'env', 'jsonata'];
+    /** The same, message property first: for what usually comes with the message (an id to wait for or answer). */
+    var MESSAGE_TYPES = ['msg', 'flow', 'global', 'str', 'env', 'jsonata'];
+
+    /**
+     * In oneditprepare: the typed inputs of a dialog, by property, with the types each offers; the
+     * type is kept in the hidden #node-input-<property>Type.
+     */
+    function typedInputs(types) {
+        Object.keys(types).forEach(function (prop) {
+            $('#node-input-' + prop).typedInput({ typeField: '#node-input-' + prop + 'Type', types: types[prop].slice() });
+        });
+    }
+
     function canonicalJson(text) {
         try {
             return JSON.stringify(JSON.parse(text));
@@ -100,14 +200,14 @@
     /**
      * "Use payload template" for a typed input. A payload that is empty, {} or still the template
      * filled in last is replaced at once; one the user edited is replaced only after an inline
-     * question shown below `row` (with the buttons labelled `labels.replace` / `labels.keep`),
-     * never through a native confirm().
+     * question shown below `row`, never in a native confirm dialog. The question and its buttons
+     * are the node's texts under `keys` + confirmReplace, replace and keep.
      */
-    function templateFiller(input, row, labels) {
+    function templateFiller(node, input, row, keys) {
         var confirmRow = $('<div class="utmos-template-confirm"><span class="utmos-template-question"></span></div>');
-        [['replace', labels.replace], ['keep', labels.keep]].forEach(function (choice) {
+        ['replace', 'keep'].forEach(function (choice) {
             $('<button type="button" class="red-ui-button red-ui-button-small"></button>')
-                .attr('data-choice', choice[0]).text(choice[1]).appendTo(confirmRow);
+                .attr('data-choice', choice).text(node._(keys + choice)).appendTo(confirmRow);
         });
         confirmRow.insertAfter(row);
         var lastFilled = null;
@@ -148,13 +248,13 @@
                 }
                 return false;
             },
-            /** The button: fill, or ask inline first when the payload is the user's own. */
+            /** The button: fill, or ask inline first when the payload is the user's own (`question`: the texts' placeholders). */
             request: function (template, question) {
                 if (nothingToLose()) {
                     fill(template);
                     return;
                 }
-                confirmRow.find('.utmos-template-question').text(question);
+                confirmRow.find('.utmos-template-question').text(node._(keys + 'confirmReplace', question));
                 confirmRow.find('[data-choice="replace"]').off('click').on('click', function (e) {
                     e.preventDefault();
                     fill(template);
@@ -172,12 +272,14 @@
     }
 
     global.UtmosDjiEditor = {
-        translator: translator,
+        forNode: forNode,
         currentType: currentType,
-        typedValidator: typedValidator,
-        singleConnection: singleConnection,
+        labelStyle: labelStyle,
         adoptSingleConnection: adoptSingleConnection,
-        preselectConnection: preselectConnection,
+        prepareDialog: prepareDialog,
+        typedInputs: typedInputs,
+        TEXT_TYPES: TEXT_TYPES,
+        MESSAGE_TYPES: MESSAGE_TYPES,
         templateFiller: templateFiller
     };
 })(window);

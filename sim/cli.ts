@@ -3,7 +3,7 @@
  * utmos-dji-sim: runs the UTMOS Open Platform + DJI dock simulator until SIGINT/SIGTERM.
  * Prints exactly one JSON line on stdout when listening; logs go to stderr with --verbose.
  */
-import { startSimulator, SimulatorOptions } from './index';
+import { MissingDependencyError, startSimulator, SimulatorOptions } from './index';
 
 const HELP = `Usage: utmos-dji-sim [options]
 
@@ -20,6 +20,7 @@ Options:
   --tenant-id ID                  tenant of the main credential (default tenant-001)
   --docks N                       number of docks dock-001.. with aircraft drone-001.. (default 3)
   --reply-delay-ms N              how long a dock takes to reply to a service (default 100)
+  --reply-delay-max-ms N          spread replies uniformly from --reply-delay-ms to N (default: no spread)
   --time-factor F                 simulated flight time per second of a route's duration, 0 < F <= 10
                                   (default 0.05: a 2-minute route flies in 6 s)
   --config-request-interval-ms N  docks raise a "config" device request every N ms, 0 = never (default 0)
@@ -46,6 +47,7 @@ const OPTIONS: Record<string, { key: keyof SimulatorOptions; kind: Kind }> = {
   '--tenant-id': { key: 'tenantId', kind: 'string' },
   '--docks': { key: 'docks', kind: 'count' },
   '--reply-delay-ms': { key: 'replyDelayMs', kind: 'ms' },
+  '--reply-delay-max-ms': { key: 'replyDelayMaxMs', kind: 'ms' },
   '--time-factor': { key: 'timeFactor', kind: 'factor' },
   '--config-request-interval-ms': { key: 'configRequestIntervalMs', kind: 'ms' },
   '--osd-interval-ms': { key: 'osdIntervalMs', kind: 'ms' },
@@ -101,7 +103,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   let verbose = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       help = true;
       continue;
@@ -112,7 +114,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = OPTIONS[name];
+    const spec = Object.prototype.hasOwnProperty.call(OPTIONS, name) ? OPTIONS[name] : undefined;
     if (!spec) throw new UsageError(`unknown option ${arg}`);
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
@@ -153,7 +155,8 @@ async function main(): Promise<void> {
   try {
     sim = await startSimulator({ ...parsed.options, log });
   } catch (err) {
-    process.stderr.write(`utmos-dji-sim: cannot start: ${(err as Error).message}\n`);
+    const reason = err instanceof MissingDependencyError ? err.message : `cannot start: ${(err as Error).message}`;
+    process.stderr.write(`utmos-dji-sim: ${reason}\n`);
     process.exit(1);
   }
   process.stdout.write(

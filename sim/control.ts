@@ -3,15 +3,12 @@
  * counters and internal records. `/__sim/*` (http.ts) is a thin JSON wrapper around this class.
  */
 import { z } from 'zod';
-import type { SimDock } from './dock';
-import {
-  ALL_SCOPES,
-  commandInternalView,
-  Counters,
-  newCounters,
-  PlatformCore,
-  TERMINAL_STATUSES,
-} from './platform';
+import { TERMINAL_STATUSES } from '../src/core/status';
+import type { SimDock } from './dock/dock';
+import type { Counters } from './platform/counters';
+import type { PlatformCore } from './platform/platform';
+import { ALL_SCOPES } from './platform/records';
+import { commandInternalView } from './platform/views';
 
 export class SimControlError extends Error {
   constructor(
@@ -52,6 +49,7 @@ const credentialSchema = z.object({
 });
 const dockPatchSchema = z.object({
   reply_delay_ms: z.number().int().min(0).max(600_000).optional(),
+  reply_delay_max_ms: z.number().int().min(0).max(600_000).optional(),
   failure_rate: z.number().min(0).max(1).optional(),
   failure_code: z.number().int().min(1).optional(),
   silent: z.boolean().optional(),
@@ -78,8 +76,8 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const field = issue.path.length ? issue.path.join('.') : 'body';
-  throw new SimControlError(400, 'VALIDATION_FAILED', `${field}: ${issue.message}`);
+  const field = issue?.path.length ? issue.path.join('.') : 'body';
+  throw new SimControlError(400, 'VALIDATION_FAILED', `${field}: ${issue?.message ?? 'invalid'}`);
 }
 
 interface Rule<T> {
@@ -89,8 +87,7 @@ interface Rule<T> {
 }
 
 function take<T>(rules: Rule<T>[], key: string): T | undefined {
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i];
+  for (const [i, r] of rules.entries()) {
     if (r.match !== undefined && !key.startsWith(r.match)) continue;
     r.remaining--;
     if (r.remaining <= 0) rules.splice(i, 1);
@@ -136,11 +133,14 @@ export class FaultBook {
 }
 
 const brokerRestartSchema = z.object({ down_ms: z.number().int().min(0).max(60_000).optional() });
+const eventForwardingSchema = z.object({ forwarding: z.boolean() });
 
 /** Hooks into parts of the simulator that SimControl does not own. */
 export interface SimControlHooks {
   /** Drops every MQTT connection and refuses new ones for downMs, then listens on the same port again. */
   restartBroker?: (downMs: number) => Promise<void>;
+  /** Stops (false) or resumes the broker's delivery of the platform's events; connections stay open. */
+  setEventForwarding?: (on: boolean) => void;
 }
 
 export class SimControl {
@@ -153,7 +153,7 @@ export class SimControl {
 
   /** Every command of this simulator run, internal view (idempotency_key, status, ...). */
   listCommands(): Record<string, unknown>[] {
-    return this.platform.listCommands().map(commandInternalView);
+    return this.platform.commands.list().map(commandInternalView);
   }
 
   /** Restarts the MQTT broker's listener (docks, platform and event clients are disconnected and reconnect). */
@@ -162,6 +162,14 @@ export class SimControl {
     if (!this.hooks.restartBroker) throw new SimControlError(501, 'NOT_SUPPORTED', 'this simulator cannot restart its broker');
     await this.hooks.restartBroker(downMs);
     return { down_ms: downMs };
+  }
+
+  /** A silent event stream: subscribers stay connected (pings answered) but get no tenant events while off. */
+  setEventForwarding(spec: { forwarding: boolean }): { forwarding: boolean } {
+    const { forwarding } = parse(eventForwardingSchema, spec);
+    if (!this.hooks.setEventForwarding) throw new SimControlError(501, 'NOT_SUPPORTED', 'this simulator cannot silence its events');
+    this.hooks.setEventForwarding(forwarding);
+    return { forwarding };
   }
 
   health(): { ok: true } {
@@ -173,7 +181,7 @@ export class SimControl {
   }
 
   resetCounters(): void {
-    this.platform.counters = newCounters();
+    this.platform.resetCounters();
   }
 
   addFault(spec: FaultSpec): void {
@@ -226,7 +234,7 @@ export class SimControl {
   }
 
   listDocks(): Record<string, unknown>[] {
-    return [...this.docks.values()].map((d) => d.state());
+    return [...this.docks.values()].map((d) => d.view());
   }
 
   private dock(sn: string): SimDock {
@@ -243,15 +251,16 @@ export class SimControl {
     const dock = this.dock(sn);
     const p = parse(dockPatchSchema, patch);
     if (p.reply_delay_ms !== undefined) dock.controls.reply_delay_ms = p.reply_delay_ms;
+    if (p.reply_delay_max_ms !== undefined) dock.controls.reply_delay_max_ms = p.reply_delay_max_ms;
     if (p.failure_rate !== undefined) dock.controls.failure_rate = p.failure_rate;
     if (p.failure_code !== undefined) dock.controls.failure_code = p.failure_code;
     if (p.silent !== undefined) dock.controls.silent = p.silent;
     if (p.reply_mode !== undefined) dock.controls.reply_mode = p.reply_mode;
     if (p.online !== undefined) {
       await dock.setOnline(p.online);
-      if (p.online) await this.platform.waitForTopology([dock.sn], 2000);
+      if (p.online) await this.platform.topology.waitFor([dock.sn], 2000);
     }
-    return dock.state();
+    return dock.view();
   }
 
   /** The request types the platform answers itself (reply_source "auto"); an empty list turns it off. */
@@ -271,14 +280,14 @@ export class SimControl {
     const s = parse(dockRequestSchema, spec);
     if (!dock.isOnline) throw new SimControlError(409, 'DOCK_OFFLINE', `dock ${sn} is offline`);
     const { tid } = dock.raiseRequest(s.request_type, s.data ?? {});
-    const rec = await this.platform.waitForDeviceRequestByTid(tid, timeoutMs);
+    const rec = await this.platform.requests.waitForTid(tid, timeoutMs);
     if (!rec) throw new SimControlError(504, 'TIMEOUT', 'the platform did not record the request in time');
     return { request_id: rec.requestId };
   }
 
   /** The internal command record (tid, bid, status, terminal_at_ms, ...). */
   getCommand(id: string): Record<string, unknown> {
-    const rec = this.platform.getCommand(id);
+    const rec = this.platform.commands.get(id);
     if (!rec) throw new SimControlError(404, 'COMMAND_NOT_FOUND', `no command ${id}`);
     return commandInternalView(rec);
   }
@@ -287,7 +296,7 @@ export class SimControl {
   async waitForCommand(id: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rec = this.platform.getCommand(id);
+      const rec = this.platform.commands.get(id);
       if (rec && TERMINAL_STATUSES.has(rec.status)) return commandInternalView(rec);
       if (Date.now() >= deadline) {
         throw new SimControlError(504, 'TIMEOUT', `command ${id} not terminal after ${timeoutMs} ms`);

@@ -7,21 +7,25 @@
  *   await sim.close();
  */
 import { randomBytes } from 'crypto';
-import { createServer, Server, Socket } from 'net';
-import { Aedes, AedesOptions } from 'aedes';
-import { SimControl, FaultBook } from './control';
-import { SimDock } from './dock';
-import { createHttpServer } from './http';
+import { Server } from 'net';
+import { Broker, listen, startBroker } from './broker';
+import { FaultBook, SimControl } from './control';
+import { SimDock } from './dock/dock';
+import { API_CALL_KEYS } from './http/api-routes';
+import { createHttpServer } from './http/server';
 import { ObjectPolicy, ObjectStore } from './object-store';
-import { ALL_SCOPES, PlatformCore } from './platform';
+import { PlatformCore } from './platform/platform';
+import { ALL_SCOPES } from './platform/records';
 
 export { SimControl, SimControlError } from './control';
 export type { FaultSpec, LatencySpec, DropSpec, CredentialSpec, DockPatch, DockRequestSpec } from './control';
-export { isLoopbackAddress } from './http';
-export type { Counters, CommandStatus } from './platform';
-export { ALL_SCOPES } from './platform';
+export { isLoopbackAddress } from './http/io';
+export type { Counters } from './platform/counters';
+export type { CommandStatus } from './platform/records';
+export { ALL_SCOPES } from './platform/records';
 export { DEFAULT_OBJECT_POLICIES } from './object-store';
 export type { ObjectPolicy, ObjectStore } from './object-store';
+export { BROKER_INSTALL_COMMAND, MissingDependencyError } from './broker';
 
 export interface SimulatorOptions {
   /** Interface for HTTP and MQTT (default '127.0.0.1'). */
@@ -40,6 +44,8 @@ export interface SimulatorOptions {
   docks?: number;
   /** How long a dock takes to send services_reply (default 100 ms). */
   replyDelayMs?: number;
+  /** Above replyDelayMs: each reply takes a duration drawn uniformly from replyDelayMs..this (default: no spread). */
+  replyDelayMaxMs?: number;
   /**
    * Simulated flight time per second of a route's own duration (default 0.05: a 2-minute route
    * flies in 6 s), so demos and tests take seconds.
@@ -86,21 +92,11 @@ export interface Simulator {
 
 const pad = (n: number): string => String(n).padStart(3, '0');
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.removeListener('error', reject);
-      const addr = server.address();
-      resolve(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
-}
-
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Starts broker, platform, docks and HTTP server; rejects with MissingDependencyError when aedes is not installed. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((): void => undefined);
@@ -112,28 +108,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const timeFactor = options.timeFactor ?? 0.05;
   if (!(timeFactor > 0 && timeFactor <= 10)) throw new RangeError('timeFactor must be greater than 0 and at most 10');
 
-  // ---- broker
   const username = options.mqttUsername;
   const password = options.mqttPassword;
-  const brokerOptions: AedesOptions = { heartbeatInterval: 60_000 };
-  if (username !== undefined || password !== undefined) {
-    brokerOptions.authenticate = (_client, u, p, done) => {
-      const ok = (u ?? '') === (username ?? '') && (p?.toString('utf8') ?? '') === (password ?? '');
-      if (ok) return done(null, true);
-      done(Object.assign(new Error('bad username or password'), { returnCode: 4 }) as never, false);
-    };
-  }
-  const broker = await Aedes.createBroker(brokerOptions);
-  const brokerSockets = new Set<Socket>();
-  const mqttServer = createServer((socket) => {
-    brokerSockets.add(socket);
-    socket.on('close', () => brokerSockets.delete(socket));
-    socket.on('error', () => undefined);
-    broker.handle(socket);
-  });
-  const brokerClients = (broker as unknown as { clients: Record<string, unknown> }).clients;
-
-  const cleanups: Array<() => Promise<void>> = [];
+  const broker: Broker = await startBroker({ host, port: options.mqttPort ?? 0, username, password });
+  const cleanups: Array<() => Promise<void>> = [() => broker.close()];
   const closeAll = async (): Promise<void> => {
     for (const c of cleanups.splice(0).reverse()) {
       try {
@@ -143,23 +121,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
   };
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        broker.close(() => resolve());
-      }),
-  );
 
   try {
-    const mqttPort = await listen(mqttServer, options.mqttPort ?? 0, host);
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          mqttServer.close(() => resolve());
-          for (const s of brokerSockets) s.destroy();
-        }),
-    );
-    const mqttUrl = `mqtt://${urlHost(host)}:${mqttPort}`;
+    const mqttUrl = `mqtt://${urlHost(host)}:${broker.port}`;
 
     // ---- platform
     const platform = new PlatformCore({
@@ -167,8 +131,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       timestampWindowSeconds: options.timestampWindowSeconds ?? 300,
       secondReply: options.secondReply ?? 'overwrite',
       autoReplyRequestTypes: options.autoReplyRequestTypes,
+      callKeys: API_CALL_KEYS,
       log,
-      isGatewayConnected: (sn) => Boolean(brokerClients[sn]),
+      isGatewayConnected: (sn) => broker.isConnected(sn),
     });
     platform.credentials.set(apiId, { apiId, apiKey, scopes: new Set(ALL_SCOPES), tenantId });
     for (const c of options.credentials ?? []) {
@@ -192,6 +157,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         username,
         password,
         replyDelayMs: options.replyDelayMs ?? 100,
+        replyDelayMaxMs: options.replyDelayMaxMs,
         timeFactor,
         jobDurationMs: options.jobDurationMs ?? 300,
         osdIntervalMs: options.osdIntervalMs ?? 0,
@@ -205,24 +171,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await Promise.all([...docks.values()].map((d) => d.close()));
     });
     await Promise.all([...docks.values()].map((d) => d.connect()));
-    const topoOk = await platform.waitForTopology([...docks.keys()], 3000);
+    const topoOk = await platform.topology.waitFor([...docks.keys()], 3000);
     if (!topoOk) log('warning: not every dock announced its topology in time');
 
     // ---- HTTP
-    let closing: Promise<void> | undefined;
-    let brokerRestart: Promise<void> | undefined;
-    const restartBroker = (downMs: number): Promise<void> =>
-      (brokerRestart ??= (async () => {
-        await new Promise<void>((resolve) => {
-          mqttServer.close(() => resolve());
-          for (const s of brokerSockets) s.destroy();
-        });
-        await new Promise((r) => setTimeout(r, downMs));
-        if (!closing) await listen(mqttServer, mqttPort, host);
-      })().finally(() => {
-        brokerRestart = undefined;
-      }));
-    const control = new SimControl(platform, docks, new FaultBook(), { restartBroker });
+    const control = new SimControl(platform, docks, new FaultBook(), {
+      restartBroker: (downMs) => broker.restart(downMs),
+      setEventForwarding: (on) => broker.setEventForwarding(on),
+    });
     const objects = new ObjectStore(options.objectPolicies);
     const httpServer = createHttpServer(platform, control, { log, objects });
     const httpPort = await listen(httpServer.server as unknown as Server, options.port ?? 0, host);
@@ -231,6 +187,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     objects.baseUrl = httpUrl;
     log(`simulator listening: http ${httpUrl}, mqtt ${mqttUrl}, ${dockCount} docks`);
 
+    let closing: Promise<void> | undefined;
     return {
       http: httpUrl,
       mqtt: mqttUrl,

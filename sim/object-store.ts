@@ -4,7 +4,8 @@
  * `/objects/{bucket}/{key}`, loopback clients only. Expiry and signature are enforced like S3
  * does: a URL works for its method until its expiry, with the headers it was signed for.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { md5Hex } from '../src/core/wayline/kmz';
 
 export interface ObjectPolicy {
   bucket: string;
@@ -110,7 +111,7 @@ export class ObjectStore {
       objects: [...this.objects.entries()].map(([id, o]) => ({
         id,
         size: o.bytes.length,
-        md5: createHash('md5').update(o.bytes).digest('hex'),
+        md5: md5Hex(o.bytes),
         content_type: o.contentType,
       })),
     };
@@ -154,7 +155,7 @@ export class ObjectStore {
       if (body === undefined) return this.refuse(413, 'ENTITY_TOO_LARGE', `objects are limited to ${MAX_OBJECT_BYTES} bytes`);
       this.objects.set(id, { bytes: body, contentType, storedAt: this.now() });
       this.counters.puts++;
-      return { status: 200, body: Buffer.alloc(0), headers: { ETag: `"${createHash('md5').update(body).digest('hex')}"` } };
+      return { status: 200, body: Buffer.alloc(0), headers: { ETag: `"${md5Hex(body)}"` } };
     }
     if (method !== 'GET') return this.refuse(405, 'METHOD_NOT_ALLOWED', 'only GET and PUT');
     const stored = this.objects.get(id);

@@ -1,16 +1,23 @@
 /**
- * Many deadlines, one timer: a binary min-heap of (due, item) entries and a single setTimeout armed
- * for the earliest one. Used for command timeouts (10k in flight must stay cheap) and dock delays.
+ * Many deadlines, one timer: core's MinHeap of due times, the items due at each time in the order
+ * they were scheduled, and a single setTimeout armed for the earliest. Used for command timeouts
+ * (10k in flight must stay cheap) and dock delays.
  */
-interface Entry<T> {
+import { MinHeap } from '../src/core/min-heap';
+
+/** The items due at one time; `next` is the first one not yet run. */
+interface Slot<T> {
   due: number;
-  seq: number;
-  item: T;
+  items: T[];
+  next: number;
 }
 
+/** Due items run per tick before yielding, so that a burst of them does not starve I/O. */
+const BATCH = 2000;
+
 export class TimerQueue<T> {
-  private readonly heap: Entry<T>[] = [];
-  private seq = 0;
+  private readonly heap = new MinHeap<Slot<T>>((slot) => slot.due);
+  private readonly slots = new Map<number, Slot<T>>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private armedFor = Infinity;
@@ -21,26 +28,25 @@ export class TimerQueue<T> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get size(): number {
-    return this.heap.length;
-  }
-
   /** Runs `onDue(item)` at (or just after) `due` (ms, same clock as `now`). */
   schedule(due: number, item: T): void {
     if (this.closed) return;
-    this.push({ due, seq: this.seq++, item });
+    let slot = this.slots.get(due);
+    if (!slot) {
+      slot = { due, items: [], next: 0 };
+      this.slots.set(due, slot);
+      this.heap.push(slot);
+    }
+    slot.items.push(item);
     if (due < this.armedFor) this.arm();
   }
 
-  /** Drops every entry and the timer; the queue can be used again afterwards unless `close()`d. */
-  clear(): void {
-    this.heap.length = 0;
-    this.disarm();
-  }
-
+  /** Drops every entry and the timer; nothing can be scheduled afterwards. */
   close(): void {
     this.closed = true;
-    this.clear();
+    this.heap.clear();
+    this.slots.clear();
+    this.disarm();
   }
 
   private disarm(): void {
@@ -53,10 +59,10 @@ export class TimerQueue<T> {
 
   private arm(): void {
     this.disarm();
-    if (this.heap.length === 0 || this.closed) return;
-    const due = this.heap[0].due;
-    this.armedFor = due;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, due - this.now()));
+    const first = this.heap.peek();
+    if (!first || this.closed) return;
+    this.armedFor = first.due;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, first.due - this.now()));
   }
 
   private fire(): void {
@@ -64,60 +70,28 @@ export class TimerQueue<T> {
     this.immediate = undefined;
     this.armedFor = Infinity;
     const now = this.now();
-    // Run a bounded batch per tick so that a burst of due entries does not starve I/O.
-    let budget = 2000;
-    while (this.heap.length > 0 && this.heap[0].due <= now) {
-      if (budget-- <= 0) {
-        this.armedFor = now;
-        this.immediate = setImmediate(() => this.fire());
-        return;
+    let budget = BATCH;
+    for (let slot = this.heap.peek(); slot && slot.due <= now; slot = this.heap.peek()) {
+      while (slot.next < slot.items.length) {
+        if (budget-- <= 0) {
+          this.armedFor = now;
+          this.immediate = setImmediate(() => this.fire());
+          return;
+        }
+        const item = slot.items[slot.next++] as T;
+        try {
+          this.onDue(item);
+        } catch {
+          // a failing callback must not stop the queue
+        }
+        if (this.closed) return;
       }
-      const entry = this.pop()!;
-      try {
-        this.onDue(entry.item);
-      } catch {
-        // a failing callback must not stop the queue
+      // an item may have scheduled an earlier slot meanwhile: only a spent top slot is removed
+      if (this.heap.peek() === slot) {
+        this.heap.pop();
+        this.slots.delete(slot.due);
       }
-      if (this.closed) return;
     }
     if (!this.timer && !this.immediate) this.arm();
-  }
-
-  private less(a: Entry<T>, b: Entry<T>): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-  }
-
-  private push(entry: Entry<T>): void {
-    const h = this.heap;
-    h.push(entry);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
-  }
-
-  private pop(): Entry<T> | undefined {
-    const h = this.heap;
-    if (h.length === 0) return undefined;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l], h[m])) m = l;
-        if (r < h.length && this.less(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
   }
 }

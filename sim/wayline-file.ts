@@ -4,11 +4,12 @@
  * with the DJI result code for the case. Downloads only from loopback addresses (the simulator's
  * own object storage): the simulator never reaches out to the network.
  */
-import { createHash } from 'crypto';
 import http from 'http';
 import { unzipSync } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
-import { groundDistance } from '../src/core/wayline/estimate';
+import { isLoopbackHost } from '../src/core/urls';
+import { CLIMB_SPEED, groundDistance } from '../src/core/wayline/estimate';
+import { md5Hex } from '../src/core/wayline/kmz';
 import {
   ACTION_TRIGGERS,
   ACTUATOR_FUNCS,
@@ -53,11 +54,6 @@ export interface FlightStep {
 
 export type WaylineLoad = { ok: true; route: ParsedWayline } | { ok: false; code: number; detail: string; httpStatus?: number };
 
-function isLoopbackHostname(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
 function download(url: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false, timeout: DOWNLOAD_TIMEOUT_MS }, (res) => {
@@ -84,7 +80,7 @@ export async function loadWayline(url: string, fingerprint: unknown): Promise<Wa
   } catch {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: 'file.url is not a URL' };
   }
-  if (target.protocol !== 'http:' || !isLoopbackHostname(target.hostname)) {
+  if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: `the simulated dock only downloads from the simulator's storage (loopback), not ${target.host}` };
   }
   let got: { status: number; body: Buffer };
@@ -96,7 +92,7 @@ export async function loadWayline(url: string, fingerprint: unknown): Promise<Wa
   if (got.status !== 200) {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: `download answered HTTP ${got.status}`, httpStatus: got.status };
   }
-  const md5 = createHash('md5').update(got.body).digest('hex');
+  const md5 = md5Hex(got.body);
   if (typeof fingerprint !== 'string' || fingerprint.toLowerCase() !== md5) {
     return { ok: false, code: DJI_CODES.ROUTE_FILE_CHECK_FAILED, detail: `file MD5 ${md5} does not match the fingerprint ${String(fingerprint)}` };
   }
@@ -196,7 +192,7 @@ export function readWaylinesWpml(xml: string): ParsedWayline {
 function readPlacemark(p: El, expectedIndex: number, at: string, globalSpeed: number): FlightPoint {
   const coords = text(child(p, 'Point', at), 'coordinates', at)!.split(',').map((c) => Number(c.trim()));
   const [longitude, latitude] = coords;
-  if (coords.length < 2 || !inRange(longitude, RANGES.longitude) || !inRange(latitude, RANGES.latitude)) {
+  if (longitude === undefined || latitude === undefined || !inRange(longitude, RANGES.longitude) || !inRange(latitude, RANGES.latitude)) {
     throw new WpmlError(`${at}: <coordinates> must be "longitude,latitude" within range`);
   }
   const index = number(p, 'wpml:index', at, RANGES.id)!;
@@ -228,9 +224,10 @@ export function flightPlan(route: ParsedWayline, timeFactor: number): FlightStep
   const scaled = (seconds: number) => Math.max(1, Math.round(seconds * 1000 * timeFactor));
   const steps: FlightStep[] = points.map((p, i) => {
     const prev = points[i - 1];
-    const travel = prev ? Math.hypot(groundDistance(prev, p), p.height - prev.height) / prev.speed : Math.max(0, p.height) / 5;
+    const travel = prev ? Math.hypot(groundDistance(prev, p), p.height - prev.height) / prev.speed : Math.max(0, p.height) / CLIMB_SPEED;
     return { ms: scaled(travel + p.actionSeconds), waypoint: i };
   });
-  steps.push({ ms: scaled(groundDistance(points[points.length - 1], points[0]) / route.transitionalSpeed) });
+  const [first, last] = [points[0], points[points.length - 1]];
+  if (first && last) steps.push({ ms: scaled(groundDistance(last, first) / route.transitionalSpeed) });
   return steps;
 }

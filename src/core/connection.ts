@@ -33,9 +33,10 @@ export class UtmosConnection {
       source: this.client,
       maxRequestsPerSecond: options.maxRequestsPerSecond,
       maxConcurrent: options.maxConcurrentRequests,
+      clock: options.clock,
       ...options.tracker,
     });
-    this.feed = new DeviceRequestFeed(this.client);
+    this.feed = new DeviceRequestFeed(this.client, { clock: options.clock });
     if (options.eventBrokerUrl) {
       try {
         this.events = new EventStream({
@@ -46,6 +47,7 @@ export class UtmosConnection {
           ca: options.ca,
           clientId: options.eventClientId,
           proxy: options.proxy,
+          clock: options.clock,
           onHint: (hint) => {
             if (hint.commandId) this.tracker.hint(hint.commandId, hint.claimedStatus);
             if (hint.requestId) this.feed.hint();

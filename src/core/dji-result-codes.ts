@@ -1,40 +1,22 @@
 /**
  * What a DJI result code (the `result` of a dock's services_reply, reported by the platform as
  * `response_code`) means and what to do about it, in English and Simplified Chinese: a short form
- * for status badges and a sentence for messages. The codes and their groups are DJI's; the texts
- * are written for this project. Node-RED-free: the node adapters pick the language.
+ * for status badges and a sentence for messages. Node-RED-free: the node adapters pick the language.
+ *
+ * The table is data (dji-result-codes.json): the groups in words, texts that several codes share
+ * (by name), and one row per code, [code, group, texts or the name of shared texts], where texts are
+ * [English badge, English sentence, Chinese badge, Chinese sentence]. Codes and groups are DJI's
+ * (the DJI Cloud API error-code table); every text is written for this project.
  */
-import { DJI_RESULT_CODE_ROWS } from './dji-result-codes-data';
+import table from './dji-result-codes.json';
 
-export const DJI_CODE_GROUPS = {
-  firmware: { en: 'firmware update', zh: '固件升级' },
-  taskPrep: { en: 'task delivery and preparation', zh: '任务下发与准备' },
-  dockLink: { en: 'dock communication', zh: '机场通信' },
-  aircraftPrep: { en: 'aircraft preparation and camera setup', zh: '飞行器准备与相机设置' },
-  media: { en: 'aircraft media and storage', zh: '飞行器媒体与存储' },
-  dockTask: { en: 'dock task state', zh: '机场任务状态' },
-  waylineRun: { en: 'route flight', zh: '航线飞行' },
-  waylineStop: { en: 'route stop and breakpoint', zh: '航线中止与断点' },
-  logs: { en: 'logs and uploads', zh: '日志与上传' },
-  cloudCommand: { en: 'cloud command', zh: '云端指令' },
-  cellular: { en: '4G dongle and eSIM', zh: '4G 模块与 eSIM' },
-  payload: { en: 'camera, speaker and payload', zh: '相机、喊话器与负载' },
-  caac: { en: 'CAAC registration', zh: '民航局实名登记' },
-  flytoPlan: { en: 'fly-to planning', zh: '指点飞行规划' },
-  flytoRun: { en: 'fly-to and take-off', zh: '指点飞行与起飞' },
-  multiDock: { en: 'multi-dock and fly-to exit', zh: '多机场与指点飞行退出' },
-  taskError: { en: 'task error', zh: '任务异常' },
-  livestream: { en: 'livestream', zh: '直播' },
-  dockHardware: { en: 'dock hardware and environment', zh: '机场硬件与环境' },
-  setupAbort: { en: 'cancelling task preparation', zh: '取消任务准备' },
-} as const;
-
-export type DjiCodeGroup = keyof typeof DJI_CODE_GROUPS;
+export type DjiCodeGroup = keyof typeof table.groups;
 export type DjiLanguage = 'en' | 'zh';
 
+export const DJI_CODE_GROUPS: Readonly<Record<DjiCodeGroup, { readonly en: string; readonly zh: string }>> = table.groups;
+
 /** [English badge text, English sentence, Chinese badge text, Chinese sentence]. */
-export type DjiCodeTexts = readonly [string, string, string, string];
-export type DjiCodeRow = readonly [code: number, group: DjiCodeGroup, texts: DjiCodeTexts];
+type CodeTexts = readonly [string, string, string, string];
 
 export interface DjiResultCode {
   code: number;
@@ -47,7 +29,30 @@ export interface DjiResultCode {
   text: string;
 }
 
-const BY_CODE = new Map<number, DjiCodeRow>(DJI_RESULT_CODE_ROWS.map((row) => [row[0], row]));
+function isCodeTexts(value: unknown): value is CodeTexts {
+  return Array.isArray(value) && value.length === 4 && value.every((s) => typeof s === 'string' && s !== '');
+}
+
+function isGroup(value: unknown): value is DjiCodeGroup {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(table.groups, value);
+}
+
+/** The rows by code; a malformed row stops the module from loading (a test loads it). */
+function readTable(): Map<number, { group: DjiCodeGroup; texts: CodeTexts }> {
+  const shared: Readonly<Record<string, unknown>> = table.sharedTexts;
+  const byCode = new Map<number, { group: DjiCodeGroup; texts: CodeTexts }>();
+  for (const row of table.codes as readonly unknown[]) {
+    const [code, group, ref] = Array.isArray(row) ? row : [];
+    const texts: unknown = typeof ref === 'string' && Object.prototype.hasOwnProperty.call(shared, ref) ? shared[ref] : ref;
+    if (typeof code !== 'number' || !Number.isInteger(code) || !isGroup(group) || !isCodeTexts(texts) || byCode.has(code)) {
+      throw new Error(`dji-result-codes.json: the row of code ${String(code)} is not [code, group, texts]`);
+    }
+    byCode.set(code, { group, texts });
+  }
+  return byCode;
+}
+
+const BY_CODE = readTable();
 
 /** The codes described, in ascending order. */
 export function djiResultCodes(): number[] {
@@ -62,13 +67,12 @@ export function describeDjiResultCode(code: unknown, language: DjiLanguage = 'en
   const n = typeof code === 'number' ? code : typeof code === 'string' && /^\s*\d{1,9}\s*$/.test(code) ? Number(code) : NaN;
   const row = Number.isInteger(n) ? BY_CODE.get(n) : undefined;
   if (!row) return undefined;
-  const [, group, texts] = row;
   const zh = language === 'zh';
   return {
     code: n,
-    group,
-    groupText: DJI_CODE_GROUPS[group][language],
-    short: zh ? texts[2] : texts[0],
-    text: zh ? texts[3] : texts[1],
+    group: row.group,
+    groupText: DJI_CODE_GROUPS[row.group][language],
+    short: zh ? row.texts[2] : row.texts[0],
+    text: zh ? row.texts[3] : row.texts[1],
   };
 }

@@ -5,7 +5,6 @@
  * Messages are texts (core/text.ts): English here, localised by the node adapters.
  */
 import { Text, english, raw, text } from './text';
-import type { CoreTextKey } from './texts-en';
 
 /** Which permission (scope) each client operation needs, for 403 messages. */
 export const OPERATION_SCOPES = {
@@ -149,6 +148,12 @@ export class UtmosServerError extends UtmosApiError {}
 export class UtmosNetworkError extends UtmosError {}
 /** The platform answered 2xx with a body that does not match the documented shape. */
 export class UtmosResponseError extends UtmosError {}
+/** Anything thrown, as a UtmosError (an unexpected one keeps its message, with code UNKNOWN). */
+export function toUtmosError(error: unknown): UtmosError {
+  if (error instanceof UtmosError) return error;
+  return new UtmosError(String((error as Error | undefined)?.message ?? error), { code: 'UNKNOWN' });
+}
+
 /** The call was cancelled (node closed, redeploy). */
 export class UtmosAbortError extends UtmosError {
   constructor(operation?: Operation) {
@@ -156,75 +161,7 @@ export class UtmosAbortError extends UtmosError {
   }
 }
 
-/** What a 401 with this code means and what to do about it. */
-const AUTH_TEXTS: Record<string, CoreTextKey> = {
-  SIGNATURE_INVALID: 'api.signatureInvalid',
-  TIMESTAMP_EXPIRED: 'api.timestampExpired',
-  NONCE_REPLAYED: 'api.nonceReplayed',
-  UNAUTHORIZED: 'api.unauthorized',
-};
-
-/** Platform codes with a text of their own, whatever the HTTP status. */
-const CODE_TEXTS: Record<string, CoreTextKey> = {
-  IDEMPOTENCY_CONFLICT: 'api.idempotencyConflict',
-  COMMAND_NOT_FOUND: 'api.commandNotFound',
-  DEVICE_REQUEST_NOT_FOUND: 'api.deviceRequestNotFound',
-  UNSUPPORTED_VENDOR: 'api.unsupportedVendor',
-  UNSUPPORTED_COMMAND: 'api.unsupportedCommand',
-  OBJECT_POLICY_DENIED: 'api.objectPolicyDenied',
-  OBJECT_SIGNING_FAILED: 'api.objectSigningFailed',
-};
-
 /** The operation in words, for messages ("while sending the command"). */
 export function operationText(operation: Operation): Text {
   return text(`operation.${operation}`);
-}
-
-/** The first line for an error response: what happened and what to do, without codes (they are fields). */
-function apiText(httpStatus: number, code: string, operation: Operation, subject: string | undefined, platformMessage: string | undefined, attempts: number): Text {
-  const params = { operation: operationText(operation), subject: subject ?? '', status: httpStatus, attempts, scope: scopeOf(operation) };
-  if (httpStatus === 401) return text(AUTH_TEXTS[code] ?? 'api.unauthorized', params);
-  const own = CODE_TEXTS[code];
-  if (httpStatus === 403 && !own) return text('api.forbidden', params);
-  if (own) return text(own, params);
-  if (httpStatus === 404) return text('api.notFound', params);
-  if (httpStatus === 409) return text(operation === 'replyToDeviceRequest' ? 'api.alreadyReplied' : 'api.conflict', params);
-  if (httpStatus === 429) return text('api.rateLimited', params);
-  if (httpStatus >= 500) return text('api.serverError', params);
-  if (httpStatus === 400 || httpStatus === 422) {
-    return platformMessage ? text('api.refusedSaying', { ...params, message: raw(platformMessage) }) : text('api.refused', params);
-  }
-  return text('api.unexpectedStatus', params);
-}
-
-/** Builds the typed error for an HTTP error response. */
-export function apiErrorFromResponse(args: {
-  httpStatus: number;
-  code?: string | number;
-  message?: string;
-  requestId?: string;
-  operation: Operation;
-  attempts: number;
-  retryAfterMs?: number;
-  /** The command_id or request_id the call was about, if any. */
-  subject?: string;
-}): UtmosApiError {
-  const code = args.code !== undefined && args.code !== '' ? String(args.code) : `HTTP_${args.httpStatus}`;
-  const fields: UtmosErrorFields = {
-    code,
-    httpStatus: args.httpStatus,
-    requestId: args.requestId,
-    operation: args.operation,
-    attempts: args.attempts,
-    platformMessage: args.message || undefined,
-  };
-  const t = apiText(args.httpStatus, code, args.operation, args.subject, args.message || undefined, args.attempts);
-  if (args.httpStatus === 401) return new UtmosAuthError(t, fields);
-  if (args.httpStatus === 403) return new UtmosPermissionError(t, { ...fields, requiredScope: scopeOf(args.operation) });
-  if (args.httpStatus === 404) return new UtmosNotFoundError(t, fields);
-  if (args.httpStatus === 409) return new UtmosConflictError(t, fields);
-  if (args.httpStatus === 429) return new UtmosRateLimitError(t, { ...fields, retryAfterMs: args.retryAfterMs });
-  if (args.httpStatus >= 500) return new UtmosServerError(t, fields);
-  if (args.httpStatus === 400 || args.httpStatus === 422) return new UtmosValidationError(t, fields);
-  return new UtmosApiError(t, fields);
 }

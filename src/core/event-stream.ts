@@ -5,6 +5,7 @@
  */
 import type { Agent } from 'http';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import { Clock, systemClock } from './clock';
 import { UtmosInputError } from './errors';
 import { proxyAgentFor, proxyRefusalStatus } from './http-transport';
 import type { ProxySettings } from './proxy';
@@ -33,12 +34,16 @@ export interface EventStreamOptions {
   reconnectPeriodMs?: number;
   /** How HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read for ws:// and wss:// (mqtt:// cannot use an HTTP proxy). */
   proxy?: ProxySettings;
+  /** Bounds the close. Default: the system clock. */
+  clock?: Clock;
   onHint: (hint: EventHint) => void;
   /** `detail` (English) says why the stream is down; `detailText` is the same as a text to localise. */
   onState?: (state: EventStreamState, detail?: string, detailText?: Text) => void;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** A close waits this long for the broker before it drops the connection. */
+const CLOSE_TIMEOUT_MS = 2_000;
 
 /**
  * The broker URL must not carry a password: the URL is a plain property and would be saved in
@@ -174,25 +179,26 @@ export class EventStream {
   }
 
   private end(client: MqttClient): Promise<void> {
+    const clock = this.options.clock ?? systemClock;
     if (!client.connected) {
       // Not connected (yet): a graceful end would queue its DISCONNECT and report "ended" at once,
       // leaving the socket of a CONNECT in flight open until the broker's keepalive drops it
       // (found by the 100-redeploy test). Destroy the stream instead.
       return new Promise((resolve) => {
-        const force = setTimeout(resolve, 2_000);
+        const force = clock.setTimeout(resolve, CLOSE_TIMEOUT_MS);
         client.end(true, {}, () => {
-          clearTimeout(force);
+          clock.clearTimeout(force);
           resolve();
         });
       });
     }
     return new Promise((resolve) => {
-      const force = setTimeout(() => {
+      const force = clock.setTimeout(() => {
         client.end(true);
         resolve();
-      }, 2_000);
+      }, CLOSE_TIMEOUT_MS);
       client.end(false, {}, () => {
-        clearTimeout(force);
+        clock.clearTimeout(force);
         resolve();
       });
     });

@@ -13,6 +13,7 @@ import https from 'https';
 import type { Duplex, Readable } from 'stream';
 import zlib from 'zlib';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { Clock, systemClock } from './clock';
 import { ProxySettings, proxyForUrl } from './proxy';
 import { displayUrl } from './redact';
 import { Text, text } from './text';
@@ -48,6 +49,8 @@ export interface AttemptSpec {
   timeoutMs: number;
   maxResponseBytes: number;
   signal?: AbortSignal;
+  /** Arms the deadline. Default: the system clock. */
+  clock?: Clock;
 }
 
 const DECODERS: Partial<Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>> = {
@@ -74,6 +77,7 @@ function classify(err: Error & { code?: string }): TransportError {
 
 /** Sends one request and reads its whole response, within the deadline and the size limit. */
 export function sendAttempt(spec: AttemptSpec): Promise<RawResponse> {
+  const clock = spec.clock ?? systemClock;
   return new Promise((resolve, reject) => {
     let settled = false;
     let response: http.IncomingMessage | undefined;
@@ -81,7 +85,7 @@ export function sendAttempt(spec: AttemptSpec): Promise<RawResponse> {
     const finish = (err: TransportError | undefined, value?: RawResponse): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
       if (err) {
         // Destroying the request destroys its socket: a half-read response never goes back to the pool.
@@ -92,7 +96,7 @@ export function sendAttempt(spec: AttemptSpec): Promise<RawResponse> {
       } else resolve(value as RawResponse);
     };
     const onAbort = () => finish(new TransportError('ABORTED', 'request cancelled'));
-    const timer = setTimeout(
+    const timer = clock.setTimeout(
       () => finish(new TransportError('ETIMEDOUT', `no complete response within ${spec.timeoutMs} ms`)),
       spec.timeoutMs,
     );

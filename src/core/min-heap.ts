@@ -48,6 +48,18 @@ export class MinHeap<T> {
     return top;
   }
 
+  /**
+   * The smallest item for which `live` holds, after dropping the smaller ones for which it does not
+   * (lazy deletion: an item is marked stale where it is, instead of being searched for and removed).
+   */
+  peekLive(live: (item: T) => boolean): T | undefined {
+    for (let top = this.items[0]; top !== undefined; top = this.items[0]) {
+      if (live(top)) return top;
+      this.pop();
+    }
+    return undefined;
+  }
+
   clear(): void {
     this.items.length = 0;
   }

@@ -1,5 +1,6 @@
 /**
- * What counts as plain JSON data, whatever JavaScript realm built it.
+ * What counts as plain JSON data, whatever JavaScript realm built it, and the one guard every
+ * payload and request body passes before it is validated or sent.
  *
  * Node-RED function nodes run in their own vm context, and JSONata, context stores and other
  * libraries may hand over objects made elsewhere: their `{}` has another realm's Object.prototype.
@@ -8,7 +9,7 @@
  * Dates, Buffers and typed arrays are still refused: JSON.stringify would silently turn them into
  * something else ({} for a Map, a string for a Date).
  */
-
+import { describeNonPlain, describeValue } from './describe-value';
 import { Text, english, text } from './text';
 
 export interface JsonDataIssue {
@@ -26,6 +27,10 @@ function jsonIssue(path: string, t: Text): JsonDataIssue {
 export const MAX_DEPTH = 64;
 export const MAX_NODES = 100_000;
 const FORBIDDEN_KEYS = new Set(['__proto__']);
+/** A lone UTF-16 surrogate (in unicode mode a surrogate pair is one code point, not Cs): not encodable as UTF-8. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** The name of the value itself when the guard is given no root name (a whole request body). */
+const BODY = 'body';
 
 /** True for `{}`, `Object.create(null)` and object literals from any realm; false for arrays and instances. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -35,45 +40,28 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
-/** "a Date object", "a Map object", "an Error object", "a Sensor object" (class name) for messages. */
-export function describeNonPlain(value: object): Text {
-  let name: string | undefined;
-  try {
-    const proto: unknown = Object.getPrototypeOf(value);
-    const ctor = proto && (proto as { constructor?: unknown }).constructor;
-    if (typeof ctor === 'function' && ctor.name) name = ctor.name;
-    if (!name) name = Object.prototype.toString.call(value).slice(8, -1);
-  } catch {
-    name = undefined;
-  }
-  if (!name || name === 'Object') return text('value.nonPlainObject');
-  return text(/^[AEIO]/.test(name) ? 'value.anInstance' : 'value.aInstance', { name });
-}
-
+/** `base.key`, `base["odd key"]` or `base[3]`; just the key under an unnamed root. */
 function joinPath(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
+  if (base === '') return key;
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
-}
-
-function describeScalar(v: unknown): Text {
-  if (typeof v === 'bigint') return text('value.bigint', { value: String(v) });
-  if (typeof v === 'function') return text('value.function');
-  return text('value.symbol');
 }
 
 /**
  * Checks that `value` is plain JSON data that can be validated and sent as is: no cycles, at most
- * MAX_DEPTH levels, at most MAX_NODES values, no `__proto__` keys, no functions, symbols, BigInts,
- * non-finite numbers or non-plain objects. Returns the first problem found, naming its path
- * (`root` is the name of the value itself, e.g. 'payload').
+ * MAX_DEPTH levels, at most MAX_NODES values, no `__proto__` keys, only well-formed Unicode text
+ * (a lone surrogate would reach the device as garbage), no functions, symbols, BigInts, non-finite
+ * numbers or non-plain objects. Returns the first problem found, naming its path (`root` is the name
+ * of the value itself, e.g. 'payload'; '' for a request body, whose fields are then named bare).
  */
 export function checkJsonData(value: unknown, root = 'payload'): JsonDataIssue | undefined {
   let nodes = 0;
   const ancestors = new Set<object>();
   const visit = (v: unknown, path: string, depth: number): JsonDataIssue | undefined => {
-    if (++nodes > MAX_NODES) return jsonIssue(root, text('payload.tooLarge', { root, max: MAX_NODES }));
+    if (++nodes > MAX_NODES) return jsonIssue(root || BODY, text('payload.tooLarge', { root: root || BODY, max: MAX_NODES }));
     switch (typeof v) {
       case 'string':
+        return LONE_SURROGATE.test(v) ? jsonIssue(path || BODY, text('json.loneSurrogate', { path: path || BODY })) : undefined;
       case 'boolean':
       case 'undefined':
         return undefined;
@@ -82,7 +70,7 @@ export function checkJsonData(value: unknown, root = 'payload'): JsonDataIssue |
       case 'bigint':
       case 'function':
       case 'symbol':
-        return jsonIssue(path, text('payload.notJson', { path, got: describeScalar(v) }));
+        return jsonIssue(path, text('payload.notJson', { path, got: describeValue(v) }));
     }
     if (v === null) return undefined;
     const obj = v as object;
@@ -90,20 +78,21 @@ export function checkJsonData(value: unknown, root = 'payload'): JsonDataIssue |
     if (ancestors.has(obj)) return jsonIssue(path, text('json.cyclic', { path }));
     const isArray = Array.isArray(obj);
     if (!isArray && !isPlainObject(obj)) {
-      return jsonIssue(path, text('payload.notPlain', { path, got: describeNonPlain(obj) }));
+      return jsonIssue(path || BODY, text('payload.notPlain', { path: path || BODY, got: describeNonPlain(obj) }));
     }
     ancestors.add(obj);
     try {
       if (isArray) {
         const arr = obj as unknown[];
         for (let i = 0; i < arr.length; i++) {
-          const issue = visit(arr[i], `${path}[${i}]`, depth + 1);
+          const issue = visit(arr[i], joinPath(path, i), depth + 1);
           if (issue) return issue;
         }
       } else {
         for (const key of Object.keys(obj)) {
           const childPath = joinPath(path, key);
           if (FORBIDDEN_KEYS.has(key)) return jsonIssue(childPath, text('json.reservedKey', { path: childPath }));
+          if (LONE_SURROGATE.test(key)) return jsonIssue(path || BODY, text('json.keySurrogate', { path: path || BODY }));
           const issue = visit((obj as Record<string, unknown>)[key], childPath, depth + 1);
           if (issue) return issue;
         }

@@ -6,7 +6,8 @@
  * keep it across redeploys and persist it in a context store); it is bounded, so memory stays flat.
  */
 import { unlimitedAbortController } from './abort';
-import { UtmosError } from './errors';
+import { Clock, ClockTimer, systemClock } from './clock';
+import { UtmosError, toUtmosError } from './errors';
 import type { DeviceRequest, DeviceRequestFilter, DeviceRequestList } from './schemas';
 
 export interface RequestSource {
@@ -65,7 +66,7 @@ export interface FeedSubscriber {
 }
 
 interface Sub extends FeedSubscriber {
-  timer?: NodeJS.Timeout;
+  timer?: ClockTimer;
   polling: boolean;
   again: boolean;
   lastPollAt: number;
@@ -88,9 +89,15 @@ export class DeviceRequestFeed {
   private readonly subs = new Set<Sub>();
   private readonly abort = unlimitedAbortController();
   private closed = false;
+  private readonly clock: Clock;
   readonly stats = { polls: 0, errors: 0, emitted: 0 };
 
-  constructor(private readonly source: RequestSource) {}
+  constructor(
+    private readonly source: RequestSource,
+    options: { clock?: Clock } = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   get subscriberCount(): number {
     return this.subs.size;
@@ -122,7 +129,7 @@ export class DeviceRequestFeed {
 
   private unsubscribe(sub: Sub): void {
     sub.closed = true;
-    if (sub.timer) clearTimeout(sub.timer);
+    this.clock.clearTimeout(sub.timer);
     sub.timer = undefined;
     this.subs.delete(sub);
   }
@@ -133,17 +140,17 @@ export class DeviceRequestFeed {
       sub.again = true;
       return;
     }
-    const earliest = sub.lastPollAt + MIN_GAP_MS - Date.now();
+    const earliest = sub.lastPollAt + MIN_GAP_MS - this.clock.now();
     const delay = Math.max(delayMs, earliest, 0);
-    if (sub.timer) clearTimeout(sub.timer);
-    sub.timer = setTimeout(() => void this.poll(sub), delay);
+    this.clock.clearTimeout(sub.timer);
+    sub.timer = this.clock.setTimeout(() => void this.poll(sub), delay);
   }
 
   private async poll(sub: Sub): Promise<void> {
     sub.timer = undefined;
     if (sub.closed) return;
     sub.polling = true;
-    sub.lastPollAt = Date.now();
+    sub.lastPollAt = this.clock.now();
     this.stats.polls++;
     const { filter } = sub;
     const types = filter.requestTypes?.filter(Boolean) ?? [];
@@ -183,7 +190,7 @@ export class DeviceRequestFeed {
     } catch (err) {
       if (sub.closed) return;
       this.stats.errors++;
-      const error = err instanceof UtmosError ? err : new UtmosError(String((err as Error)?.message ?? err), { code: 'UNKNOWN' });
+      const error = toUtmosError(err);
       if (error.code !== 'ABORTED') sub.onError?.(error);
     } finally {
       sub.polling = false;

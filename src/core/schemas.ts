@@ -4,6 +4,7 @@
  * both status generations (`status` and `public_status`), strict only on what we rely on.
  */
 import { z } from 'zod';
+import { UtmosInputError } from './errors';
 import { isPlainObject } from './plain-data';
 import { Text, english, raw, text } from './text';
 import type { CoreTextKey } from './texts-en';
@@ -22,6 +23,15 @@ const plainObject = z.custom<Record<string, unknown>>(isPlainObject, {
 });
 
 export const IDEMPOTENCY_KEY_MAX = 128;
+/** The command timeout a node uses when its setting is empty. */
+export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 30;
+
+/** How long the platform may take to deliver and complete a command: whole seconds, 1 to 300. */
+export const CommandTimeoutSchema = z
+  .number({ message: says('schema.timeoutSeconds') })
+  .int(says('schema.timeoutSeconds'))
+  .min(1, says('schema.timeoutMin'))
+  .max(300, says('schema.timeoutMax'));
 
 /** What a DJI method name looks like (lower-case snake case), whether or not our catalogue lists it. */
 export const DJI_METHOD_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -40,12 +50,7 @@ export const CreateCommandRequestSchema = z.object({
     .string({ message: says('schema.string') })
     .min(1, says('schema.notEmpty'))
     .max(IDEMPOTENCY_KEY_MAX, says('schema.maxChars', { max: IDEMPOTENCY_KEY_MAX })),
-  timeout_seconds: z
-    .number({ message: says('schema.timeoutSeconds') })
-    .int(says('schema.timeoutSeconds'))
-    .min(1, says('schema.timeoutMin'))
-    .max(300, says('schema.timeoutMax'))
-    .optional(),
+  timeout_seconds: CommandTimeoutSchema.optional(),
 });
 export type CreateCommandRequest = z.infer<typeof CreateCommandRequestSchema>;
 
@@ -147,7 +152,7 @@ export const ReplyResponseSchema = z.looseObject({
 });
 export type ReplyResponse = z.infer<typeof ReplyResponseSchema>;
 
-/** Body of POST /objects/presign (spec §4.6): the platform signs, storage is talked to directly. */
+/** Body of POST /objects/presign: the platform signs, storage is talked to directly. */
 export const PresignRequestSchema = z.object({
   bucket: z.string({ message: 'must be a string such as "tenant-media"' }).min(1, 'must not be empty; set the bucket of your object-storage policy'),
   object_key: z
@@ -194,4 +199,12 @@ export function describeIssues(error: z.ZodError, prefix = ''): { field: string;
   const more = error.issues.length - 1;
   const t = more > 0 ? text('schema.issueAndMore', { field, problem, count: more }) : text('schema.issue', { field, problem });
   return { field, message: english(t), text: t };
+}
+
+/** Checks outgoing input against its schema; the first problem becomes an input error naming the field. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field?: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const { field: at, text: problem } = describeIssues(parsed.error, field);
+  throw new UtmosInputError(at, problem);
 }

@@ -1,7 +1,8 @@
 /**
  * The one request signer for the UTMOS Open Platform, shared by the client and the simulator.
  *
- * The canonical string is the project's fixed 8-line layout (see ../shared/README.md):
+ * The canonical string is the project's fixed 8-line layout (the platform's page on it is cut after
+ * line 1, so the order of lines 2-8 is this project's decision; README: "What is confirmed"):
  *   UTMOS-HMAC-SHA256 \n METHOD \n path \n canonical query \n api id \n timestamp \n nonce \n sha256(body)
  * signature = lowercase hex HMAC-SHA256(key = API key as UTF-8, message = the 8 lines, no trailing newline).
  * The line order lives only here so that it can be corrected in one place.

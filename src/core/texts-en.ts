@@ -16,6 +16,7 @@ export const CORE_TEXTS = {
   'value.nonPlainObject': 'a non-plain object',
   'value.aInstance': 'a __name__ object',
   'value.anInstance': 'an __name__ object',
+  'value.nothing': 'nothing',
 
   // what a field expects
   'type.string': 'a string',

@@ -1,6 +1,6 @@
 // DJI command catalogue: names and counts, payload schemas, error messages, robustness against
-// hostile input, suggestions and the editor JSON. When ../shared/spec exists next to the repo,
-// also checks that the committed generated file and the UTMOS-confirmed fields match it.
+// hostile input, suggestions and the editor JSON; and that the committed generated file and the
+// UTMOS-confirmed fields match the generator's inputs (src/core/catalogue/sources).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -34,7 +34,7 @@ const EXPECTED_COUNTS: Record<string, number> = {
   firmware: 1,
 };
 
-// The 17 payloads confirmed by the UTMOS docs (shared/spec/dji-methods.json), required fields only.
+// The 17 payloads confirmed by the UTMOS docs (src/core/catalogue/sources/dji-methods.json), required fields only.
 const UTMOS_CONFIRMED: Record<string, string[]> = {
   air_conditioner_mode_switch: ['action'],
   alarm_state_switch: ['action'],
@@ -488,7 +488,7 @@ test('catalogueForEditor is plain JSON with 9 domains and every method', () => {
 });
 
 test('the remote-debug commands (DJI 70.cmd jobs and the fill light) say they need debug mode; nothing else does', () => {
-  // The dock refuses them outside remote debug mode with 514153 (shared/spec/dji-cloud-api.md §3.2).
+  // The dock refuses them outside remote debug mode with 514153 (DJI Cloud API, remote debugging).
   const needing = DJI_METHODS.filter((m) => m.needsDebugMode).map((m) => m.method).sort();
   assert.deepEqual(needing, [
     'charge_close', 'charge_open', 'cover_close', 'cover_force_close', 'cover_open', 'device_format', 'device_reboot',
@@ -539,34 +539,38 @@ test('checkCommandPayload and commandTypeError: the checks dji-command makes, as
   if (!withDate.ok) assert.equal(withDate.error.field, 'payload.at');
 });
 
-// ---- cross-check against the research material, when present ------------------------------
+// ---- annotations ---------------------------------------------------------------------------------
 
-function findRepoRoot(): string | undefined {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = start;
-    for (;;) {
-      if (fs.existsSync(path.join(dir, 'scripts', 'gen-catalogue.js')) && fs.existsSync(path.join(dir, 'src', 'core', 'catalogue'))) return dir;
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
+test('each domain file of annotations holds exactly the methods of its domain', () => {
+  const files = fs.readdirSync(path.join(__dirname, '..', '..', 'src', 'core', 'catalogue', 'annotations')).filter((f) => /^[a-z]+\.js$/.test(f));
+  const domains = files.map((f) => f.slice(0, -3)).filter((d) => d !== 'index' && d !== 'shared');
+  assert.deepEqual([...domains].sort(), [...DJI_DOMAINS].sort());
+  for (const domain of domains) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(__dirname, '..', '..', 'src', 'core', 'catalogue', 'annotations', domain)) as Record<string, Record<string, unknown>>;
+    const annotated = Object.keys(mod[`${domain.toUpperCase()}_ANNOTATIONS`]).sort();
+    const expected = DJI_METHOD_NAMES.filter((n) => n.domain === domain).map((n) => n.method).sort();
+    assert.deepEqual(annotated, expected, `annotations/${domain}.ts`);
   }
-  return undefined;
-}
-const repoRoot = findRepoRoot();
-const specDir = process.env.UTMOS_SPEC_DIR ?? (repoRoot ? path.resolve(repoRoot, '..', 'shared', 'spec') : '');
-const haveSpec = !!repoRoot && fs.existsSync(path.join(specDir, 'dji-methods.json')) && fs.existsSync(path.join(specDir, 'dji-services.json'));
-const skipSpec = haveSpec ? false : 'shared/spec not available (optional cross-check)';
+});
 
-test('committed payload-specs.generated.ts matches the generator output', { skip: skipSpec }, () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const gen = require(path.join(repoRoot as string, 'scripts', 'gen-catalogue.js')) as { generate(dir: string): string };
-  const committed = fs.readFileSync(path.join(repoRoot as string, 'src', 'core', 'catalogue', 'payload-specs.generated.ts'), 'utf8');
+// ---- cross-check against the generator's inputs ------------------------------------------------
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const gen = require(path.join(repoRoot, 'scripts', 'gen-catalogue.js')) as {
+  generate(dir: string): string;
+  defaultSpecDir(): string;
+};
+const specDir = gen.defaultSpecDir();
+
+test('committed payload-specs.generated.ts matches the generator output', () => {
+  const committed = fs.readFileSync(path.join(repoRoot, 'src', 'core', 'catalogue', 'payload-specs.generated.ts'), 'utf8');
   assert.equal(gen.generate(specDir), committed, 'run node scripts/gen-catalogue.js');
   assert.equal(GENERATED_PAYLOAD_SPECS.length, 83);
 });
 
-test('UTMOS-confirmed fields keep the documented type and required flag', { skip: skipSpec }, () => {
+test('UTMOS-confirmed fields keep the documented type and required flag', () => {
   const confirmed = JSON.parse(fs.readFileSync(path.join(specDir, 'dji-methods.json'), 'utf8')) as Array<{
     method: string;
     payload: Record<string, { type: string; required: boolean }>;
@@ -592,11 +596,12 @@ test('UTMOS-confirmed fields keep the documented type and required flag', { skip
   }
 });
 
-test('DJI-sourced methods carry the DJI fields with mapped types', { skip: skipSpec }, () => {
+test('DJI-sourced methods carry the DJI fields with mapped types', () => {
   const services = JSON.parse(fs.readFileSync(path.join(specDir, 'dji-services.json'), 'utf8')) as Array<{
     method: string;
     data: Record<string, { type: string; required: boolean }>;
   }>;
+  // The mapping as the generator's header documents it, written out here as the test's own oracle.
   const map: Record<string, string> = {
     text: 'string',
     enum_string: 'string',

@@ -6,11 +6,9 @@ import { test } from 'node:test';
 import { DJI_CODE_GROUPS, describeDjiResultCode, djiResultCodes } from '../../src/core/dji-result-codes';
 
 const CJK = /[\u4e00-\u9fff]/;
-// The reference list, when the checkout has it (tests must not need it to pass).
-const REFERENCE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'spec', 'dji-error-codes.json');
-const reference: Array<{ code: number; group: string; message: string }> | undefined = fs.existsSync(REFERENCE)
-  ? JSON.parse(fs.readFileSync(REFERENCE, 'utf8'))
-  : undefined;
+// DJI's reference list (a copy, see test/fixtures/dji-error-codes/README.md).
+const REFERENCE = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'dji-error-codes', 'dji-error-codes.json');
+const reference = JSON.parse(fs.readFileSync(REFERENCE, 'utf8')) as Array<{ code: number; group: string; message: string }>;
 
 test('445 codes, each with a group and a badge text and a sentence in English and in Chinese', () => {
   const codes = djiResultCodes();
@@ -51,8 +49,8 @@ test('codes are found as numbers and as the platform sends them (strings); unkno
   }
 });
 
-test('same codes and groups as the DJI reference list, and the texts are not DJI\'s sentences', { skip: reference === undefined && 'shared/spec not present' }, () => {
-  const refs = reference!;
+test('same codes and groups as the DJI reference list, and the texts are not DJI\'s sentences', () => {
+  const refs = reference;
   assert.deepEqual(djiResultCodes(), refs.map((r) => r.code).sort((a, b) => a - b));
   const groupsByReference = new Map<string, Set<string>>();
   for (const r of refs) {

@@ -56,3 +56,35 @@ test('class instances, Maps, Sets, Dates, Buffers and typed arrays are refused, 
 test('checkJsonData names the root it was given', () => {
   assert.match(checkJsonData({ when: new Date(0) }, 'reply payload')?.message ?? '', /^reply payload\.when is a Date object/);
 });
+
+test('the one guard also refuses what cannot travel as UTF-8 JSON: lone surrogates, in values and keys', () => {
+  assert.equal(checkJsonData({ s: 'a\uD83D\uDE00b' }), undefined, 'a surrogate pair is well-formed text');
+  const value = checkJsonData({ list: ['ok', 'dock-\uD83D'] });
+  assert.equal(value?.path, 'payload.list[1]');
+  assert.equal(value?.text.key, 'json.loneSurrogate');
+  const key = checkJsonData({ nested: { ['k\uDC00']: 1 } });
+  assert.equal(key?.path, 'payload.nested');
+  assert.equal(key?.text.key, 'json.keySurrogate');
+});
+
+test('a request body (no root name) is checked with its fields named bare, as the client reports them', () => {
+  assert.equal(checkJsonData({ reply_code: 'APPROVED', payload: { s: '\uD800' } }, '')?.path, 'payload.s');
+  assert.equal(checkJsonData({ reply_message: '\uDFFF' }, '')?.path, 'reply_message');
+  assert.equal(checkJsonData({ ['\uD800']: 1 }, '')?.path, 'body');
+  assert.equal(checkJsonData({ payload: JSON.parse('{"__proto__":{"x":1}}') }, '')?.path, 'payload.__proto__');
+  assert.equal(checkJsonData({ payload: { n: NaN } }, '')?.message, 'payload.n must be a finite number (got NaN); JSON cannot carry it');
+});
+
+test('depth, size and cycles are bounded; shared references are fine', () => {
+  let deep: Record<string, unknown> = {};
+  const root = deep;
+  for (let i = 0; i < 70; i++) deep = deep.next = {};
+  assert.equal(checkJsonData(root)?.text.key, 'json.tooDeep');
+  assert.equal(checkJsonData({ many: new Array(100_001).fill(0) })?.text.key, 'payload.tooLarge');
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.equal(checkJsonData(cyclic)?.path, 'payload.self');
+  const shared = { x: 1 };
+  assert.equal(checkJsonData({ a: shared, b: [shared, shared] }), undefined);
+  assert.equal(checkJsonData({ f: () => 1 })?.message, 'payload.f is a function, which is not JSON data; use a string, number, boolean, array or object');
+});

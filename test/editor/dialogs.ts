@@ -174,4 +174,50 @@ export function dialogTests(s: EditorSession): void {
     await s.setTyped('#node-input-deviceId', 'str', 'dock-002');
     await s.shot(s.page, 'dialog-dji-command-picker');
   });
+
+  test('a dji command dialog closed before the command list arrives: the late answer raises no page error', async () => {
+    const before = s.pageErrors.length;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: any) => {
+      await held;
+      await route.continue();
+    };
+    await s.page.route('**/utmos-dji/catalogue*', hold);
+    try {
+      await s.page.evaluate(() => {
+        const R = (window as any).RED;
+        R.workspaces.show('ex01-tab');
+        R.editor.edit(R.nodes.node('ex01-cover-open'));
+      });
+      await s.page.waitForSelector('#node-dialog-ok', { state: 'visible' });
+      await s.page.click('#node-dialog-cancel');
+      await s.page.waitForSelector('#node-dialog-ok', { state: 'detached' });
+      // settled once jQuery has run the answer's callbacks (ajaxComplete), or one of them threw
+      const settled = s.page.evaluate(
+        () =>
+          new Promise<string>((resolve) => {
+            const $ = (window as any).$;
+            const finish = (how: string) => {
+              $(document).off('ajaxComplete', onComplete);
+              window.removeEventListener('error', onError);
+              resolve(how);
+            };
+            const onComplete = (_e: unknown, _xhr: unknown, settings: any) => {
+              if (/utmos-dji\/catalogue/.test(settings.url)) finish('complete');
+            };
+            const onError = () => finish('error');
+            $(document).on('ajaxComplete', onComplete);
+            window.addEventListener('error', onError);
+            setTimeout(() => finish('timeout'), 15_000);
+          }),
+      );
+      release();
+      assert.equal(await settled, 'complete');
+    } finally {
+      release();
+      await s.page.unroute('**/utmos-dji/catalogue*', hold);
+    }
+    assert.deepEqual(s.pageErrors.slice(before), []);
+  });
 }

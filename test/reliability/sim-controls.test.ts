@@ -1,5 +1,6 @@
-// The two simulator controls the soak needs: POST /__sim/broker/restart (the event broker goes
-// away and comes back on the same port; docks, platform and event clients reconnect) and
+// The simulator controls the soak and the benchmark need: POST /__sim/broker/restart (the event
+// broker goes away and comes back on the same port; docks, platform and event clients reconnect),
+// POST /__sim/broker/events (a silent event stream: connected, but no events delivered) and
 // GET /__sim/commands (every command of this run with its idempotency key).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,42 @@ test('GET /__sim/commands lists every command of the run with its idempotency ke
   } finally {
     api.close();
   }
+});
+
+test('broker events off: the subscriber stays connected and gets no events while commands still complete; on again: events flow', async () => {
+  const events: string[] = [];
+  const client = mqtt.connect(sim.mqtt, { reconnectPeriod: 100, clientId: 'silent-observer', keepalive: 1 });
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  await client.subscribeAsync(`tenant/${sim.tenantId}/command/+`, { qos: 1 });
+  client.on('message', (topic) => events.push(topic));
+  let closes = 0;
+  client.on('close', () => closes++);
+  let pings = 0;
+  client.on('packetreceive', (packet) => {
+    if (packet.cmd === 'pingresp') pings++;
+  });
+  const api = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
+  try {
+    assert.deepEqual(await simControl(sim, 'POST', 'broker/events', { forwarding: false }), { forwarding: false });
+    const silent = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'silent-stream', timeout_seconds: 5 });
+    assert.equal((await sim.control.waitForCommand(silent.command_id, 5000)).status, 'SUCCEEDED', 'docks still work: only tenant events are held back');
+    // Two keep-alive periods after the command ended: pings are still answered, the connection stays up.
+    const pingsAtEnd = pings;
+    await waitUntil(() => pings >= pingsAtEnd + 2, 'two keep-alive pings answered while forwarding is off', 10_000);
+    assert.equal(events.length, 0, `no event delivered while forwarding is off: ${events.join(', ')}`);
+    assert.equal(closes, 0, 'the connection was never closed');
+    assert.ok(client.connected);
+
+    assert.deepEqual(await simControl(sim, 'POST', 'broker/events', { forwarding: true }), { forwarding: true });
+    const loud = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'loud-stream', timeout_seconds: 5 });
+    await sim.control.waitForCommand(loud.command_id, 5000);
+    await waitUntil(() => events.some((t) => t.endsWith('/command/completed')), 'events flow again', 5000);
+  } finally {
+    await simControl(sim, 'POST', 'broker/events', { forwarding: true });
+    api.close();
+    client.end(true);
+  }
+  await assert.rejects(simControl(sim, 'POST', 'broker/events', { forwarding: 'no' }), /400/);
 });
 
 test('broker restart refuses a bad down_ms', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { control, signed } from './helpers';
+import { control, firstLine, signed } from './helpers';
 
 const CLI = path.join(__dirname, '..', '..', 'sim', 'cli.js');
 
@@ -16,12 +16,10 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    const started = Date.now();
-    while (!stdout.includes('\n')) {
-      if (Date.now() - started > 10_000) throw new Error(`no line from CLI; stderr: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const line = JSON.parse(stdout.trim()) as Record<string, string>;
+    const first = await firstLine(child.stdout, exited, 10_000).catch((err: Error) => {
+      throw new Error(`${err.message}; stderr: ${stderr}`);
+    });
+    const line = JSON.parse(first) as { http: string; mqtt: string; api_id: string; api_key: string };
     assert.deepEqual(Object.keys(line), ['http', 'mqtt', 'api_id', 'api_key']);
     assert.match(line.http, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(line.mqtt, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
@@ -75,4 +73,12 @@ test('the API key can come from UTMOS_SIM_API_KEY (out of ps); --api-key wins ov
   assert.equal(parseArgs(['--api-key', 'from-argv'], { UTMOS_SIM_API_KEY: 'from-env-key' }).options.apiKey, 'from-argv');
   assert.equal(parseArgs([], {}).options.apiKey, undefined, 'random key when neither is set');
   assert.equal(parseArgs([], { UTMOS_SIM_API_KEY: '' }).options.apiKey, undefined, 'an empty variable counts as unset');
+});
+
+test('--reply-delay-max-ms spreads reply durations (uniform from --reply-delay-ms to it)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseArgs } = require('../../sim/cli') as typeof import('../../sim/cli');
+  const { options } = parseArgs(['--reply-delay-ms', '500', '--reply-delay-max-ms', '1500'], {});
+  assert.deepEqual([options.replyDelayMs, options.replyDelayMaxMs], [500, 1500]);
+  assert.throws(() => parseArgs(['--reply-delay-max-ms', 'soon'], {}), /--reply-delay-max-ms must be an integer/);
 });

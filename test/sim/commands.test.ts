@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import mqtt from 'mqtt';
 import { Simulator, startSimulator } from '../../sim';
-import { Creds, control, runCommand, signed, sleep, waitFor } from './helpers';
+import { Creds, control, runCommand, signed, waitFor } from './helpers';
 
 const CMD = '/api/v1/open/downlink/commands';
 
@@ -106,7 +106,7 @@ describe('downlink commands', () => {
     ];
     const results = await Promise.all(perDomain.map(([d, m, p]) => runCommand(c, d, m, p)));
     for (const [i, r] of results.entries()) {
-      const [deviceId, method] = perDomain[i];
+      const [deviceId, method] = perDomain[i] ?? [];
       assert.equal(r.body.status, 'SUCCEEDED', `${method}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.public_status, 'SUCCEEDED');
       assert.equal(r.body.device_id, deviceId);
@@ -120,9 +120,8 @@ describe('downlink commands', () => {
       assert.equal('failure_code' in r.body, false);
     }
     // extra reply fields next to result are kept in vendor_response
-    const list = results[7];
-    assert.ok(Array.isArray(list.body.vendor_response.files));
-    assert.equal(results[8].body.vendor_response.output.status, 'in_progress');
+    assert.ok(Array.isArray(results[7]?.body.vendor_response.files));
+    assert.equal(results[8]?.body.vendor_response.output.status, 'in_progress');
   });
 
   test('wrong-state failures use real DJI codes', async () => {
@@ -271,17 +270,16 @@ describe('downlink commands', () => {
     const seen: Array<{ topic: string; body: Record<string, unknown>; status?: string; retain: boolean }> = [];
     client.on('message', (topic, payload, packet) => {
       const body = JSON.parse(payload.toString()) as Record<string, unknown>;
-      seen.push({ topic, body, retain: packet.retain });
       // a client that fetches on the event sees at least that status
-      if (typeof body.command_id === 'string') {
-        seen[seen.length - 1].status = String(sim.control.getCommand(body.command_id).status);
-      }
+      const status = typeof body.command_id === 'string' ? String(sim.control.getCommand(body.command_id).status) : undefined;
+      seen.push({ topic, body, status, retain: packet.retain });
     });
     await client.subscribeAsync(`tenant/${sim.tenantId}/#`, { qos: 1 });
     const r = await runCommand(c, 'dock-001', 'alarm_state_switch', { action: 1 });
     const id = r.body.command_id;
     await waitFor(() => seen.filter((s) => s.body.command_id === id).length === 2, 2000);
     const [acc, done] = seen.filter((s) => s.body.command_id === id);
+    assert.ok(acc && done);
     assert.equal(acc.topic, `tenant/${sim.tenantId}/command/accepted`);
     assert.deepEqual(Object.keys(acc.body).sort(), ['command_id', 'command_type', 'device_id', 'event_type', 'occurred_at', 'status', 'tenant_id']);
     assert.equal(acc.body.event_type, 'command.accepted');
@@ -303,6 +301,26 @@ describe('downlink commands', () => {
     await client.endAsync();
   });
 
+  test('reply_delay_max_ms spreads reply durations between the two bounds; 0 turns the spread off', async () => {
+    const patched = await sim.control.configureDock('dock-002', { reply_delay_ms: 10, reply_delay_max_ms: 400 });
+    assert.deepEqual([(patched.controls as any).reply_delay_ms, (patched.controls as any).reply_delay_max_ms], [10, 400]);
+    const rs = await Promise.all(
+      Array.from({ length: 30 }, () => signed(c, 'POST', CMD, { body: valid({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {} }) })),
+    );
+    const durations: number[] = [];
+    for (const r of rs) {
+      assert.equal(r.status, 202);
+      const rec = await sim.control.waitForCommand(r.body.command_id, 10_000);
+      assert.equal(rec.status, 'SUCCEEDED');
+      durations.push(Date.parse(String(rec.completed_at)) - Date.parse(String(rec.accepted_at)));
+    }
+    assert.ok(Math.min(...durations) >= 10, `no reply before the lower bound: ${durations}`);
+    // 30 uniform draws over 390 ms: all of them inside one 100 ms stretch would mean no spread at all.
+    assert.ok(Math.max(...durations) - Math.min(...durations) >= 100, `durations spread: ${durations}`);
+    await sim.control.configureDock('dock-002', { reply_delay_ms: 10, reply_delay_max_ms: 0 });
+    await assert.rejects(sim.control.configureDock('dock-002', { reply_delay_max_ms: -1 }), /reply_delay_max_ms/);
+  });
+
   test('many commands in flight stay cheap (2,000 accepted, all terminal)', async () => {
     await sim.control.configureDock('dock-001', { reply_delay_ms: 200 });
     const ids: string[] = [];
@@ -318,6 +336,5 @@ describe('downlink commands', () => {
     }
     await waitFor(() => ids.every((id) => sim.control.getCommand(id).status === 'SUCCEEDED'), 15_000, 100);
     await sim.control.configureDock('dock-001', { reply_delay_ms: 10 });
-    await sleep(10);
   });
 });

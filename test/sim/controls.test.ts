@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mqtt from 'mqtt';
 import { Simulator, startSimulator } from '../../sim';
-import { Creds, control, signed } from './helpers';
+import { Creds, control, nextMessage, signed } from './helpers';
 
 const CMD = '/api/v1/open/downlink/commands';
 const body = (): Record<string, unknown> => ({
@@ -152,22 +152,20 @@ describe('/__sim/ controls', () => {
 
   test('the dock speaks DJI: update_topo on connect, services_reply echoes tid/bid/method', async () => {
     const client = await mqtt.connectAsync(sim.mqtt, { clientId: 'cloud-' + randomUUID().slice(0, 6) });
-    const got: Array<{ topic: string; msg: Record<string, any> }> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
-    client.on('message', (topic, p) => got.push({ topic, msg: JSON.parse(p.toString()) }));
     await client.subscribeAsync(['thing/product/dock-001/services_reply', 'sys/product/dock-001/status'], { qos: 1 });
+    const announced = nextMessage(client, (m) => m.topic === 'sys/product/dock-001/status');
     await sim.control.configureDock('dock-001', { online: false });
     await sim.control.configureDock('dock-001', { online: true });
     const tid = randomUUID();
     const bid = randomUUID();
+    const replied = nextMessage(client, (m) => m.msg.tid === tid);
     await client.publishAsync('thing/product/dock-001/services', JSON.stringify({ tid, bid, timestamp: Date.now(), method: 'camera_recording_stop', data: { payload_index: '80-0-0' } }), { qos: 1 });
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && !got.some((g) => g.msg.tid === tid)) await new Promise((r) => setTimeout(r, 10));
-    const topo = got.find((g) => g.topic === 'sys/product/dock-001/status')!.msg;
+    const topo = (await announced).msg;
     assert.equal(topo.method, 'update_topo');
     assert.equal(topo.data.domain, '3');
     assert.equal(topo.data.sub_devices[0].sn, 'drone-001');
     assert.equal(typeof topo.timestamp, 'number');
-    const reply = got.find((g) => g.msg.tid === tid)!.msg;
+    const reply = (await replied).msg;
     assert.equal(reply.bid, bid);
     assert.equal(reply.method, 'camera_recording_stop');
     assert.equal(reply.gateway, 'dock-001');
@@ -181,7 +179,7 @@ describe('/__sim/ controls', () => {
       await assert.rejects(mqtt.connectAsync(locked.mqtt, { reconnectPeriod: 0, username: 'u', password: 'wrong' }));
       const ok = await mqtt.connectAsync(locked.mqtt, { reconnectPeriod: 0, username: 'u', password: 'p' });
       await ok.endAsync();
-      assert.equal(locked.control.listDocks()[0].online, true);
+      assert.equal(locked.control.listDocks()[0]?.online, true);
     } finally {
       await locked.close();
     }
@@ -196,7 +194,12 @@ test('start is fast and close() leaves nothing that keeps the process alive', ()
       const t0 = Date.now();
       const sim = await startSimulator({ docks: 3, osdIntervalMs: 50, configRequestIntervalMs: 50 });
       const startMs = Date.now() - t0;
-      await new Promise((r) => setTimeout(r, 150));
+      // the docks' OSD and config timers run: as many config requests as docks have come in
+      const deadline = Date.now() + 5000;
+      while (sim.control.counters().device_requests_received < 2 * sim.dockSns.length) {
+        if (Date.now() > deadline) throw new Error('the docks raised no config requests');
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const t1 = Date.now();
       await sim.close();
       process.stdout.write(JSON.stringify({ startMs, closeMs: Date.now() - t1 }));

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'crypto';
 import http from 'http';
+import type { MqttClient } from 'mqtt';
 import { signRequest } from '../../src/core/signer';
+import { TERMINAL_STATUSES } from '../../src/core/status';
 
 export interface HttpResult {
   status: number;
@@ -116,10 +118,6 @@ export function control(base: string, method: string, path: string, body?: unkno
   return rawRequest({ method, url: base + path, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** Polls `fn` until it returns a truthy value or the time runs out. */
 export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, stepMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -127,11 +125,9 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
     const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(stepMs);
+    await new Promise((r) => setTimeout(r, stepMs));
   }
 }
-
-export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'UNMATCHED_RESPONSE']);
 
 /** Creates a command and polls it (through the signed API) until it is terminal. */
 export async function runCommand(
@@ -156,6 +152,58 @@ export async function runCommand(
   const id = created.body.command_id as string;
   return waitFor(async () => {
     const r = await signed(c, 'GET', `/api/v1/open/downlink/commands/${id}`);
-    return TERMINAL.has(r.body?.status) ? r : undefined;
+    return TERMINAL_STATUSES.has(r.body?.status) ? r : undefined;
   }, timeoutMs);
+}
+
+export interface MqttMessage {
+  topic: string;
+  msg: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * Resolves with the first JSON message on `client` (from now on) that `match` accepts; rejects after
+ * `timeoutMs`. Call it before causing the message.
+ */
+export function nextMessage(client: MqttClient, match: (m: MqttMessage) => boolean, timeoutMs = 3000): Promise<MqttMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('message', onMessage);
+      reject(new Error(`no matching MQTT message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    function onMessage(topic: string, payload: Buffer): void {
+      let m: MqttMessage;
+      try {
+        m = { topic, msg: JSON.parse(payload.toString('utf8')) };
+      } catch {
+        return;
+      }
+      if (!match(m)) return;
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve(m);
+    }
+    client.on('message', onMessage);
+  });
+}
+
+/** Resolves with the first line a child process writes on `stream`; rejects when it exits first or after `timeoutMs`. */
+export function firstLine(stream: NodeJS.ReadableStream, exited: Promise<unknown>, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => finish(new Error(`no line within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (d: Buffer | string): void => {
+      buffered += d.toString();
+      const nl = buffered.indexOf('\n');
+      if (nl >= 0) finish(undefined, buffered.slice(0, nl));
+    };
+    function finish(err: Error | undefined, line?: string): void {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      if (err) reject(err);
+      else resolve(line ?? '');
+    }
+    stream.on('data', onData);
+    void exited.then(() => finish(new Error('the process exited before writing a line')));
+  });
 }

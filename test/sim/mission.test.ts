@@ -68,8 +68,8 @@ describe('wayline mission and device requests', () => {
     await waitFor(() => events.some((e) => e.method === 'flighttask_progress' && e.data.output.status === 'ok'), 2000);
     const progress = events.filter((e) => e.method === 'flighttask_progress');
     assert.equal(progress.length, DEMO_ROUTE.length + 1, 'one event per waypoint reached, one for the way back');
-    assert.equal(progress[0].need_reply, 1);
-    assert.equal(progress[0].bid, sim.control.getCommand(exec.body.command_id).bid, 'progress carries the execute bid');
+    assert.equal(progress[0]?.need_reply, 1);
+    assert.equal(progress[0]?.bid, sim.control.getCommand(exec.body.command_id).bid, 'progress carries the execute bid');
     const percents = progress.map((e) => e.data.output.progress.percent);
     assert.deepEqual([...percents].sort((a, b) => a - b), percents, 'progress rises');
     assert.equal(percents.at(-1), 100);

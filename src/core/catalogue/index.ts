@@ -21,15 +21,17 @@ import { GENERATED_PAYLOAD_SPECS } from './payload-specs.generated';
 import { ANNOTATIONS } from './annotations';
 import type { DjiLanguage } from '../dji-result-codes';
 import { Problem, UtmosInputError } from '../errors';
-import { describeNonPlain, isPlainObject } from '../plain-data';
+import { describeKind } from '../describe-value';
+import { checkJsonData, isPlainObject } from '../plain-data';
 import { DJI_METHOD_NAME_PATTERN } from '../schemas';
 import { Text, raw, text } from '../text';
 import { translateCatalogueText, translateSummary } from './translations';
-import { buildPayloadSchema, checkJsonData, issuePath, payloadIssue, specPath, splitPath, takeIssueTexts } from './schema';
+import { buildPayloadSchema, issuePath, payloadIssue, specPath, splitPath, takeIssueTexts } from './schema';
 import { suggestFrom } from './suggest';
 import type { DjiMethod, FieldSpec, GeneratedPayloadSpec, PayloadIssue, PayloadValidation } from './types';
 
-export * from './methods';
+export { DJI_DOMAINS, DJI_METHOD_NAMES } from './methods';
+export type { DjiDomain, DjiMethodName, NameSource } from './methods';
 export type {
   ConditionalRule,
   DjiMethod,
@@ -172,6 +174,13 @@ export function suggestMethods(name: string, max = 3): string[] {
   }
 }
 
+/** "Did you mean": up to three catalogued names close to one the catalogue lacks, joined; else undefined. */
+export function didYouMean(name: string): string | undefined {
+  if (findDjiMethod(name)) return undefined;
+  const close = suggestMethods(name, 3);
+  return close.length > 0 ? close.join(', ') : undefined;
+}
+
 // ---- validation --------------------------------------------------------------------------
 
 const MAX_ISSUES = 20;
@@ -186,9 +195,9 @@ function unknownMethod(method: unknown): PayloadValidation {
     t = text('method.notName', { got: typeof method === 'string' ? text('value.emptyString') : raw(typeof method) });
   } else {
     const shown = JSON.stringify(method.length > 60 ? `${method.slice(0, 57)}...` : method);
-    const close = suggestMethods(method, 3);
-    t = close.length > 0
-      ? text('method.unknownSuggest', { name: shown, count: DJI_METHODS.length, suggestions: close.join(', ') })
+    const suggestions = didYouMean(method);
+    t = suggestions
+      ? text('method.unknownSuggest', { name: shown, count: DJI_METHODS.length, suggestions })
       : text('method.unknown', { name: shown, count: DJI_METHODS.length });
   }
   const issue = payloadIssue('command_type', t);
@@ -250,11 +259,8 @@ export function validateDjiPayload(method: string, payload: unknown): PayloadVal
 export function commandTypeError(commandType: string): UtmosInputError | undefined {
   if (findDjiMethod(commandType) || DJI_METHOD_NAME_PATTERN.test(commandType)) return undefined;
   const name = commandType.length > 64 ? `${commandType.slice(0, 63)}…` : commandType;
-  const close = suggestMethods(commandType, 3);
-  return new UtmosInputError(
-    'commandType',
-    close.length ? text('command.notMethodNameSuggest', { name, suggestions: close.join(', ') }) : text('command.notMethodName', { name }),
-  );
+  const suggestions = didYouMean(commandType);
+  return new UtmosInputError('commandType', suggestions ? text('command.notMethodNameSuggest', { name, suggestions }) : text('command.notMethodName', { name }));
 }
 
 /**
@@ -289,9 +295,7 @@ export function checkCommandPayload(
     return { ok: false, error: badPayload(commandType, checked.issues) };
   }
   if (!isPlainObject(payload)) {
-    const got =
-      payload === null ? raw('null') : Array.isArray(payload) ? text('value.anArray') : typeof payload === 'object' ? describeNonPlain(payload) : raw(typeof payload);
-    return { ok: false, error: new UtmosInputError('payload', text('command.payloadNotObject', { got })) };
+    return { ok: false, error: new UtmosInputError('payload', text('command.payloadNotObject', { got: describeKind(payload) })) };
   }
   const problem = checkJsonData(payload);
   if (problem) return { ok: false, error: badPayload(commandType, [problem]) };

@@ -1,48 +1,16 @@
 /**
- * Builds zod schemas from FieldSpec lists, with messages that name the field and the fix, and
- * guards payloads that zod should never see (cycles, excessive depth/size, non-JSON values).
+ * Builds zod schemas from FieldSpec lists, with messages that name the field and the fix. Payloads
+ * reach them only after the JSON guard (plain-data.ts): zod never sees cycles or non-JSON values.
  */
 import { z } from 'zod';
-import { jsonPath } from '../plain-data';
-import { Text, catalogueText, english, raw, text } from '../text';
+import { describeValue } from '../describe-value';
+import { isPlainObject, jsonPath } from '../plain-data';
+import { Text, catalogueText, english, text } from '../text';
 import type { ConditionalRule, FieldSpec, PayloadIssue } from './types';
 
 type AnyZod = z.ZodType<unknown>;
 
 // ---- messages --------------------------------------------------------------------------------
-
-/** Short, safe description of a received value for messages (never throws, never huge). */
-export function describeValueText(v: unknown): Text {
-  try {
-    if (v === null) return raw('null');
-    if (v === undefined) return raw('undefined');
-    switch (typeof v) {
-      case 'string': {
-        const s = v.length > 40 ? `${v.slice(0, 37)}...` : v;
-        return raw(JSON.stringify(s));
-      }
-      case 'number':
-        return raw(Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Math.round(v * 1e6) / 1e6));
-      case 'boolean':
-        return raw(String(v));
-      case 'bigint':
-        return text('value.bigint', { value: String(v) });
-      case 'function':
-        return text('value.function');
-      case 'symbol':
-        return text('value.symbol');
-      default:
-        if (Array.isArray(v)) return text('value.array', { count: v.length });
-        return text('value.object');
-    }
-  } catch {
-    return text('value.unreadable');
-  }
-}
-
-export function describeValue(v: unknown): string {
-  return english(describeValueText(v));
-}
 
 const TYPE_KEYS = {
   string: ['type.string', 'typeName.string'],
@@ -122,7 +90,7 @@ export function requiredText(spec: FieldSpec): Text {
 }
 
 export function invalidText(spec: FieldSpec, input: unknown): Text {
-  const params = { field: fieldName(spec.path), expect: expectationText(spec), got: describeValueText(input) };
+  const params = { field: fieldName(spec.path), expect: expectationText(spec), got: describeValue(input) };
   return spec.description
     ? text('payload.invalidDescribed', { ...params, description: catalogueText(spec.description) })
     : text('payload.invalid', params);
@@ -243,9 +211,6 @@ function buildField(spec: FieldSpec, node: Node): AnyZod {
   }
 }
 
-const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The payload schema of one method: a plain object, extra keys allowed, known fields checked. */
 export function buildPayloadSchema(
   fields: readonly FieldSpec[],
@@ -254,7 +219,7 @@ export function buildPayloadSchema(
   const tree = buildTree(fields);
   const specByPath = new Map(fields.map((f) => [f.path, f]));
   const base = z.looseObject(objectShape(tree, ''), {
-    error: (iss) => say(text('payload.notObject', { got: describeValueText(iss.input) })),
+    error: (iss) => say(text('payload.notObject', { got: describeValue(iss.input) })),
   });
   if (rules.length === 0) return base as z.ZodType<Record<string, unknown>>;
   return base.superRefine(
@@ -274,13 +239,11 @@ export function buildPayloadSchema(
       }
     },
     // Run the rules even when other fields already failed, so all problems are listed at once.
-    { when: (p) => isPlainRecord(p.value) },
+    { when: (p) => isPlainObject(p.value) },
   ) as unknown as z.ZodType<Record<string, unknown>>;
 }
 
-// ---- JSON guard ------------------------------------------------------------------------------
-
-export { checkJsonData, MAX_DEPTH, MAX_NODES } from '../plain-data';
+// ---- issues ----------------------------------------------------------------------------------
 
 /** A problem at `path`, with its English message and the text behind it. */
 export function payloadIssue(path: string, t: Text): PayloadIssue {

@@ -9,7 +9,8 @@ import { estimateRoute } from './estimate';
 import { buildTemplateKml, buildWaylinesWpml } from './wpml-document';
 import type { BuiltWayline, WaylineSettings } from './types';
 
-export * from './types';
+export { DEFAULT_SETTINGS } from './types';
+export type { BuiltWayline, LostLinkAction, RawWaypoint, RouteEstimate, WaylineAction, WaylineActionType, WaylineSettings, Waypoint } from './types';
 export { AIRCRAFT, AIRCRAFT_MODELS, FINISH_ACTIONS, RC_LOST_ACTIONS, TEMPLATE_PATH, WAYLINES_PATH } from './spec';
 export type { AircraftModel, FinishAction } from './spec';
 export { readRouteInput } from './route-input';

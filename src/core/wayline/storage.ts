@@ -1,6 +1,6 @@
 /**
  * Putting a wayline where a dock can fetch it: the platform presigns a PUT, the bytes go straight to
- * tenant object storage, then the platform presigns a GET for the dock (spec §4.6).
+ * tenant object storage, then the platform presigns a GET for the dock (object-storage.ts).
  */
 import { randomUUID } from 'crypto';
 import type { CallOptions, UtmosClient } from '../client';

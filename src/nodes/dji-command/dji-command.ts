@@ -5,17 +5,20 @@
  */
 import { unlimitedAbortController } from '../../core/abort';
 import { randomUUID } from 'crypto';
-import { checkCommandPayload, commandTypeError, findDjiMethod, suggestMethods } from '../../core/catalogue';
+import { checkCommandPayload, commandTypeError, didYouMean, findDjiMethod } from '../../core/catalogue';
 import type { UtmosConnection } from '../../core/connection';
+import { describeValue } from '../../core/describe-value';
 import { UtmosError, UtmosInputError } from '../../core/errors';
-import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
+import { CommandTimeoutSchema, DEFAULT_COMMAND_TIMEOUT_SECONDS, IDEMPOTENCY_KEY_MAX } from '../../core/schemas';
 import { isTerminalStatus } from '../../core/status';
-import type { WaitHandle } from '../../core/tracker';
+import type { WaitHandle } from '../../core/waits';
 import { attach } from '../shared/config-access';
-import { clip, errorBadge, errorLine, reportableError } from '../shared/failure';
+import { clip, errorLine, failInput, reportableError } from '../shared/failure';
 import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
-import { DoneFn, Node, NodeDef, NodeMessage, NodeStatus, RedApi, SendFn, describe, evaluateTyped, requireText } from '../shared/node-red';
-import { applyOutcome, statusWord, waitingBadge, warnIfUnwired } from '../shared/wait-outcome';
+import { evaluateTyped, requireText } from '../shared/inputs';
+import type { DoneFn, Node, NodeDef, NodeMessage, NodeStatus, RedApi, SendFn } from '../shared/node-red';
+import { registerNode } from '../shared/register';
+import { deliverOutcome, statusWord, waitingBadge } from '../shared/wait-outcome';
 
 interface CommandDef extends NodeDef {
   server?: string;
@@ -36,10 +39,11 @@ interface CommandDef extends NodeDef {
 /** How long past the command's own timeout we keep asking before giving up locally. */
 const RESULT_GRACE_SECONDS = 30;
 
+/** The Timeout setting, checked as the platform's timeout_seconds is (core schemas). */
 function parseTimeoutSeconds(texts: RuntimeTexts, raw: unknown): number {
-  const n = raw === undefined || raw === '' ? 30 : Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 300) {
-    throw new UtmosInputError('timeoutSeconds', texts.node('runtime.timeoutSetting', { got: describe(texts, raw) }));
+  const n = raw === undefined || raw === '' ? DEFAULT_COMMAND_TIMEOUT_SECONDS : Number(raw);
+  if (!CommandTimeoutSchema.safeParse(n).success) {
+    throw new UtmosInputError('timeoutSeconds', texts.node('runtime.timeoutSetting', { got: describeValue(raw) }));
   }
   return n;
 }
@@ -82,10 +86,7 @@ interface Progress {
 }
 
 export = function register(RED: RedApi): void {
-  function DjiCommandNode(this: Node, def: CommandDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const texts = runtimeTexts(RED, 'dji-command');
+  registerNode<CommandDef>(RED, 'dji-command', (node, def, texts) => {
     const waitForResult = def.waitForResult !== false && def.waitForResult !== 'false';
     const deviceIdType = def.deviceIdType || 'str';
     const commandTypeType = def.commandTypeType || 'str';
@@ -94,7 +95,7 @@ export = function register(RED: RedApi): void {
     const checkPayload = def.checkPayload !== false && def.checkPayload !== 'false';
     const warnedMethods = new Set<string>();
     let configProblem: UtmosInputError | undefined;
-    let timeoutSeconds = 30;
+    let timeoutSeconds = DEFAULT_COMMAND_TIMEOUT_SECONDS;
     try {
       timeoutSeconds = parseTimeoutSeconds(texts, def.timeoutSeconds);
     } catch (err) {
@@ -158,20 +159,15 @@ export = function register(RED: RedApi): void {
     /** The platform's 400 UNSUPPORTED_COMMAND, told in terms of the node's Command setting (a copy: errors may be shared). */
     function explainRefusedCommand(err: unknown, command: { commandType: string; deviceId: string }): unknown {
       if (!(err instanceof UtmosError) || err.code !== 'UNSUPPORTED_COMMAND') return err;
-      const close = findDjiMethod(command.commandType) ? [] : suggestMethods(command.commandType, 3);
+      const suggestions = didYouMean(command.commandType);
       const params = { field: texts.label('commandType'), name: clip(command.commandType, 64), device: command.deviceId };
       return err.withMessage(
-        close.length
-          ? texts.node('runtime.commandRefusedSuggest', { ...params, suggestions: close.join(', ') })
-          : texts.node('runtime.commandRefused', params),
+        suggestions ? texts.node('runtime.commandRefusedSuggest', { ...params, suggestions }) : texts.node('runtime.commandRefused', params),
       );
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
-      const fail = (err: unknown) => {
-        node.status(errorBadge(texts, err));
-        done(reportableError(texts, err, msg));
-      };
+      const fail = (err: unknown) => failInput(node, texts, msg, done, err);
       if (closed) {
         done(reportableError(texts, new UtmosError(texts.node('runtime.closing'), { code: 'ABORTED' }), msg));
         return;
@@ -229,34 +225,14 @@ export = function register(RED: RedApi): void {
           const outcome = await handle.promise;
           inFlight.delete(handle);
           active.delete(progress);
-          const report = applyOutcome(texts, outcome, msg, {
+          const ctx = {
             commandId: accepted.command_id,
             deviceId: command.deviceId,
             commandType: command.commandType,
             waitedSeconds: timeoutSeconds + RESULT_GRACE_SECONDS,
-            kind: 'command',
-          });
-          switch (report.route) {
-            case 'reached':
-              showProgress(report.badge);
-              send([msg, null]);
-              done();
-              return;
-            case 'failed':
-              showProgress(report.badge);
-              warnIfUnwired(node, texts, 2, report.line);
-              send([null, msg]);
-              done();
-              return;
-            case 'timeout':
-              showProgress(report.badge);
-              done(report.line);
-              return;
-            case 'error':
-              throw report.error;
-            case 'cancelled':
-              throw new UtmosError(texts.shared('outcome.closed', { command: command.commandType, device: command.deviceId }), { code: 'ABORTED' });
-          }
+            kind: 'command' as const,
+          };
+          deliverOutcome(node, texts, outcome, msg, ctx, { send, done, show: showProgress });
         })
         .catch((err) => {
           active.delete(progress);
@@ -271,12 +247,9 @@ export = function register(RED: RedApi): void {
       for (const handle of inFlight) handle.cancel();
       inFlight.clear();
       active.clear();
-      if (attached.config) attached.config.deregister(node, done);
-      else done();
+      attached.detach(done);
     });
-  }
-
-  RED.nodes.registerType('dji-command', DjiCommandNode);
+  });
 
   // The dialog's check of a static JSON payload, answered in the runtime's language with the line
   // the node itself would give; behind the editor's read permission like the catalogue.

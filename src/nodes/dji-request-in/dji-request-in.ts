@@ -8,8 +8,8 @@ import type { FeedSubscription } from '../../core/request-feed';
 import type { DeviceRequest } from '../../core/schemas';
 import { attach } from '../shared/config-access';
 import { errorBadge, errorLine, reportableError } from '../shared/failure';
-import { runtimeTexts } from '../shared/i18n';
-import type { Node, NodeDef, NodeMessage, RedApi } from '../shared/node-red';
+import type { NodeDef, NodeMessage, RedApi } from '../shared/node-red';
+import { registerNode } from '../shared/register';
 
 interface RequestInDef extends NodeDef {
   server?: string;
@@ -28,10 +28,7 @@ const SAVE_DEBOUNCE_MS = 500;
 const memoryByNode = new Map<string, SeenIds>();
 
 export = function register(RED: RedApi): void {
-  function DjiRequestInNode(this: Node, def: RequestInDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const texts = runtimeTexts(RED, 'dji-request-in');
+  registerNode<RequestInDef>(RED, 'dji-request-in', (node, def, texts) => {
     const pendingOnly = def.pendingOnly !== false && def.pendingOnly !== 'false';
     const pollSeconds = Number(def.pollInterval ?? 5);
     const requestTypes = String(def.requestType ?? '')
@@ -131,8 +128,7 @@ export = function register(RED: RedApi): void {
         if (finished) return;
         finished = true;
         clearTimeout(guard);
-        if (attached.config) attached.config.deregister(node, done);
-        else done();
+        attached.detach(done);
       };
       // A context store that never answers must not hold up the redeploy.
       const guard = setTimeout(finish, 2_000);
@@ -143,12 +139,9 @@ export = function register(RED: RedApi): void {
     function closeOnly(): void {
       node.on('close', (removed: boolean, done: () => void) => {
         if (removed) memoryByNode.delete(node.id);
-        if (attached.config) attached.config.deregister(node, done);
-        else done();
+        attached.detach(done);
       });
     }
-  }
-
-  RED.nodes.registerType('dji-request-in', DjiRequestInNode);
+  });
 };
 

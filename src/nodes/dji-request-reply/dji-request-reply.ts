@@ -3,12 +3,15 @@
  * reply response in msg.payload. A 404 or a refused reply is a catchable error naming the request.
  */
 import { unlimitedAbortController } from '../../core/abort';
+import { describeKind, describeValue } from '../../core/describe-value';
 import { UtmosInputError } from '../../core/errors';
 import { checkJsonData, isPlainObject } from '../../core/plain-data';
 import { attach } from '../shared/config-access';
-import { errorBadge, reportableError } from '../shared/failure';
-import { runtimeTexts } from '../shared/i18n';
-import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, describe, evaluateTyped, requireText } from '../shared/node-red';
+import { failInput } from '../shared/failure';
+import { InputWork } from '../shared/input-work';
+import { evaluateTyped, requireText } from '../shared/inputs';
+import type { DoneFn, NodeDef, NodeMessage, RedApi, SendFn } from '../shared/node-red';
+import { registerNode } from '../shared/register';
 
 interface ReplyDef extends NodeDef {
   server?: string;
@@ -23,14 +26,11 @@ interface ReplyDef extends NodeDef {
 }
 
 export = function register(RED: RedApi): void {
-  function DjiRequestReplyNode(this: Node, def: ReplyDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const texts = runtimeTexts(RED, 'dji-request-reply');
+  registerNode<ReplyDef>(RED, 'dji-request-reply', (node, def, texts) => {
     const abort = unlimitedAbortController();
-    let active = 0;
+    const work = new InputWork();
     const attached = attach(RED, node, texts, def.server, (badge) => {
-      if (badge && active === 0) node.status(badge);
+      if (badge && work.idle) node.status(badge);
     });
 
     async function build(msg: NodeMessage) {
@@ -48,14 +48,14 @@ export = function register(RED: RedApi): void {
       );
       const messageRaw = await evaluateTyped(RED, node, texts, 'replyMessage', def.replyMessage ?? '', def.replyMessageType || 'str', msg);
       if (messageRaw !== undefined && messageRaw !== null && typeof messageRaw !== 'string') {
-        throw new UtmosInputError('replyMessage', texts.node('runtime.replyMessage', { got: describe(texts, messageRaw) }));
+        throw new UtmosInputError('replyMessage', texts.node('runtime.replyMessage', { got: describeValue(messageRaw) }));
       }
       const payloadType = def.payloadType || 'none';
       let payload: Record<string, unknown> | undefined;
       if (payloadType !== 'none') {
         const raw = await evaluateTyped(RED, node, texts, 'payload', def.payload, payloadType, msg);
         if (raw !== undefined) {
-          if (!isPlainObject(raw)) throw new UtmosInputError('payload', texts.node('runtime.payloadNotObject', { got: describe(texts, raw) }));
+          if (!isPlainObject(raw)) throw new UtmosInputError('payload', texts.node('runtime.payloadNotObject', { got: describeKind(raw) }));
           const problem = checkJsonData(raw, 'payload');
           if (problem) throw new UtmosInputError(problem.path, texts.text(problem.text), 'INVALID_INPUT', [{ field: problem.path, text: problem.text }]);
           payload = raw;
@@ -65,43 +65,29 @@ export = function register(RED: RedApi): void {
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
-      const fail = (err: unknown) => {
-        node.status(errorBadge(texts, err));
-        done(reportableError(texts, err, msg));
-      };
-      if (!attached.connection) {
-        fail(attached.problem);
+      const connection = attached.connection;
+      if (!connection) {
+        failInput(node, texts, msg, done, attached.problem);
         return;
       }
-      const connection = attached.connection;
-      active++;
       node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.replying') });
-      build(msg)
-        .then(async (reply) => {
-          const response = await connection.client.replyToDeviceRequest(
-            reply.requestId,
-            { reply_code: reply.replyCode, reply_message: reply.replyMessage, payload: reply.payload },
-            { signal: abort.signal },
-          );
-          active--;
-          msg.request_id = reply.requestId;
-          msg.payload = response;
-          node.status({ fill: 'green', shape: 'dot', text: texts.node('status.replied', { code: response.reply_code ?? reply.replyCode }) });
-          send(msg);
-          done();
-        })
-        .catch((err: unknown) => {
-          active = Math.max(0, active - 1);
-          fail(err);
-        });
+      work.run(node, texts, msg, done, async () => {
+        const reply = await build(msg);
+        const response = await connection.client.replyToDeviceRequest(
+          reply.requestId,
+          { reply_code: reply.replyCode, reply_message: reply.replyMessage, payload: reply.payload },
+          { signal: abort.signal },
+        );
+        msg.request_id = reply.requestId;
+        msg.payload = response;
+        node.status({ fill: 'green', shape: 'dot', text: texts.node('status.replied', { code: response.reply_code ?? reply.replyCode }) });
+        send(msg);
+      });
     });
 
     node.on('close', (removed: boolean, done: () => void) => {
       abort.abort();
-      if (attached.config) attached.config.deregister(node, done);
-      else done();
+      attached.detach(done);
     });
-  }
-
-  RED.nodes.registerType('dji-request-reply', DjiRequestReplyNode);
+  });
 };

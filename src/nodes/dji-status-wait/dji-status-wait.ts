@@ -7,12 +7,13 @@
 import { UtmosInputError } from '../../core/errors';
 import { IdSchema, schemaMessageText } from '../../core/schemas';
 import { isTerminalStatus } from '../../core/status';
-import type { WaitHandle } from '../../core/tracker';
+import type { WaitHandle } from '../../core/waits';
 import { attach } from '../shared/config-access';
-import { clip, errorBadge, reportableError } from '../shared/failure';
-import { runtimeTexts } from '../shared/i18n';
-import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, evaluateTyped, requireText, toSeconds } from '../shared/node-red';
-import { applyOutcome, waitingBadge, warnIfUnwired } from '../shared/wait-outcome';
+import { clip, failInput } from '../shared/failure';
+import { evaluateTyped, requireText, toSeconds } from '../shared/inputs';
+import type { DoneFn, NodeDef, NodeMessage, RedApi, SendFn } from '../shared/node-red';
+import { registerNode } from '../shared/register';
+import { deliverOutcome, waitingBadge } from '../shared/wait-outcome';
 
 interface WaitDef extends NodeDef {
   server?: string;
@@ -34,10 +35,7 @@ interface Held {
 }
 
 export = function register(RED: RedApi): void {
-  function DjiStatusWaitNode(this: Node, def: WaitDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const texts = runtimeTexts(RED, 'dji-status-wait');
+  registerNode<WaitDef>(RED, 'dji-status-wait', (node, def, texts) => {
     const until = String(def.until || 'terminal');
     const commandIdType = def.commandIdType || 'msg';
     const timeoutType = def.timeoutType || 'num';
@@ -79,10 +77,7 @@ export = function register(RED: RedApi): void {
     };
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
-      const fail = (err: unknown) => {
-        node.status(errorBadge(texts, err));
-        done(reportableError(texts, err, msg));
-      };
+      const fail = (err: unknown) => failInput(node, texts, msg, done, err);
       if (Object.prototype.hasOwnProperty.call(msg, 'reset')) {
         // Reset: with a command id, cancel that command's waits; without one, cancel all.
         commandIdOf(msg)
@@ -129,32 +124,11 @@ export = function register(RED: RedApi): void {
           set.delete(handle);
           if (set.size === 0) waits.delete(commandId);
           msg.command_id = commandId;
-          const report = applyOutcome(texts, outcome, msg, { commandId, deviceId: held.deviceId, waitedSeconds: timeoutSeconds, until, kind: 'wait' });
-          switch (report.route) {
-            case 'reached':
-              node.status(report.badge);
-              send([msg, null, null]);
-              done();
-              break;
-            case 'failed':
-              node.status(report.badge);
-              warnIfUnwired(node, texts, 2, report.line);
-              send([null, msg, null]);
-              done();
-              break;
-            case 'timeout':
-              msg.status = 'WAIT_TIMEOUT';
-              node.status(report.badge);
-              send([null, null, msg]);
-              done();
-              break;
-            case 'error':
-              throw report.error;
-            case 'cancelled':
-              // Reset or redeploy: the message ends here, quietly, as a delay node's would.
-              done();
-              break;
-          }
+          deliverOutcome(node, texts, outcome, msg, { commandId, deviceId: held.deviceId, waitedSeconds: timeoutSeconds, until, kind: 'wait' }, {
+            send,
+            done,
+            show: (badge) => node.status(badge),
+          });
           showCount();
         })
         .catch(fail);
@@ -163,10 +137,7 @@ export = function register(RED: RedApi): void {
     node.on('close', (removed: boolean, done: () => void) => {
       closed = true;
       cancelWaits();
-      if (attached.config) attached.config.deregister(node, done);
-      else done();
+      attached.detach(done);
     });
-  }
-
-  RED.nodes.registerType('dji-status-wait', DjiStatusWaitNode);
+  });
 };

@@ -5,6 +5,7 @@
  * only signs a fresh GET for that stored file (the answer to flighttask_resource_get).
  */
 import { unlimitedAbortController } from '../../core/abort';
+import type { UtmosClient } from '../../core/client';
 import { UtmosError, UtmosInputError } from '../../core/errors';
 import { isPlainObject } from '../../core/plain-data';
 import {
@@ -21,9 +22,11 @@ import {
 } from '../../core/wayline';
 
 import { attach } from '../shared/config-access';
-import { errorBadge, reportableError } from '../shared/failure';
-import { runtimeTexts } from '../shared/i18n';
-import { DoneFn, Node, NodeDef, NodeMessage, RedApi, SendFn, requireText, toSeconds } from '../shared/node-red';
+import { failInput } from '../shared/failure';
+import { InputWork } from '../shared/input-work';
+import { requireText, toSeconds } from '../shared/inputs';
+import type { DoneFn, NodeDef, NodeMessage, RedApi, SendFn } from '../shared/node-red';
+import { registerNode } from '../shared/register';
 
 interface WaylineDef extends NodeDef {
   server?: string;
@@ -69,13 +72,10 @@ function looksLikeRoute(payload: unknown): boolean {
 }
 
 export = function register(RED: RedApi): void {
-  function DjiWaylineNode(this: Node, def: WaylineDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const texts = runtimeTexts(RED, 'dji-wayline');
+  registerNode<WaylineDef>(RED, 'dji-wayline', (node, def, texts) => {
     const abort = unlimitedAbortController();
     const remembered = new Map<string, Remembered>();
-    let active = 0;
+    const work = new InputWork();
     let closed = false;
 
     let settings: WaylineSettings | undefined;
@@ -89,7 +89,7 @@ export = function register(RED: RedApi): void {
       configProblem = err;
     }
     const attached = attach(RED, node, texts, def.server, (badge) => {
-      if (badge && active === 0) node.status(badge);
+      if (badge && work.idle) node.status(badge);
     });
     configProblem = configProblem ?? attached.problem;
     if (configProblem && attached.connection) node.status({ fill: 'red', shape: 'ring', text: texts.node('status.invalid') });
@@ -112,7 +112,7 @@ export = function register(RED: RedApi): void {
       );
     }
 
-    async function build(msg: NodeMessage, s: WaylineSettings): Promise<Record<string, unknown>> {
+    async function build(client: UtmosClient, msg: NodeMessage, s: WaylineSettings): Promise<Record<string, unknown>> {
       node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.building') });
       // Everything about the route is checked here, before anything is sent.
       const built = buildWayline(msg.payload, s);
@@ -120,7 +120,6 @@ export = function register(RED: RedApi): void {
       const name = typeof msg.wayline_name === 'string' ? msg.wayline_name : node.name;
       const objectKey = typeof msg.object_key === 'string' && msg.object_key.trim() ? msg.object_key.trim() : waylineObjectKey(def.objectKeyPrefix ?? 'waylines/', name);
       node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.uploading') });
-      const client = attached.connection!.client;
       const published = await publishWayline(client, built.kmz, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
       const facts = { fingerprint: built.fingerprint, distance_m: built.distance_m, duration_s: built.duration_s, waypoint_count: built.waypoint_count };
       remember(objectKey, facts);
@@ -128,7 +127,7 @@ export = function register(RED: RedApi): void {
       return { url: published.url, ...facts, object_key: objectKey, bucket, expires_at: published.expires_at };
     }
 
-    async function renew(msg: NodeMessage, objectKey: string): Promise<Record<string, unknown>> {
+    async function renew(client: UtmosClient, msg: NodeMessage, objectKey: string): Promise<Record<string, unknown>> {
       node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.signing') });
       const known = await recall(objectKey);
       const given = typeof msg.fingerprint === 'string' && /^[0-9a-fA-F]{32}$/.test(msg.fingerprint) ? msg.fingerprint.toLowerCase() : undefined;
@@ -137,21 +136,19 @@ export = function register(RED: RedApi): void {
         throw new UtmosInputError('fingerprint', texts.node('error.fingerprintUnknown', { key: objectKey }));
       }
       const bucket = bucketOf(msg);
-      const signed = await signWaylineDownload(attached.connection!.client, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
+      const signed = await signWaylineDownload(client, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
       node.status({ fill: 'green', shape: 'dot', text: texts.node('status.renewed') });
       return { url: signed.url, fingerprint, ...(known ? { distance_m: known.distance_m, duration_s: known.duration_s, waypoint_count: known.waypoint_count } : {}), object_key: objectKey, bucket, expires_at: signed.expires_at };
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
-      const fail = (err: unknown) => {
-        node.status(errorBadge(texts, err));
-        done(reportableError(texts, err, msg));
-      };
+      const fail = (err: unknown) => failInput(node, texts, msg, done, err);
       if (closed) {
         fail(new UtmosError(texts.node('error.closing'), { code: 'ABORTED' }));
         return;
       }
-      if (configProblem || !attached.connection || !settings) {
+      const connection = attached.connection;
+      if (configProblem || !connection || !settings) {
         fail(configProblem ?? attached.problem);
         return;
       }
@@ -160,30 +157,20 @@ export = function register(RED: RedApi): void {
         fail(new UtmosInputError('payload', texts.node('error.noRoute')));
         return;
       }
-      const work = objectKey && !looksLikeRoute(msg.payload) ? renew(msg, objectKey) : build(msg, settings);
-      active++;
-      work
-        .then((payload) => {
-          active--;
-          msg.payload = payload;
-          msg.file = { url: payload.url, fingerprint: payload.fingerprint };
-          send(msg);
-          done();
-        })
-        .catch((err: unknown) => {
-          active = Math.max(0, active - 1);
-          fail(err);
-        });
+      const s = settings;
+      work.run(node, texts, msg, done, async () => {
+        const payload = objectKey && !looksLikeRoute(msg.payload) ? await renew(connection.client, msg, objectKey) : await build(connection.client, msg, s);
+        msg.payload = payload;
+        msg.file = { url: payload.url, fingerprint: payload.fingerprint };
+        send(msg);
+      });
     });
 
     node.on('close', (removed: boolean, done: () => void) => {
       closed = true;
       abort.abort();
       remembered.clear();
-      if (attached.config) attached.config.deregister(node, done);
-      else done();
+      attached.detach(done);
     });
-  }
-
-  RED.nodes.registerType('dji-wayline', DjiWaylineNode);
+  });
 };

@@ -7,7 +7,7 @@
  */
 import { UtmosError, UtmosInputError } from '../../core/errors';
 import type { RuntimeTexts } from './i18n';
-import type { NodeMessage, NodeStatus } from './node-red';
+import type { DoneFn, Node, NodeMessage, NodeStatus } from './node-red';
 
 /** Badge keys for error codes (platform codes, network codes, our own). */
 const CODE_BADGES: Record<string, string> = {
@@ -92,4 +92,10 @@ export function reportableError(texts: RuntimeTexts, err: unknown, msg: NodeMess
   msg.utmos_error = errorDetails(texts, err);
   if (err instanceof UtmosError) return errorLine(texts, err);
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Fails one input message: a red badge, the details on msg.utmos_error, the first line to done(). */
+export function failInput(node: Node, texts: RuntimeTexts, msg: NodeMessage, done: DoneFn, err: unknown): void {
+  node.status(errorBadge(texts, err));
+  done(reportableError(texts, err, msg));
 }

@@ -1,10 +1,7 @@
 /**
  * The small slice of the Node-RED API the adapters use, typed here so the package needs no
- * @types dependency, plus helpers shared by every node: typed-input evaluation (callback form,
- * required for JSONata since Node-RED 4) and reading values from messages.
+ * @types dependency.
  */
-import { UtmosInputError } from '../../core/errors';
-import type { RuntimeTexts } from './i18n';
 
 export interface NodeMessage {
   _msgid?: string;
@@ -55,10 +52,13 @@ export interface NodeDef {
   [key: string]: unknown;
 }
 
+/** An Express handler of the editor's admin API, as far as the nodes pass them around. */
+export type AdminHandler = (req: never, res: never, next: never) => void;
+
 export interface RedApi {
   nodes: {
     createNode(node: object, def: NodeDef): void;
-    registerType(type: string, ctor: Function, options?: Record<string, unknown>): void;
+    registerType(type: string, ctor: (this: never, def: never) => void, options?: Record<string, unknown>): void;
     getNode(id: string): unknown;
   };
   util: {
@@ -72,66 +72,7 @@ export interface RedApi {
   };
   /** Runtime settings (settings.js), e.g. proxyOptions. */
   settings?: Record<string, unknown>;
-  httpAdmin?: { get(path: string, ...handlers: Function[]): void; post(path: string, ...handlers: Function[]): void };
-  auth?: { needsPermission(permission: string): Function };
+  httpAdmin?: { get(path: string, ...handlers: AdminHandler[]): void; post(path: string, ...handlers: AdminHandler[]): void };
+  auth?: { needsPermission(permission: string): AdminHandler };
   _?: (key: string, substitutions?: Record<string, unknown>) => string;
-}
-
-/** Evaluates a typed input with the callback form (works for JSONata and async context stores). */
-export function evaluateTyped(
-  RED: RedApi,
-  node: Node,
-  texts: RuntimeTexts,
-  field: string,
-  value: unknown,
-  type: string,
-  msg: NodeMessage | undefined,
-): Promise<unknown> {
-  const failed = (err: unknown) =>
-    new UtmosInputError(
-      field,
-      texts.shared('error.typedInput', { field: texts.label(field), type, value: String(value), reason: (err as Error)?.message ?? String(err) }),
-    );
-  return new Promise((resolve, reject) => {
-    try {
-      RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => {
-        if (err) reject(failed(err));
-        else resolve(result);
-      });
-    } catch (err) {
-      reject(failed(err));
-    }
-  });
-}
-
-/** Seconds from a typed value; names the field and the fix when it is not usable. */
-export function toSeconds(texts: RuntimeTexts, field: string, value: unknown, min: number, max: number): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  const params = { field: texts.label(field), min, max };
-  if (typeof n !== 'number' || !Number.isFinite(n)) {
-    throw new UtmosInputError(field, texts.shared('error.secondsNotNumber', { ...params, got: describe(texts, value) }));
-  }
-  if (n < min || n > max) {
-    throw new UtmosInputError(field, texts.shared('error.secondsRange', { ...params, got: n }));
-  }
-  return n;
-}
-
-/** A received value in a few words, for messages: "nothing", "a 52-character string", "an object". */
-export function describe(texts: RuntimeTexts, value: unknown): string {
-  if (value === undefined) return texts.shared('value.nothing');
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value.length > 40 ? texts.shared('value.longString', { count: value.length }) : JSON.stringify(value);
-  if (Array.isArray(value)) return texts.shared('value.array');
-  if (typeof value === 'object') return texts.shared('value.object');
-  return String(value);
-}
-
-/** A string id/name from a typed value, trimmed; names the field when it is missing or not text. */
-export function requireText(texts: RuntimeTexts, field: string, value: unknown, example: string): string {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new UtmosInputError(field, texts.shared('error.required', { field: texts.label(field), example, got: describe(texts, value) }));
-  }
-  return value.trim();
 }

@@ -3,16 +3,16 @@
  * dji-status-wait: msg.status / msg.payload / msg.utmos_error, the badge, and the line a user reads.
  * A failed command is described from its DJI result code (core/dji-result-codes.ts) when there is
  * one; a command no device ever answered says that the serial number may be wrong or the device
- * offline. Which output a route goes to stays the node's business.
+ * offline. deliverOutcome sends the message on and ends it, the same way for both nodes.
  */
 import { describeDjiResultCode } from '../../core/dji-result-codes';
 import type { CommandStatus } from '../../core/schemas';
 import { SUCCESS_STATUS, effectiveStatus, isTerminalStatus } from '../../core/status';
-import type { WaitOutcome } from '../../core/tracker';
-import type { UtmosError } from '../../core/errors';
+import type { WaitOutcome } from '../../core/waits';
+import { UtmosError } from '../../core/errors';
 import { clip } from './failure';
 import type { RuntimeTexts } from './i18n';
-import type { Node, NodeMessage, NodeStatus } from './node-red';
+import type { DoneFn, Node, NodeMessage, NodeStatus, SendFn } from './node-red';
 
 export interface CommandContext {
   commandId: string;
@@ -205,4 +205,55 @@ export function waitingBadge(texts: RuntimeTexts, waits: Iterable<{ deviceId?: s
  */
 export function warnIfUnwired(node: Node, texts: RuntimeTexts, output: number, line: string): void {
   if (!node.wires?.[output - 1]?.length) node.warn(texts.shared('outcome.unwired', { line, output }));
+}
+
+/**
+ * Ends a held message as its wait ended: output 1 when reached (or succeeded), output 2 for another
+ * final status (said in the log when output 2 is not wired), and on a local timeout output 3 of
+ * dji-status-wait (msg.status WAIT_TIMEOUT) or the timeout line as dji-command's error. A tracker
+ * error is thrown to the caller's failure path, as is a command cancelled by its node closing; a
+ * wait cancelled by a reset or redeploy ends quietly, as a delay node's message would.
+ */
+export function deliverOutcome(
+  node: Node,
+  texts: RuntimeTexts,
+  outcome: WaitOutcome,
+  msg: NodeMessage,
+  ctx: CommandContext,
+  io: { send: SendFn; done: DoneFn; show: (badge: NodeStatus) => void },
+): void {
+  const report = applyOutcome(texts, outcome, msg, ctx);
+  const outputs = ctx.kind === 'command' ? 2 : 3;
+  const to = (output: number) => Array.from({ length: outputs }, (_, i) => (i === output - 1 ? msg : null));
+  switch (report.route) {
+    case 'reached':
+      io.show(report.badge);
+      io.send(to(1));
+      io.done();
+      return;
+    case 'failed':
+      io.show(report.badge);
+      warnIfUnwired(node, texts, 2, report.line);
+      io.send(to(2));
+      io.done();
+      return;
+    case 'timeout':
+      io.show(report.badge);
+      if (ctx.kind === 'command') {
+        io.done(report.line);
+        return;
+      }
+      msg.status = 'WAIT_TIMEOUT';
+      io.send(to(3));
+      io.done();
+      return;
+    case 'error':
+      throw report.error;
+    case 'cancelled':
+      if (ctx.kind === 'wait') {
+        io.done();
+        return;
+      }
+      throw new UtmosError(texts.shared('outcome.closed', { command: ctx.commandType ?? '', device: ctx.deviceId ?? '' }), { code: 'ABORTED' });
+  }
 }

@@ -8,8 +8,10 @@ import { UtmosConnection } from '../../core/connection';
 import { UtmosInputError } from '../../core/errors';
 import type { ProxySettings } from '../../core/proxy';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/tracker';
-import { RuntimeTexts, runtimeTexts } from '../shared/i18n';
+import { StatusListener, offerConfig } from '../shared/config-access';
+import type { RuntimeTexts } from '../shared/i18n';
 import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
+import { registerNode } from '../shared/register';
 
 /** At most one rate-limit warning per config node per minute. */
 const RATE_WARNING_INTERVAL_MS = 60_000;
@@ -23,8 +25,6 @@ interface ConfigDef extends NodeDef {
   maxRequestsPerSecond?: number | string;
   maxConcurrentRequests?: number | string;
 }
-
-type StatusListener = (status: NodeStatus | undefined) => void;
 
 function numberSetting(texts: RuntimeTexts, field: string, raw: unknown, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === null || raw === '') return fallback;
@@ -58,10 +58,7 @@ function proxySettings(raw: unknown): ProxySettings | undefined {
 }
 
 export = function register(RED: RedApi): void {
-  function UtmosConfigNode(this: Node & Record<string, unknown>, def: ConfigDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const texts = runtimeTexts(RED, 'utmos-config');
+  registerNode<ConfigDef>(RED, 'utmos-config', (node, def, texts) => {
     const users = new Map<string, StatusListener | undefined>();
     let connection: UtmosConnection | undefined;
     let unsubscribeState: (() => void) | undefined;
@@ -123,25 +120,28 @@ export = function register(RED: RedApi): void {
       return closing;
     };
 
-    node.register = (user: Node, onStatus?: StatusListener): UtmosConnection => {
-      const conn = open();
-      users.set(user.id, onStatus);
-      const badge = conn.eventState ? eventBadge(texts, conn.eventState) : undefined;
-      if (badge) onStatus?.(badge);
-      return conn;
-    };
-
-    node.deregister = (user: Node, done: () => void): void => {
-      users.delete(user.id);
-      if (users.size === 0) {
-        shut().then(done, done);
-      } else {
-        done();
-      }
-    };
-
+    offerConfig(node, {
+      register: (user: Node, onStatus?: StatusListener): UtmosConnection => {
+        const conn = open();
+        users.set(user.id, onStatus);
+        const badge = conn.eventState ? eventBadge(texts, conn.eventState) : undefined;
+        if (badge) onStatus?.(badge);
+        return conn;
+      },
+      deregister: (user: Node, done: () => void): void => {
+        users.delete(user.id);
+        if (users.size === 0) {
+          shut().then(done, done);
+        } else {
+          done();
+        }
+      },
+      get userCount() {
+        return users.size;
+      },
+    });
+    // Visible for tests, benchmarks and diagnostics only.
     Object.defineProperty(node, 'userCount', { get: () => users.size });
-    // Visible for tests and diagnostics only.
     Object.defineProperty(node, 'connection', { get: () => connection });
 
     node.on('close', (removed: boolean, done: () => void) => {
@@ -153,9 +153,7 @@ export = function register(RED: RedApi): void {
           () => done(),
         );
     });
-  }
-
-  RED.nodes.registerType('utmos-config', UtmosConfigNode, {
+  }, {
     credentials: {
       apiId: { type: 'text' },
       apiKey: { type: 'password' },

@@ -70,12 +70,12 @@ describe('editor files: behaviour of definitions', () => {
     assert.equal(out(0, { waitForResult: false }), 'accepted');
     assert.equal(out(1, { waitForResult: true }), 'failed / timed out');
 
-    assert.ok(l.html.includes("$.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })"), 'catalogue loaded with a relative admin URL, in the editor language');
-    assert.ok(l.html.includes("url: 'utmos-dji/payload-check'"), 'static payloads are checked by the runtime');
-    assert.match(l.html, /<optgroup>/, 'one optgroup per domain');
-    assert.match(l.html, /templateFiller\(/, 'the shared template behaviour fills the payload');
-    assert.doesNotMatch(l.html, /confirm\(/, 'no native confirm()');
-    assert.match(l.html, /\.fail\(/, 'handles an unavailable endpoint');
+    assert.ok(l.code.includes("$.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })"), 'catalogue loaded with a relative admin URL, in the editor language');
+    assert.ok(l.code.includes("url: 'utmos-dji/payload-check'"), 'static payloads are checked by the runtime');
+    assert.match(l.code, /<optgroup>/, 'one optgroup per domain');
+    assert.match(l.code, /templateFiller\(/, 'the shared template behaviour fills the payload');
+    assert.doesNotMatch(l.code, /confirm\(/, 'no native confirm()');
+    assert.match(l.code, /\.fail\(/, 'handles an unavailable endpoint');
   });
 
   it('dji-status-wait: until, timeout and output labels', () => {

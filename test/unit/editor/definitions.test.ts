@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CATEGORY, ICON_DIR, get } from './editor-sandbox';
+import { CATEGORY, ICON_DIR, defaultValues, get, nodeThis } from './editor-sandbox';
 import { SPECS } from './node-contract';
 
 for (const spec of SPECS) {
@@ -86,14 +86,15 @@ for (const spec of SPECS) {
 
     it('offers the contract types in each typed input', () => {
       const l = get(spec.type);
-      const js = l.blocks.filter((b) => b.attrs.type === 'text/javascript').map((b) => b.body).join('\n');
+      // The dialog as the editor prepares it, against a jQuery that records what is asked of it.
+      l.jqCalls.length = 0;
+      l.def.oneditprepare.call(nodeThis(l.en, { ...defaultValues(l), _def: l.def }));
       for (const [prop, types] of Object.entries(spec.typed ?? {})) {
-        const re = new RegExp(
-          `\\$\\('#node-input-${prop}'\\)\\.typedInput\\(\\{\\s*typeField:\\s*'#node-input-${prop}Type',\\s*types:\\s*\\[([\\s\\S]*?)\\]\\s*\\}\\)`,
-        );
-        const m = re.exec(js);
-        assert.ok(m, `typedInput set up for ${prop} with typeField ${prop}Type`);
-        const offered = [...m[1].matchAll(/'([a-z]+)'/g)].map((x) => x[1]);
+        const call = l.jqCalls.find((c) => c.on === `#node-input-${prop}` && c.method === 'typedInput' && typeof c.args[0] === 'object');
+        assert.ok(call, `typedInput set up for ${prop}`);
+        const options = call.args[0] as { typeField: string; types: Array<string | { value: string }> };
+        assert.equal(options.typeField, `#node-input-${prop}Type`, `typedInput of ${prop} keeps its type in ${prop}Type`);
+        const offered = options.types.map((t) => (typeof t === 'string' ? t : t.value));
         for (const t of types) assert.ok(offered.includes(t), `${prop} offers type ${t} (offered: ${offered.join(',')})`);
         assert.ok(l.template.includes(`id="node-input-${prop}Type"`), `hidden #node-input-${prop}Type`);
       }

@@ -70,11 +70,51 @@ export type Def = Record<string, any>;
 export const configNodes: Def[] = [];
 export const flowNodes: Def[] = [];
 
+/** Editor code the runtime serves from the package's resources/ folder (a script's src). */
+function resourcePath(src: string): string {
+  const prefix = 'resources/node-red-contrib-utmos-dji/';
+  assert.ok(src.startsWith(prefix), `script src ${src} is served from ${prefix}`);
+  return path.join(ROOT, 'resources', src.slice(prefix.length));
+}
+
+/** The editor code of a node: its own text/javascript blocks and the resource scripts they load. */
+function editorCode(blocks: ScriptBlock[]): string {
+  return blocks
+    .filter((b) => b.attrs.type === 'text/javascript')
+    .map((b) => (b.attrs.src ? fs.readFileSync(resourcePath(b.attrs.src), 'utf8') : b.body))
+    .join('\n');
+}
+
+/** A jQuery call the dialog code made: on what (a selector, or `$` itself) and which method with what. */
+export interface JqCall {
+  on: unknown;
+  method: string;
+  args: unknown[];
+}
+
+/** A stub jQuery that finds nothing (so validators read the node) and records every call made on it. */
+function recordingJQuery(calls: JqCall[]): Def {
+  const chain = (on: unknown): Def =>
+    new Proxy(
+      { length: 0 },
+      {
+        get: (target, key) => {
+          if (typeof key === 'symbol' || key in target) return (target as Def)[key as string];
+          return (...args: unknown[]) => {
+            calls.push({ on, method: key, args });
+            return key === 'val' && args.length === 0 ? undefined : chain(on);
+          };
+        },
+      },
+    );
+  const $ = (selector: unknown) => chain(selector);
+  return new Proxy($, { get: (target, key) => (key === 'fn' ? {} : typeof key === 'symbol' ? (target as Def)[key as never] : chain('$')[key]) });
+}
+
 /** Runs every text/javascript block of an editor file with a stub RED and returns the definitions. */
-function loadDefinitions(file: string, html: string, catalog: Catalog): Record<string, Def> {
+function loadDefinitions(file: string, html: string, catalog: Catalog, jqCalls: JqCall[]): Record<string, Def> {
   const defs: Record<string, Def> = {};
-  const emptySelection = { length: 0, val: () => undefined };
-  const $ = Object.assign(() => emptySelection, { fn: {}, getJSON: () => ({ done: () => ({ fail: () => undefined }) }) });
+  const $ = recordingJQuery(jqCalls);
   // A small typedInput validator in the spirit of Node-RED's (reads the type from the node).
   const typedInputValidator = (opts: string | { typeField?: string; type?: string }) => {
     const typeField = typeof opts === 'string' ? opts : opts.typeField;
@@ -118,10 +158,7 @@ function loadDefinitions(file: string, html: string, catalog: Catalog): Record<s
   for (const block of scriptBlocks(html)) {
     if ((block.attrs.type ?? '').toLowerCase() !== 'text/javascript') continue;
     if (block.attrs.src) {
-      // Shared editor code the runtime serves from the package's resources/ folder.
-      const prefix = 'resources/node-red-contrib-utmos-dji/';
-      assert.ok(block.attrs.src.startsWith(prefix), `script src ${block.attrs.src} is served from ${prefix}`);
-      const resource = path.join(ROOT, 'resources', block.attrs.src.slice(prefix.length));
+      const resource = resourcePath(block.attrs.src);
       vm.runInContext(fs.readFileSync(resource, 'utf8'), sandbox, { filename: resource });
     } else {
       vm.runInContext(block.body, sandbox, { filename: file });
@@ -139,6 +176,10 @@ export interface Loaded {
   spec: NodeSpec;
   html: string;
   blocks: ScriptBlock[];
+  /** Its editor code, with the resource scripts it loads. */
+  code: string;
+  /** The jQuery calls its code made (run oneditprepare to see the dialog's). */
+  jqCalls: JqCall[];
   template: string;
   en: Catalog;
   zh: Catalog;
@@ -151,9 +192,10 @@ function load(spec: NodeSpec): Loaded {
   const blocks = scriptBlocks(html);
   const en = JSON.parse(read(dir, 'locales', 'en-US', `${spec.type}.json`)) as Catalog;
   const zh = JSON.parse(read(dir, 'locales', 'zh-CN', `${spec.type}.json`)) as Catalog;
-  const defs = loadDefinitions(path.join(ROOT, dir, `${spec.type}.html`), html, en);
+  const jqCalls: JqCall[] = [];
+  const defs = loadDefinitions(path.join(ROOT, dir, `${spec.type}.html`), html, en, jqCalls);
   const tpl = blocks.find((b) => b.attrs.type === 'text/html' && b.attrs['data-template-name'] === spec.type);
-  return { spec, html, blocks, template: tpl ? tpl.body : '', en, zh, def: defs[spec.type] };
+  return { spec, html, blocks, code: editorCode(blocks), jqCalls, template: tpl ? tpl.body : '', en, zh, def: defs[spec.type] };
 }
 
 const LOADED = new Map<string, Loaded>();

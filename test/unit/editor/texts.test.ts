@@ -35,9 +35,11 @@ for (const spec of SPECS) {
         }
       }
       assert.ok(used.length > 0, 'the template is translated');
-      // Keys named in the scripts: '<type>.x.y' literals (a trailing '.' is a prefix of a group).
-      const js = l.blocks.filter((b) => b.attrs.type === 'text/javascript').map((b) => b.body).join('\n');
-      const jsKeys = [...js.matchAll(new RegExp(`'(${spec.type}\\.[A-Za-z0-9_.]+)'`, 'g'))].map((m) => m[1]).filter((k) => !/\.svg$/.test(k));
+      // Keys named in the scripts: '<type>.x.y' literals (a trailing '.' is a prefix of a group),
+      // and the ones the shared helpers add: a typed input's fallback, the template question.
+      const jsKeys = [...l.code.matchAll(new RegExp(`'(${spec.type}\\.[A-Za-z0-9_.]+)'`, 'g'))].map((m) => m[1]).filter((k) => !/\.svg$/.test(k));
+      if (/\.typed\(/.test(l.code)) jsKeys.push(`${spec.type}.errors.invalid`);
+      for (const m of l.code.matchAll(/templateFiller\([^;]*'([\w.-]+\.)'\)/g)) jsKeys.push(...['confirmReplace', 'replace', 'keep'].map((k) => m[1] + k));
       for (const key of [...used, ...jsKeys]) {
         if (key.endsWith('.')) {
           const group = lookup(l.en, key.slice(0, -1));

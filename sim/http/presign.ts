@@ -3,23 +3,20 @@
  * expires_seconds?, content_type?}; 200 {method, url, headers, expires_at}; 400 VALIDATION_FAILED,
  * 403 OBJECT_POLICY_DENIED when no policy of the tenant allows bucket, prefix, method and TTL.
  */
-import type { ObjectStore } from './object-store';
-import { isPlainObject } from './platform';
+import { isPlainObject } from '../../src/core/plain-data';
+import { parseJson } from '../json';
+import type { ObjectStore } from '../object-store';
+import { Reply, errorReply, invalidJson } from './io';
 
-export const PRESIGN_ROUTE = 'POST /api/v1/open/objects/presign';
 const DEFAULT_TTL_SECONDS = 900;
 const MAX_TTL_SECONDS = 3600;
 
-type Reply = { status: number; body: Record<string, unknown> };
-const invalid = (message: string): Reply => ({ status: 400, body: { code: 'VALIDATION_FAILED', message } });
+const invalid = (message: string): Reply => errorReply(400, 'VALIDATION_FAILED', message);
 
 export function presignObject(store: ObjectStore, body: Buffer, tenantMatches: boolean): Reply {
-  let b: unknown;
-  try {
-    b = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { status: 400, body: { code: 'INVALID_REQUEST_BODY', message: 'request body is not valid JSON' } };
-  }
+  const parsed = parseJson(body);
+  if (!parsed.ok) return invalidJson();
+  const b = parsed.value;
   if (!isPlainObject(b)) return invalid('request body must be a JSON object');
   const { bucket, object_key: key, method, expires_seconds: ttlRaw, content_type: contentType } = b;
   if (typeof bucket !== 'string' || bucket === '') return invalid('bucket is required and must be a non-empty string');
@@ -32,6 +29,6 @@ export function presignObject(store: ObjectStore, body: Buffer, tenantMatches: b
   }
   if (contentType !== undefined && (typeof contentType !== 'string' || contentType === '')) return invalid('content_type must be a non-empty string');
   const policy = tenantMatches ? store.matchPolicy(bucket, key, method, ttl) : { ok: false as const, reason: 'no object policy for this tenant' };
-  if (!policy.ok) return { status: 403, body: { code: 'OBJECT_POLICY_DENIED', message: policy.reason } };
-  return { status: 200, body: { ...store.sign(bucket, key, method, ttl, contentType as string | undefined) } };
+  if (!policy.ok) return errorReply(403, 'OBJECT_POLICY_DENIED', policy.reason);
+  return { status: 200, body: { ...store.sign(bucket, key, method, ttl, contentType) } };
 }

@@ -13,8 +13,8 @@ import {
   UtmosInputError,
   UtmosNetworkError,
   UtmosResponseError,
-  pooledAgentCount,
 } from '../../src/core';
+import { pooledAgentCount } from '../../src/core/http-transport';
 import { MisbehavingFront, startMisbehavingFront } from '../helpers/misbehaving-front';
 
 let sim: Simulator;

@@ -15,8 +15,8 @@ import {
   UtmosServerError,
   UtmosValidationError,
   validateBaseUrl,
-  pooledAgentCount,
 } from '../../src/core';
+import { pooledAgentCount } from '../../src/core/http-transport';
 
 let sim: Simulator;
 const clients: UtmosClient[] = [];

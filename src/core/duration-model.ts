@@ -1,0 +1,56 @@
+/**
+ * The learned first poll: how long commands of one kind (the DJI method) recently took on the
+ * platform (accepted_at -> completed_at, both stamps from the platform's clock), so that the first
+ * poll of a wait until a terminal status is aimed at when the command can have finished, instead of
+ * a fixed schedule that spends several polls on a command still running.
+ */
+import type { CommandStatus } from './schemas';
+
+/** Successful durations kept per kind (a ring). */
+const SAMPLES = 16;
+/** Kinds remembered at most; the oldest kind is forgotten first. */
+const KINDS_MAX = 256;
+
+/** Platform-side duration of a finished command (both stamps from the platform's clock), or undefined. */
+export function platformDurationMs(status: CommandStatus): number | undefined {
+  if (typeof status.accepted_at !== 'string' || typeof status.completed_at !== 'string') return undefined;
+  const d = Date.parse(status.completed_at) - Date.parse(status.accepted_at);
+  return Number.isFinite(d) && d >= 0 ? d : undefined;
+}
+
+export class DurationModel {
+  private readonly rings = new Map<string, { samples: number[]; next: number }>();
+
+  /** Remembers how long a command of this kind took, when it succeeded and the platform says so. */
+  learn(kind: string | undefined, status: CommandStatus): void {
+    if (!kind) return;
+    const d = platformDurationMs(status);
+    if (d === undefined) return;
+    let ring = this.rings.get(kind);
+    if (!ring) {
+      const oldest = this.rings.keys().next();
+      if (this.rings.size >= KINDS_MAX && !oldest.done) this.rings.delete(oldest.value);
+      ring = { samples: [], next: 0 };
+      this.rings.set(kind, ring);
+    }
+    ring.samples[ring.next] = d;
+    ring.next = (ring.next + 1) % SAMPLES;
+  }
+
+  /**
+   * When to aim the first poll of a terminal wait of this kind: the 90th percentile of the recent
+   * durations when they agree (spread within max(100 ms, 20 %)), so that one poll usually suffices;
+   * their 10th percentile when they vary, so that a fast one is not found late. Undefined when
+   * nothing is known or the aim would exceed `maxMs` (the plain schedule is as good then).
+   */
+  expectedMs(kind: string | undefined, maxMs: number): number | undefined {
+    const samples = kind ? this.rings.get(kind)?.samples : undefined;
+    if (!samples || samples.length === 0) return undefined;
+    const sorted = [...samples].sort((a, b) => a - b);
+    const low = sorted[Math.floor(0.1 * (sorted.length - 1))];
+    const high = sorted[Math.ceil(0.9 * (sorted.length - 1))];
+    const agree = sorted.length >= 4 && high - low <= Math.max(100, 0.2 * low);
+    const aim = agree ? high : low;
+    return aim <= maxMs ? aim : undefined;
+  }
+}
