@@ -174,7 +174,10 @@ export function dialogTests(s: EditorSession): void {
     await s.setTyped('#node-input-deviceId', 'str', 'dock-002');
     await s.shot(s.page, 'dialog-dji-command-picker');
   });
+}
 
+/** Registered after the connection tests, once no dialog of theirs is open. */
+export function lateAnswerTests(s: EditorSession): void {
   test('a dji command dialog closed before the command list arrives: the late answer raises no page error', async () => {
     const before = s.pageErrors.length;
     let release: () => void = () => undefined;

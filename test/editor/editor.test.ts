@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import { connectionTests } from './connections';
-import { dialogTests } from './dialogs';
+import { dialogTests, lateAnswerTests } from './dialogs';
 import { EditorSession, skipReason } from './editor-session';
 import { firstFlowTests } from './first-flow';
 import { helpAndExampleTests } from './help-and-examples';
@@ -23,6 +23,7 @@ describe('editor in headless Chromium', { skip: reason }, () => {
   firstFlowTests(s);
   dialogTests(s);
   connectionTests(s);
+  lateAnswerTests(s);
   helpAndExampleTests(s);
 });
 
