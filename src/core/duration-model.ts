@@ -47,8 +47,9 @@ export class DurationModel {
     const samples = kind ? this.rings.get(kind)?.samples : undefined;
     if (!samples || samples.length === 0) return undefined;
     const sorted = [...samples].sort((a, b) => a - b);
-    const low = sorted[Math.floor(0.1 * (sorted.length - 1))];
-    const high = sorted[Math.ceil(0.9 * (sorted.length - 1))];
+    // Both indices lie within 0..length-1 of a non-empty list.
+    const low = sorted[Math.floor(0.1 * (sorted.length - 1))]!;
+    const high = sorted[Math.ceil(0.9 * (sorted.length - 1))]!;
     const agree = sorted.length >= 4 && high - low <= Math.max(100, 0.2 * low);
     const aim = agree ? high : low;
     return aim <= maxMs ? aim : undefined;

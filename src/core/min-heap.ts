@@ -18,8 +18,8 @@ export class MinHeap<T> {
     const k = this.key(item);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.key(items[parent]) <= k) break;
-      items[i] = items[parent];
+      if (this.key(items[parent]!) <= k) break;
+      items[i] = items[parent]!;
       i = parent;
     }
     items[i] = item;
@@ -38,9 +38,9 @@ export class MinHeap<T> {
         const left = 2 * i + 1;
         if (left >= n) break;
         const right = left + 1;
-        const child = right < n && this.key(items[right]) < this.key(items[left]) ? right : left;
-        if (this.key(items[child]) >= k) break;
-        items[i] = items[child];
+        const child = right < n && this.key(items[right]!) < this.key(items[left]!) ? right : left;
+        if (this.key(items[child]!) >= k) break;
+        items[i] = items[child]!;
         i = child;
       }
       items[i] = last;

@@ -45,7 +45,7 @@ function bypassed(host: string, port: number, settings: ProxySettings): boolean 
   return noProxy.split(/[,\s]/).some((entry) => {
     if (!entry) return false;
     const withPort = /^(.+):(\d+)$/.exec(entry);
-    let entryHost = withPort ? withPort[1] : entry;
+    let entryHost = withPort?.[1] ?? entry;
     const entryPort = withPort ? Number(withPort[2]) : 0;
     if (entryPort && entryPort !== port) return false;
     if (!/^[.*]/.test(entryHost)) return host === entryHost;

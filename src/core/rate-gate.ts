@@ -67,7 +67,7 @@ export class RateGate {
   waitMs(): number {
     const now = this.clock.monotonic();
     const ring = this.sendTimes.length;
-    const oldest = this.sendTimes[(this.sendIndex + ring - this.allowedRate) % ring];
+    const oldest = this.sendTimes[(this.sendIndex + ring - this.allowedRate) % ring]!; // an index modulo the ring's length
     return Math.max(0, this.pausedUntil - now, oldest + 1000 + SEND_MARGIN_MS - now);
   }
 

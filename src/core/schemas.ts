@@ -194,6 +194,7 @@ export function schemaMessageText(message: string): Text {
 /** Formats the first zod issue as "field problem" for an input error naming the field. */
 export function describeIssues(error: z.ZodError, prefix = ''): { field: string; message: string; text: Text } {
   const issue = error.issues[0];
+  if (!issue) throw new Error('describeIssues: a ZodError without issues');
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'input';
   const problem = schemaMessageText(issue.message);
   const more = error.issues.length - 1;

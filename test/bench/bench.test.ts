@@ -21,8 +21,9 @@ function assertRanges(where: string, section: Record<string, any>, fields: strin
   for (const k of fields) {
     const r = section.range?.[k];
     assert.ok(Array.isArray(r) && r.length === 3 && r.every(isNum), `${where}.range.${k} = ${JSON.stringify(r)}`);
-    assert.ok(r[0] <= r[1] && r[1] <= r[2], `${where}.range.${k} ordered`);
-    assert.equal(r[1], section[k], `${where}.${k} is the median`);
+    const [min, median, max] = r as [number, number, number];
+    assert.ok(min <= median && median <= max, `${where}.range.${k} ordered`);
+    assert.equal(median, section[k], `${where}.${k} is the median`);
   }
 }
 
@@ -71,7 +72,7 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
     );
     assert.equal(r.status, 0, `bench exited with ${r.status}\n${r.stderr}`);
     const lines = r.stdout.trim().split('\n');
-    const result = JSON.parse(lines[lines.length - 1]);
+    const result = JSON.parse(lines.at(-1)!); // split always returns at least one line
     assert.deepEqual(Object.keys(result).sort(), ['diy', 'inflight', 'long_wait', 'poll', 'push', 'request_in', 'runs', 'settings', 'silent_stream', 'targets']);
     assert.equal(result.runs, 1);
     assert.deepEqual(result.settings.reply_ms, [100, 300], 'the main workload spreads durations around the typical one');
@@ -152,7 +153,7 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
     const again = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), '--report', path.join(out, file!)], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
     assert.equal(again.status, 0, again.stderr);
     const againLines = again.stdout.trim().split('\n');
-    assert.deepEqual(JSON.parse(againLines[againLines.length - 1]), result);
+    assert.deepEqual(JSON.parse(againLines.at(-1)!), result);
     assert.ok(againLines.some((l) => l.startsWith('rendered again from bench-')));
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

@@ -73,6 +73,7 @@ describe('a response that drips (headers, then a byte at a time)', () => {
       assert.equal(error.code, 'ETIMEDOUT');
       assert.match(error.message, /^No complete answer from http:\/\/127\.0\.0\.1:\d+ within 400 ms while asking for the command's status: /);
       const [record] = front.records.filter((r) => r.key.endsWith(id));
+      assert.ok(record, 'the front saw the call');
       await settled(record.closed, 5_000, 'closing the dripping socket');
       assert.ok(record.bytesWritten > 0, 'the body had started to drip before the deadline');
       t.diagnostic(`drip: per-attempt timeout 400 ms, call ended after ${elapsed} ms, socket closed after ${record.closedAt! - record.startedAt} ms, ${record.bytesWritten} byte(s) dripped`);
@@ -117,6 +118,7 @@ describe('an oversized response body', () => {
         assert.equal(error.code, 'RESPONSE_TOO_LARGE');
         assert.match(error.message, /larger than the response size limit \(8 MiB\), so it was not read/);
         const [record] = front.records.filter((r) => r.key.endsWith(id));
+        assert.ok(record, 'the front saw the call');
         await settled(record.closed, 10_000, 'closing the oversized socket');
         assert.ok(record.bytesWritten < 50 * MB, `the client stopped reading: ${record.bytesWritten} of ${50 * MB} bytes were sent`);
         t.diagnostic(`oversize (${declareLength ? 'Content-Length 52428800' : 'chunked'}): server sent ${(record.bytesWritten / MB).toFixed(2)} MiB of 50 MiB before the socket closed; heap ${((heapAfter - heapBefore) / MB).toFixed(1)} MiB after vs before`);

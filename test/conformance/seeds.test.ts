@@ -54,8 +54,9 @@ describe('(a) the client reads every documented response example from a plain HT
         const type = JSON.parse(call.body).command_type;
         return { status: 202, body: fixture(type === 'fileupload_start' ? SEED.fileuploadResponse : SEED.recordingResponse) };
       }
-      const command = new RegExp(`^${CMD}/([^/]+)$`).exec(call.path);
-      if (call.method === 'GET' && command && byCommandId[command[1]]) return { status: 200, body: fixture(byCommandId[command[1]]) };
+      const commandId = new RegExp(`^${CMD}/([^/]+)$`).exec(call.path)?.[1];
+      const statusSeed = commandId === undefined ? undefined : byCommandId[commandId];
+      if (call.method === 'GET' && statusSeed) return { status: 200, body: fixture(statusSeed) };
       if (call.method === 'GET' && call.path === DR) return { status: 200, body: fixture(SEED.list) };
       if (call.method === 'GET' && call.path === `${DR}/2b0056c3-b4c8-4994-a286-047e130d38d7`) return { status: 200, body: fixture(SEED.detail) };
       return undefined;
@@ -98,7 +99,9 @@ describe('(a) the client reads every documented response example from a plain HT
     assert.deepEqual(Object.fromEntries(sent.query), query, 'exactly the documented query parameters');
     const detail = await client.getDeviceRequest('2b0056c3-b4c8-4994-a286-047e130d38d7');
     assert.deepEqual(detail, fixture(SEED.detail));
-    assert.equal(isPendingDeviceRequest(list.items[0]), true);
+    const [first] = list.items;
+    assert.ok(first, 'the documented list holds a request');
+    assert.equal(isPendingDeviceRequest(first), true);
     assert.equal(isPendingDeviceRequest(detail), true);
   });
 });

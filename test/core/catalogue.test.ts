@@ -70,12 +70,15 @@ function method(name: string): DjiMethod {
   return m;
 }
 
-function failure(r: PayloadValidation): { issues: { path: string; message: string }[]; message: string } {
+type Issue = { path: string; message: string };
+
+function failure(r: PayloadValidation): { issues: [Issue, ...Issue[]]; message: string } {
   assert.equal(r.ok, false, 'expected validation to fail');
   if (r.ok) throw new Error('unreachable');
-  assert.ok(r.issues.length > 0);
+  const [first, ...rest] = r.issues;
+  assert.ok(first, 'expected at least one issue');
   assert.equal(typeof r.message, 'string');
-  return r;
+  return { issues: [first, ...rest], message: r.message };
 }
 
 function withTemplate(name: string, change: (p: Record<string, unknown>) => void): Record<string, unknown> {
@@ -305,8 +308,8 @@ test('DJI ranges and enums for the important methods', () => {
     ['takeoff_to_point', (p) => (p.rc_lost_action = 3), 'payload.rc_lost_action'],
     ['takeoff_to_point', (p) => (p.commander_flight_height = 3001), 'payload.commander_flight_height'],
     ['fly_to_point', (p) => (p.points = []), 'payload.points'],
-    ['fly_to_point', (p) => ((p.points as Record<string, unknown>[])[0].longitude = 181), 'payload.points[0].longitude'],
-    ['fly_to_point', (p) => delete (p.points as Record<string, unknown>[])[0].height, 'payload.points[0].height'],
+    ['fly_to_point', (p) => ((p.points as [Record<string, unknown>])[0].longitude = 181), 'payload.points[0].longitude'],
+    ['fly_to_point', (p) => delete (p.points as [Record<string, unknown>])[0].height, 'payload.points[0].height'],
     ['live_start_push', (p) => (p.url_type = 2), 'payload.url_type'],
     ['live_start_push', (p) => (p.video_quality = 5), 'payload.video_quality'],
     ['live_lens_change', (p) => (p.video_type = 'tele'), 'payload.video_type'],
@@ -316,7 +319,7 @@ test('DJI ranges and enums for the important methods', () => {
     ['camera_focal_length_set', (p) => (p.camera_type = 'tele'), 'payload.camera_type'],
     ['drc_mode_enter', (p) => (p.osd_frequency = 31), 'payload.osd_frequency'],
     ['air_conditioner_mode_switch', (p) => (p.action = 4), 'payload.action'],
-    ['ota_create', (p) => ((p.devices as Record<string, unknown>[])[0].firmware_upgrade_type = 1), 'payload.devices[0].firmware_upgrade_type'],
+    ['ota_create', (p) => ((p.devices as [Record<string, unknown>])[0].firmware_upgrade_type = 1), 'payload.devices[0].firmware_upgrade_type'],
   ];
   for (const [name, change, field] of bad) {
     const r = failure(validateDjiPayload(name, withTemplate(name, change)));
@@ -506,7 +509,7 @@ test('checkCommandPayload and commandTypeError: the checks dji-command makes, as
   const bad = checkCommandPayload('camera_recording_start', {});
   assert.equal(bad.ok, false);
   if (bad.ok) return;
-  const v = validateDjiPayload('camera_recording_start', {}) as Extract<PayloadValidation, { ok: false }>;
+  const v = failure(validateDjiPayload('camera_recording_start', {}));
   assert.equal(bad.error.message, `Bad payload for camera_recording_start: ${v.issues[0].message}`);
   assert.equal(bad.error.field, v.issues[0].path);
   assert.deepEqual(bad.error.problems?.map((p) => p.field), v.issues.map((i) => i.path));
@@ -548,7 +551,9 @@ test('each domain file of annotations holds exactly the methods of its domain', 
   for (const domain of domains) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(path.join(__dirname, '..', '..', 'src', 'core', 'catalogue', 'annotations', domain)) as Record<string, Record<string, unknown>>;
-    const annotated = Object.keys(mod[`${domain.toUpperCase()}_ANNOTATIONS`]).sort();
+    const annotations = mod[`${domain.toUpperCase()}_ANNOTATIONS`];
+    assert.ok(annotations, `annotations/${domain} exports ${domain.toUpperCase()}_ANNOTATIONS`);
+    const annotated = Object.keys(annotations).sort();
     const expected = DJI_METHOD_NAMES.filter((n) => n.domain === domain).map((n) => n.method).sort();
     assert.deepEqual(annotated, expected, `annotations/${domain}.ts`);
   }
@@ -588,8 +593,9 @@ test('UTMOS-confirmed fields keep the documented type and required flag', () => 
     const topLevelRequired = m.fields.filter((x) => x.required && !/[.[]/.test(x.path)).map((x) => x.path);
     assert.deepEqual(
       topLevelRequired.sort(),
-      Object.keys(c.payload)
-        .filter((k) => c.payload[k].required)
+      Object.entries(c.payload)
+        .filter(([, f]) => f.required)
+        .map(([k]) => k)
         .sort(),
       `${c.method}: no extra required top-level fields beyond UTMOS`,
     );

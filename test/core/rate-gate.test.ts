@@ -23,7 +23,7 @@ test('no one-second window holds more than the cap, and the cap is used', async 
   const clock = new FakeClock();
   const gate = new RateGate({ cap: 10, clock });
   const sent = await sendFor(clock, gate, 3_000);
-  for (let i = 10; i < sent.length; i++) assert.ok(sent[i] - sent[i - 10] >= 1000, `send ${i} is a second after send ${i - 10}`);
+  for (let i = 10; i < sent.length; i++) assert.ok(sent[i]! - sent[i - 10]! >= 1000, `send ${i} is a second after send ${i - 10}`);
   assert.ok(sent.length >= 28, `${sent.length} sends in 3 s at 10/s`);
   assert.equal(gate.peakPerSecond, 10);
 });

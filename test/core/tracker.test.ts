@@ -28,6 +28,13 @@ function source(clock: FakeClock, script: Script) {
   };
 }
 
+/** When the source was polled for the n-th time (negative n counts from the end). */
+function polledAt(src: ReturnType<typeof source>, n: number): number {
+  const entry = src.log.at(n);
+  assert.ok(entry, `poll ${n} happened (${src.log.length} did)`);
+  return entry.at;
+}
+
 function setup(script: Script, options: Omit<TrackerOptions, 'source' | 'clock'> = {}) {
   const clock = new FakeClock();
   const src = source(clock, script);
@@ -42,7 +49,7 @@ function peakPerSecond(times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
   let peak = 0;
   for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= 1000) j++;
+    while (sorted[i]! - sorted[j]! >= 1000) j++; // j <= i < length
     peak = Math.max(peak, i - j + 1);
   }
   return peak;
@@ -175,7 +182,7 @@ test('429 with Retry-After pauses polling', async () => {
   );
   const outcome = await clock.until(tracker.wait({ commandId: 'r', until: 'terminal', deadlineMs: 5_000 }).promise);
   assert.equal(outcome.kind, 'reached');
-  assert.equal(src.log[1].at - src.log[0].at, 200, 'second poll waited for Retry-After, no longer');
+  assert.equal(polledAt(src, 1) - polledAt(src, 0), 200, 'second poll waited for Retry-After, no longer');
   assert.equal(tracker.stats.rateLimited, 1);
   tracker.close();
 });
@@ -224,7 +231,7 @@ test('while the rate is lowered, no one-second window holds more than the lowere
   await clock.until(Promise.all(Array.from({ length: 12 }, (_, i) => tracker.wait({ commandId: `x${i}`, until: 'terminal', deadlineMs: 10_000 }).promise)));
   const peak = peakPerSecond(src.log.map((e) => e.at));
   assert.ok(peak <= 12, `peak ${peak} requests in one second while lowered to 10-12`);
-  assert.ok(src.log[src.log.length - 1].at - src.log[from].at >= 900, 'the polls after the 429 were spread over a second');
+  assert.ok(polledAt(src, -1) - polledAt(src, from) >= 900, 'the polls after the 429 were spread over a second');
   tracker.close();
 });
 
@@ -298,7 +305,7 @@ test('with the event stream connected, polls are a sparse safety net; when it dr
   tracker.setEventDriven(false);
   await clock.advance(300);
   assert.equal(src.calls.get('ev'), 2);
-  assert.equal(src.log[1].at - start, 5_300);
+  assert.equal(polledAt(src, 1) - start, 5_300);
   wait.cancel();
   tracker.close();
 });

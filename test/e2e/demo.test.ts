@@ -51,8 +51,8 @@ async function startDemo(userDir: string): Promise<Demo> {
   try {
     const printed = new Promise<string>((resolve, reject) => {
       const check = () => {
-        const m = /editor: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (m) resolve(m[1]);
+        const url = /editor: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+        if (url) resolve(url);
       };
       child.stdout.on('data', check);
       child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));

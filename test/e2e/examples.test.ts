@@ -23,6 +23,13 @@ function idsOf(type: string, tab: string, name?: string): string[] {
   return flows.filter((n) => n.type === type && n.z === tab && (name === undefined || n.name === name)).map((n) => n.id);
 }
 
+/** The one node of this type and name on the tab; fails the test naming it when the example has none. */
+function idOf(type: string, tab: string, name: string): string {
+  const [id] = idsOf(type, tab, name);
+  assert.ok(id, `the example has a ${type} node named "${name}"`);
+  return id;
+}
+
 function silent(ids: string[]): void {
   for (const id of ids) {
     const got = rt.delivered.get(id) ?? [];
@@ -97,8 +104,8 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
   test('01 - Dock inspection mission: waypoints → wayline uploaded → prepare → execute → wait for the route → stop, upload; an expired URL answered', async () => {
     const tab = 'ex01-tab';
     const before = await simControl(sim, 'GET', 'objects');
-    await press(idsOf('inject', tab, 'Start inspection')[0]);
-    const [done] = await rt.waitFor(idsOf('debug', tab, 'mission done')[0], 1, 60_000);
+    await press(idOf('inject', tab, 'Start inspection'));
+    const [done] = await rt.waitFor(idOf('debug', tab, 'mission done'), 1, 60_000);
     assert.equal(done.status, 'SUCCEEDED');
     assert.equal(done.payload.command_type, 'fileupload_start');
     assert.equal(done.payload.device_id, 'dock-001');
@@ -121,7 +128,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
 
     // a dock whose URL expired asks for the file again: the flow answers with a fresh URL
     const raised = await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: [done.flight_id] } });
-    const [fileSent] = await rt.waitFor(idsOf('debug', tab, 'wayline file sent')[0], 1, 20_000);
+    const [fileSent] = await rt.waitFor(idOf('debug', tab, 'wayline file sent'), 1, 20_000);
     assert.equal(fileSent.request_id, raised.request_id);
     assert.equal(fileSent.request_type, 'flighttask_resource_get');
     assert.equal(fileSent.payload.reply_code, 'APPROVED');
@@ -135,9 +142,9 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
 
   test('02 - Device request handling: automatic replies by request_type, manual approval and rejection', async () => {
     const tab = 'ex02-tab';
-    const autoSent = idsOf('debug', tab, 'auto reply sent')[0];
-    const awaiting = idsOf('debug', tab, 'awaiting approval')[0];
-    const manualSent = idsOf('debug', tab, 'manual reply sent')[0];
+    const autoSent = idOf('debug', tab, 'auto reply sent');
+    const awaiting = idOf('debug', tab, 'awaiting approval');
+    const manualSent = idOf('debug', tab, 'manual reply sent');
     // config request -> automatic reply
     const cfg = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     const [a1] = await rt.waitFor(autoSent, 1, 20_000);
@@ -150,20 +157,20 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(a2.request_id, res.request_id);
     assert.equal(a2.request_type, 'flighttask_resource_get');
     // pressing Approve with nothing held does nothing
-    await press(idsOf('inject', tab, 'Approve')[0]);
+    await press(idOf('inject', tab, 'Approve'));
     // a request that needs a person is held, then approved
     const bind = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'airport_organization_bind', data: { bind_devices: [] } });
     const [held] = await rt.waitFor(awaiting, 1, 20_000);
     assert.equal(held.payload.request_id, bind.request_id);
     assert.equal((rt.delivered.get(manualSent) ?? []).length, 0, 'nothing answered before the operator decided');
-    await press(idsOf('inject', tab, 'Approve')[0]);
+    await press(idOf('inject', tab, 'Approve'));
     const [m1] = await rt.waitFor(manualSent, 1, 20_000);
     assert.equal(m1.request_id, bind.request_id);
     assert.equal(m1.payload.reply_code, 'APPROVED');
     // another one, rejected
     const bind2 = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'airport_organization_bind', data: { bind_devices: [] } });
     await rt.waitFor(awaiting, 2, 20_000);
-    await press(idsOf('inject', tab, 'Reject')[0]);
+    await press(idOf('inject', tab, 'Reject'));
     const [, m2] = await rt.waitFor(manualSent, 2, 20_000);
     assert.equal(m2.request_id, bind2.request_id);
     assert.equal(m2.payload.reply_code, 'REJECTED');
@@ -185,15 +192,15 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
 
   test('03 - Fire and forget and status wait: until DELIVERED, until terminal, recording with a timed stop', async () => {
     const tab = 'ex03-tab';
-    await press(idsOf('inject', tab, 'Send debug_mode_open')[0]);
-    const [delivered] = await rt.waitFor(idsOf('debug', tab, 'delivered or later')[0], 1, 20_000);
+    await press(idOf('inject', tab, 'Send debug_mode_open'));
+    const [delivered] = await rt.waitFor(idOf('debug', tab, 'delivered or later'), 1, 20_000);
     assert.ok(['DELIVERED', 'RUNNING', 'SUCCEEDED'].includes(delivered.status), delivered.status);
-    const [finished] = await rt.waitFor(idsOf('debug', tab, 'finished')[0], 1, 20_000);
+    const [finished] = await rt.waitFor(idOf('debug', tab, 'finished'), 1, 20_000);
     assert.equal(finished.status, 'SUCCEEDED');
     assert.equal(finished.command_id, delivered.command_id, 'both waits followed the same command');
     const started = Date.now();
-    await press(idsOf('inject', tab, 'Record 5 s')[0]);
-    const [stopped] = await rt.waitFor(idsOf('debug', tab, 'recording stopped')[0], 1, 30_000);
+    await press(idOf('inject', tab, 'Record 5 s'));
+    const [stopped] = await rt.waitFor(idOf('debug', tab, 'recording stopped'), 1, 30_000);
     assert.equal(stopped.status, 'SUCCEEDED');
     assert.ok(Date.now() - started >= 5_000, 'the stop came after the 5 s delay');
     const dock = await simControl(sim, 'GET', 'docks/dock-003');
@@ -204,8 +211,8 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
 
   test('04 - Wayline from GeoJSON: QGIS points and a map line each build, upload and fly', async () => {
     const tab = 'ex04-tab';
-    const flown = idsOf('debug', tab, 'mission flown')[0];
-    await press(idsOf('inject', tab, 'Survey points (QGIS)')[0]);
+    const flown = idOf('debug', tab, 'mission flown');
+    await press(idOf('inject', tab, 'Survey points (QGIS)'));
     const [first] = await rt.waitFor(flown, 1, 60_000);
     assert.equal(first.status, 'SUCCEEDED');
     assert.equal(first.wayline.waypoint_count, 4);
@@ -213,7 +220,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(dock.mission.flight_id, first.flight_id);
     assert.equal(dock.mission.phase, 'finished');
     assert.equal(dock.mission.waypoint_count, 4);
-    await press(idsOf('inject', tab, 'Fence line (map)')[0]);
+    await press(idOf('inject', tab, 'Fence line (map)'));
     const [, second] = await rt.waitFor(flown, 2, 60_000);
     assert.equal(second.wayline.waypoint_count, 4);
     assert.notEqual(second.wayline.fingerprint, first.wayline.fingerprint);

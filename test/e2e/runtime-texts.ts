@@ -178,7 +178,8 @@ export function runtimeTextScenario(expected: ExpectedTexts): void {
       await rt.waitForLog((l) => l.level === LOG_ERROR && l.id === 'cmd-bad', 10_000, from);
       const entries = logged(LOG_ERROR, 'cmd-bad');
       assert.equal(entries.length, before + 1);
-      const entry = entries[entries.length - 1];
+      const entry = entries.at(-1);
+      assert.ok(entry);
       assert.equal(typeof entry.msg, 'string');
       assert.match(String(entry.msg), expected.badPayloadLine);
       const sidebar = rt.RED.util.encodeObject({ msg: entry.msg });

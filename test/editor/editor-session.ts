@@ -34,7 +34,7 @@ export function skipReason(): string | undefined {
   if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const nr = require(require.resolve(path.join(process.env.NODE_RED_PATH || 'node-red', 'package.json')));
-  const [maj, min] = process.versions.node.split('.').map(Number);
+  const [maj = 0, min = 0] = process.versions.node.split('.').map(Number);
   if (majorOf(nr.version) >= 5 && (maj < 22 || (maj === 22 && min < 9))) {
     return `Node-RED ${nr.version} on Node ${process.version}: its "unsupported Node.js" notification covers the editor; the browser test runs with Node-RED 5 on Node >= 22.9 (scripts/test-nr5.sh)`;
   }
@@ -67,7 +67,8 @@ function documentedEntries(type: string, lang: string): HelpEntry[] {
     .map((line) => {
       const m = /^:\s*(.+?)\s*\(([^)]+)\)\s*:\s*(.*)$/.exec(line);
       assert.ok(m, `${type} ${lang}: cannot read "${line}"`);
-      return { name: plainText(m[1]), type: m[2].trim(), description: plainText(m[3]) };
+      const [, name, typeName, description] = m as unknown as [string, string, string, string]; // all three groups are mandatory
+      return { name: plainText(name), type: typeName.trim(), description: plainText(description) };
     });
 }
 
@@ -264,7 +265,7 @@ export class EditorSession {
   async checkHelp(p: any, lang: string): Promise<void> {
     for (const type of ALL_TYPES) {
       await p.evaluate((t: string) => (window as any).RED.sidebar.help.show(t), type);
-      await p.waitForFunction((t: string) => (document.querySelector('.red-ui-sidebar-help-stack .red-ui-help-title') as HTMLElement | null)?.textContent !== '' && !!document.querySelector('.red-ui-sidebar-help-stack dl.message-properties'), type);
+      await p.waitForFunction(() => (document.querySelector('.red-ui-sidebar-help-stack .red-ui-help-title') as HTMLElement | null)?.textContent !== '' && !!document.querySelector('.red-ui-sidebar-help-stack dl.message-properties'));
       const rendered: HelpEntry[] = await p.$$eval('.red-ui-sidebar-help-stack .red-ui-help dl.message-properties > dt', (dts: Element[]) =>
         dts.map((dt: any) => {
           const typeEl = dt.querySelector('.property-type');

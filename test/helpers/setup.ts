@@ -13,6 +13,6 @@ export function setUp(step: () => unknown): void {
   steps.push(step);
   if (steps.length > 1) return;
   before(async () => {
-    for (let i = 0; i < steps.length; i++) await steps[i]();
+    for (const step of steps) await step();
   });
 }

@@ -49,7 +49,7 @@ test('429s on status queries: the tracker lowers its rate and every message stil
   assert.equal(outputs.length, 10, `outputs: ${outputs.length} ok, ${bad.messages.length} failed, ${caught.messages.length} errors`);
   assert.deepEqual(outputs.map((m) => m.seq).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i));
   const after = await simCounters(sim);
-  assert.equal(after.calls['POST /api/v1/open/downlink/commands'] - (before.calls['POST /api/v1/open/downlink/commands'] ?? 0), 11, 'one create per message (and the marker)');
+  assert.equal((after.calls['POST /api/v1/open/downlink/commands'] ?? 0) - (before.calls['POST /api/v1/open/downlink/commands'] ?? 0), 11, 'one create per message (and the marker)');
   assert.ok(connection.tracker.stats.rateLimited >= 1, 'the 429s reached the tracker');
   assert.ok(connection.tracker.allowedRequestsPerSecond < 100, `rate in use after 429s: ${connection.tracker.allowedRequestsPerSecond}/s`);
   // The operator sees it in the log, once (not once per 429).

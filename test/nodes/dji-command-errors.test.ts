@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_NODES, collect, credsFor, helper } from '../helpers/harness';
 import { djiCommandFile } from './dji-command-file';
-import { simCounters } from '../helpers/simulator';
+import { callCount, simCounters } from '../helpers/simulator';
 
 const { sim, flow } = djiCommandFile();
 
@@ -35,7 +35,7 @@ describe('bad input and platform errors reach Catch nodes', () => {
   test('a DJI method name the catalogue lacks is sent (one warning per node); the platform\'s 400 UNSUPPORTED_COMMAND is a catchable error naming it, with suggestions', async () => {
     await helper.load(ALL_NODES, flow({ commandType: 'cover_opn', payload: '{"anything":[1,{"goes":true}]}' }), credsFor(sim));
     const caught = collect('caught');
-    const creates = async () => (await simCounters(sim)).calls['POST /api/v1/open/downlink/commands'];
+    const creates = () => callCount(sim, 'POST /api/v1/open/downlink/commands');
     const before = await creates();
     const n1 = helper.getNode('n1');
     n1.receive({});

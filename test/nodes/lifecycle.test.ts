@@ -49,7 +49,7 @@ test('redeploys with commands and waits in flight leave no timers, sockets or li
     helper.getNode('wait').receive({ command_id: '00000000-0000-4000-8000-00000000000' + (i % 10) });
     helper.getNode('wl').receive({ payload: [{ latitude: 22.9, longitude: 113.7 }, { latitude: 22.901, longitude: 113.7 + i / 1e4 }] });
     await waitUntil(async () => (await callCount(sim, CREATE)) > creates && (await callCount(sim, PRESIGN)) > presigns, `redeploy ${i}: the create and the upload under way`);
-    await helper.setFlows(fullFlow(`v${i}`), types[i % 3], credsFor(sim));
+    await helper.setFlows(fullFlow(`v${i}`), types[i % types.length]!, credsFor(sim));
   }
   const config = helper.getNode('c1');
   assert.equal(config.userCount, 6, 'one registration per live user node');

@@ -25,7 +25,7 @@ interface Registered {
 /** registerType('<literal>', { ...literal }) calls in <script type="text/javascript"> blocks, as node-red-dev reads them. */
 function registeredTypes(html: string): Registered[] {
   const out: Registered[] = [];
-  const blocks = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => /type=["']text\/javascript["']/.test(m[1]));
+  const blocks = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => /type=["']text\/javascript["']/.test(m[1]!));
   for (const b of blocks) {
     const ast = acorn.parse(b[2], { ecmaVersion: 2020 });
     const walk = (n: any): void => {

@@ -18,7 +18,10 @@ export function prng(seed: number): { next(): number; int(min: number, max: numb
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)],
+    pick: (items) => {
+      if (items.length === 0) throw new Error('pick: nothing to pick from');
+      return items[Math.floor(next() * items.length)] as (typeof items)[number]; // next() < 1, so the index is in range
+    },
     chance: (p) => next() < p,
   };
 }

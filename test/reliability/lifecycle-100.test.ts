@@ -93,7 +93,7 @@ test('100 redeploys with work in flight: nothing left behind, one done() per mes
       async () => (accepted ? showedBadge('slow', { text: 'waiting for dock-002 (not delivered yet)' }) : (await callCount(sim, CREATE)) > creates),
       `redeploy ${v}: the create of slow ${accepted ? 'accepted' : 'at the platform'}`,
     );
-    await helper.setFlows(flow(v), types[v % 3], credsFor(sim));
+    await helper.setFlows(flow(v), types[v % types.length]!, credsFor(sim));
     helper.getNode('completed').on('input', () => completeNodeCount++);
   }
   assert.equal(helper.getNode('c1').userCount, 5, 'one registration per live user node');

@@ -85,7 +85,7 @@ export class FaultInjector {
       this.round = [...KINDS];
       for (let j = this.round.length - 1; j > 0; j--) {
         const k = rnd.int(0, j);
-        [this.round[j], this.round[k]] = [this.round[k], this.round[j]];
+        [this.round[j], this.round[k]] = [this.round[k]!, this.round[j]!]; // 0 <= k <= j < length
       }
     }
     const kind = this.round.pop()!;

@@ -41,7 +41,7 @@ test('500 parallel calls with injected 5xx, 429 and dropped connections: every a
   const after = await simCounters(sim);
   const injected = after.faults_injected - before.faults_injected;
   assert.equal(injected, 230, 'every injected fault was hit, so retries happened');
-  assert.equal(after.auth_failures.NONCE_REPLAYED - before.auth_failures.NONCE_REPLAYED, 0, 'no nonce was ever reused');
+  assert.equal((after.auth_failures.NONCE_REPLAYED ?? 0) - (before.auth_failures.NONCE_REPLAYED ?? 0), 0, 'no nonce was ever reused');
   assert.ok(after.total_calls - before.total_calls >= 500 + 230, 'retries were signed and sent');
   assert.equal(after.commands_created - before.commands_created, 250, 'one command per idempotency key despite retries');
 });
@@ -56,7 +56,7 @@ test('the replay check is live: a reused nonce is refused by the simulator (so t
     client.close();
   }
   const after = await simCounters(sim);
-  assert.ok(after.auth_failures.NONCE_REPLAYED - before.auth_failures.NONCE_REPLAYED >= 2, 'the first replay and the retry with the same (fixed) nonce');
+  assert.ok((after.auth_failures.NONCE_REPLAYED ?? 0) - (before.auth_failures.NONCE_REPLAYED ?? 0) >= 2, 'the first replay and the retry with the same (fixed) nonce');
 });
 
 test('a forged command.completed event cannot end a dji-status-wait nor put its data into the flow', async () => {

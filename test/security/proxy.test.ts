@@ -272,7 +272,7 @@ describe('the event stream and a proxy', () => {
         });
       });
       await withTimeout(disconnected, 10_000, () => `a disconnect detail; state ${conn.eventState}`);
-      assert.match(details[0], /^the proxy http:\/\/127\.0\.0\.1:\d+ refused the tunnel \(HTTP 407\)$/);
+      assert.match(details[0] ?? '(no detail)', /^the proxy http:\/\/127\.0\.0\.1:\d+ refused the tunnel \(HTTP 407\)$/);
       assert.ok(!details.join('\n').includes('proxy-pw-778'));
       const created = await conn.client.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: `proxy-ev-${seq++}`, timeout_seconds: 30 });
       assert.equal((await conn.tracker.wait({ commandId: created.command_id, until: 'terminal', deadlineMs: 10_000 }).promise).kind, 'reached');

@@ -58,13 +58,14 @@ function mergeFields(method: string, generated: readonly FieldSpec[], refinement
     if (!r.type || r.required === undefined) {
       throw new Error(`catalogue: ${method}.${path} is refined but not generated; give type and required to add it`);
     }
-    const segs = splitPath(path);
-    const parentPath = path.slice(0, path.length - (segs[segs.length - 1] === '[]' ? 2 : segs[segs.length - 1].length + 1));
+    const leaf = splitPath(path).at(-1);
+    if (leaf === undefined) throw new Error(`catalogue: ${method} has a refinement with an empty field path`);
+    const parentPath = path.slice(0, path.length - (leaf === '[]' ? 2 : leaf.length + 1));
     let at = fields.length;
     const p = fields.findIndex((f) => f.path === parentPath);
     if (p >= 0) {
       at = p + 1;
-      while (at < fields.length && fields[at].path.startsWith(parentPath) && fields[at].path !== parentPath) at++;
+      while (at < fields.length && fields[at]!.path.startsWith(parentPath) && fields[at]!.path !== parentPath) at++;
     }
     fields.splice(at, 0, { source: 'catalogue', ...r, path, type: r.type, required: r.required });
   }
@@ -269,12 +270,14 @@ export function commandTypeError(commandType: string): UtmosInputError | undefin
  */
 function badPayload(commandType: string, issues: readonly PayloadIssue[]): UtmosInputError {
   const problems: Problem[] = issues.map((i) => ({ field: i.path, text: i.text }));
+  const first = problems[0];
+  if (!first) throw new Error(`catalogue: ${commandType} payload rejected without an issue`);
   const last = issues[issues.length - 1];
   const beyond = last?.text.key === 'payload.moreProblems' ? Number(last.text.params?.count ?? 0) : 0;
   const more = issues.length - (beyond > 0 ? 1 : 0) + beyond - 1;
-  const params = { command: commandType, problem: problems[0].text };
+  const params = { command: commandType, problem: first.text };
   const line = more > 0 ? text('command.badPayloadMore', { ...params, count: more }) : text('command.badPayload', params);
-  return new UtmosInputError(problems[0].field, line, 'INVALID_INPUT', problems);
+  return new UtmosInputError(first.field, line, 'INVALID_INPUT', problems);
 }
 
 /**

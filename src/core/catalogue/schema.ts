@@ -48,7 +48,7 @@ function rangeText(spec: FieldSpec, what: Text): Text {
 /** What a valid value looks like, e.g. "an integer between 0 and 100", "one of 0, 1, 3, 4". */
 export function expectationText(spec: FieldSpec, withPattern = true, bare = false): Text {
   if (spec.enum && spec.enum.length > 0) {
-    const shown = spec.enum.length > 12 ? [...spec.enum.slice(0, 10).map(fmt), '...', fmt(spec.enum[spec.enum.length - 1])] : spec.enum.map(fmt);
+    const shown = spec.enum.length > 12 ? [...spec.enum.slice(0, 10).map(fmt), '...', ...spec.enum.slice(-1).map(fmt)] : spec.enum.map(fmt);
     return text('expect.oneOf', { values: shown.join(', ') });
   }
   const pattern = withPattern && spec.type === 'string' && spec.pattern ? spec.pattern : undefined;
@@ -109,8 +109,9 @@ export function splitPath(path: string): string[] {
   for (const part of path.split('.')) {
     const m = /^([^[\]]*)((?:\[\])*)$/.exec(part);
     if (!m) throw new Error(`bad field path ${path}`);
-    if (m[1]) out.push(m[1]);
-    for (let i = 0; i < m[2].length / 2; i++) out.push('[]');
+    const [, name, brackets = ''] = m;
+    if (name) out.push(name);
+    for (let i = 0; i < brackets.length / 2; i++) out.push('[]');
   }
   return out;
 }

@@ -37,20 +37,22 @@ export function actionSeconds(action: WaylineAction): number {
 }
 
 export function estimateRoute(route: Waypoint[], settings: WaylineSettings): RouteEstimate {
+  const first = route[0];
+  const last = route.at(-1);
+  if (!first || !last) throw new RangeError('estimateRoute: the route has no waypoints');
   let distance = 0;
-  let seconds = Math.max(settings.takeOffSecurityHeight, route[0].height, 0) / CLIMB_SPEED;
-  for (let i = 0; i < route.length; i++) {
-    const here = route[i];
+  let seconds = Math.max(settings.takeOffSecurityHeight, first.height, 0) / CLIMB_SPEED;
+  route.forEach((here, i) => {
     seconds += here.actions.reduce((sum, a) => sum + actionSeconds(a), 0);
-    if (i + 1 < route.length) {
-      const leg = legLength(here, route[i + 1]);
+    const next = route[i + 1];
+    if (next) {
+      const leg = legLength(here, next);
       distance += leg;
       // wpml:waypointSpeed is the speed from this waypoint to the next.
       seconds += leg / here.speed;
     }
-  }
-  const last = route[route.length - 1];
-  const back = groundDistance(last, route[0]);
+  });
+  const back = groundDistance(last, first);
   switch (settings.finishAction) {
     case 'goHome':
       seconds += Math.max(0, settings.returnHomeHeight - last.height) / CLIMB_SPEED + back / settings.speed + settings.returnHomeHeight / DESCENT_SPEED;

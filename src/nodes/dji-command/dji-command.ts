@@ -109,9 +109,10 @@ export = function register(RED: RedApi): void {
 
     const showProgress = (last?: NodeStatus) => {
       const all = [...active];
-      if (all.length === 1 && all[0].status === undefined) {
+      const only = all.length === 1 ? all[0] : undefined;
+      if (only && only.status === undefined) {
         // Still reading the message; the badge changes once the device is known.
-        const device = all[0].deviceId;
+        const device = only.deviceId;
         if (device) node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.sending', { device: clip(device, 24) }) });
       } else if (all.length > 0) node.status(waitingBadge(texts, all));
       else if (last) node.status(last);
@@ -241,7 +242,7 @@ export = function register(RED: RedApi): void {
         });
     });
 
-    node.on('close', (removed: boolean, done: () => void) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       abort.abort();
       for (const handle of inFlight) handle.cancel();

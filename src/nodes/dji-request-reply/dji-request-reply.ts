@@ -85,7 +85,7 @@ export = function register(RED: RedApi): void {
       });
     });
 
-    node.on('close', (removed: boolean, done: () => void) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       abort.abort();
       attached.detach(done);
     });

@@ -58,7 +58,7 @@ export = function register(RED: RedApi): void {
       const id = requireText(texts, 'commandId', raw, 'msg.command_id from a dji-command node');
       const checked = IdSchema.safeParse(id);
       if (!checked.success) {
-        const problem = texts.text(schemaMessageText(checked.error.issues[0].message));
+        const problem = texts.text(schemaMessageText(checked.error.issues[0]?.message ?? ''));
         throw new UtmosInputError('commandId', texts.node('runtime.commandIdInvalid', { problem, got: clip(id, 32) }));
       }
       return id;
@@ -134,7 +134,7 @@ export = function register(RED: RedApi): void {
         .catch(fail);
     });
 
-    node.on('close', (removed: boolean, done: () => void) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       cancelWaits();
       attached.detach(done);

@@ -166,7 +166,7 @@ export = function register(RED: RedApi): void {
       });
     });
 
-    node.on('close', (removed: boolean, done: () => void) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       abort.abort();
       remembered.clear();

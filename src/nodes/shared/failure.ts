@@ -46,8 +46,8 @@ function badgeText(texts: RuntimeTexts, err: unknown): string {
   if (byCode) return texts.shared(byCode);
   if (err instanceof UtmosInputError) {
     const problems = err.problems ?? [];
-    if (problems.length === 0) return texts.shared('badge.check', { field: texts.label(err.field ?? '') });
     const first = problems[0];
+    if (!first) return texts.shared('badge.check', { field: texts.label(err.field ?? '') });
     const badge = texts.shared(REQUIRED_KEYS.has(first.text.key) ? 'badge.missing' : 'badge.invalid', { field: first.field });
     return problems.length > 1 ? texts.shared('badge.more', { badge, count: problems.length - 1 }) : badge;
   }

@@ -144,7 +144,7 @@ export = function register(RED: RedApi): void {
     Object.defineProperty(node, 'userCount', { get: () => users.size });
     Object.defineProperty(node, 'connection', { get: () => connection });
 
-    node.on('close', (removed: boolean, done: () => void) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       users.clear();
       shut()
         .then(() => closing)

@@ -16,9 +16,8 @@ for (const spec of SPECS) {
       assert.ok(js.length >= 1, 'at least one <script type="text/javascript"> block');
       const literal = new RegExp(`RED\\.nodes\\.registerType\\(\\s*'${spec.type}'\\s*,\\s*\\{`);
       assert.ok(js.some((b) => literal.test(b.body)), `literal RED.nodes.registerType('${spec.type}', {`);
-      assert.ok(l.def, 'the definition was registered when the script ran');
       // No other script type than the three Node-RED understands.
-      for (const b of l.blocks) assert.ok(['text/javascript', 'text/html'].includes(b.attrs.type), `script type ${b.attrs.type}`);
+      for (const b of l.blocks) assert.ok(['text/javascript', 'text/html'].includes(b.attrs.type ?? ''), `script type ${b.attrs.type}`);
       assert.ok(!/data-help-name/.test(l.html), 'help lives in locales/<lang>/<node>.html, not in the main .html');
     });
 
@@ -68,7 +67,7 @@ for (const spec of SPECS) {
       const ids = new Set<string>();
       const idRe = /\bid="([^"]+)"/g;
       let m: RegExpExecArray | null;
-      while ((m = idRe.exec(l.template)) !== null) ids.add(m[1]);
+      while ((m = idRe.exec(l.template)) !== null) ids.add(m[1]!);
       const props = [...Object.keys(spec.defaults), ...Object.keys(spec.credentials ?? {})];
       for (const p of props) assert.ok(ids.has(prefix + p), `template has #${prefix}${p}`);
       for (const id of ids) {
@@ -105,8 +104,8 @@ for (const spec of SPECS) {
       assert.ok(!/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i.test(l.html), 'no external src/href');
       assert.ok(!/@import|url\(\s*["']?(?:https?:)?\/\//i.test(l.html), 'no external CSS');
       for (const m of l.html.matchAll(/<style>([\s\S]*?)<\/style>/g)) {
-        for (const rule of m[1].matchAll(/(^|})\s*([^{}]+)\{/g)) {
-          for (const sel of rule[2].split(',')) assert.match(sel.trim(), /^\.utmos-/, `CSS selector "${sel.trim()}" is scoped to a utmos- class`);
+        for (const rule of m[1]!.matchAll(/(^|})\s*([^{}]+)\{/g)) {
+          for (const sel of rule[2]!.split(',')) assert.match(sel.trim(), /^\.utmos-/, `CSS selector "${sel.trim()}" is scoped to a utmos- class`);
         }
       }
     });

@@ -30,8 +30,9 @@ export function scriptBlocks(html: string): ScriptBlock[] {
     const attrs: Record<string, string> = {};
     const attrRe = /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
     let a: RegExpExecArray | null;
-    while ((a = attrRe.exec(m[1])) !== null) attrs[a[1].toLowerCase()] = a[2] ?? a[3];
-    out.push({ attrs, body: m[2] });
+    // Groups 1 and 2 of both expressions are mandatory; one of a[2], a[3] takes part.
+    while ((a = attrRe.exec(m[1]!)) !== null) attrs[a[1]!.toLowerCase()] = a[2] ?? a[3] ?? '';
+    out.push({ attrs, body: m[2]! });
   }
   return out;
 }
@@ -195,7 +196,9 @@ function load(spec: NodeSpec): Loaded {
   const jqCalls: JqCall[] = [];
   const defs = loadDefinitions(path.join(ROOT, dir, `${spec.type}.html`), html, en, jqCalls);
   const tpl = blocks.find((b) => b.attrs.type === 'text/html' && b.attrs['data-template-name'] === spec.type);
-  return { spec, html, blocks, code: editorCode(blocks), jqCalls, template: tpl ? tpl.body : '', en, zh, def: defs[spec.type] };
+  const def = defs[spec.type];
+  if (!def) throw new Error(`${spec.type}.html did not register ${spec.type} when its script ran`);
+  return { spec, html, blocks, code: editorCode(blocks), jqCalls, template: tpl ? tpl.body : '', en, zh, def };
 }
 
 const LOADED = new Map<string, Loaded>();

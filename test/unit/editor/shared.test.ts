@@ -37,7 +37,7 @@ describe('editor files: shared behaviour', () => {
   it('shared CSS is scoped to utmos- classes and loaded by every dialog', () => {
     const css = fs.readFileSync(path.join(ROOT, 'resources', 'editor-common.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
     for (const rule of css.matchAll(/(^|})\s*([^{}]+)\{/g)) {
-      for (const sel of rule[2].split(',')) assert.match(sel.trim(), /^\.utmos-/, `CSS selector "${sel.trim()}" is scoped to a utmos- class`);
+      for (const sel of rule[2]!.split(',')) assert.match(sel.trim(), /^\.utmos-/, `CSS selector "${sel.trim()}" is scoped to a utmos- class`);
     }
     for (const spec of SPECS) {
       assert.ok(get(spec.type).html.includes('<link rel="stylesheet" href="resources/node-red-contrib-utmos-dji/editor-common.css">'), `${spec.type} loads the shared CSS`);
@@ -69,7 +69,7 @@ describe('editor files: icons', () => {
       assert.equal(Number(vb[1]) * 3, Number(vb[2]) * 2, `${icon}: 2:3 aspect`);
       assert.ok(Number(vb[1]) >= 40, `${icon}: at least 40x60`);
       for (const m of svg.matchAll(/\b(?:fill|stroke)\s*[=:]\s*"?([^";\s]+)/g)) {
-        assert.ok(['#fff', '#ffffff', 'white', 'none'].includes(m[1].toLowerCase()), `${icon}: colour ${m[1]} is white or none`);
+        assert.ok(['#fff', '#ffffff', 'white', 'none'].includes(m[1]!.toLowerCase()), `${icon}: colour ${m[1]} is white or none`);
       }
       assert.ok(!/(?:xlink:)?href\s*=|url\(/.test(svg), `${icon}: no external or referenced resources`);
       assert.ok(!/<script/i.test(svg), `${icon}: no script`);

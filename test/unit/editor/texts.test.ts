@@ -29,7 +29,7 @@ for (const spec of SPECS) {
       // data-i18n keys in the template (with optional [attr] prefixes, ';'-separated).
       const used: string[] = [];
       for (const m of l.template.matchAll(/data-i18n="([^"]+)"/g)) {
-        for (const part of m[1].split(';')) {
+        for (const part of m[1]!.split(';')) {
           const key = part.replace(/^\[[^\]]*\]/, '').trim();
           if (key && !key.includes(':')) used.push(key);
         }
@@ -37,7 +37,7 @@ for (const spec of SPECS) {
       assert.ok(used.length > 0, 'the template is translated');
       // Keys named in the scripts: '<type>.x.y' literals (a trailing '.' is a prefix of a group),
       // and the ones the shared helpers add: a typed input's fallback, the template question.
-      const jsKeys = [...l.code.matchAll(new RegExp(`'(${spec.type}\\.[A-Za-z0-9_.]+)'`, 'g'))].map((m) => m[1]).filter((k) => !/\.svg$/.test(k));
+      const jsKeys = [...l.code.matchAll(new RegExp(`'(${spec.type}\\.[A-Za-z0-9_.]+)'`, 'g'))].map((m) => m[1]!).filter((k) => !/\.svg$/.test(k));
       if (/\.typed\(/.test(l.code)) jsKeys.push(`${spec.type}.errors.invalid`);
       for (const m of l.code.matchAll(/templateFiller\([^;]*'([\w.-]+\.)'\)/g)) jsKeys.push(...['confirmReplace', 'replace', 'keep'].map((k) => m[1] + k));
       for (const key of [...used, ...jsKeys]) {
@@ -65,10 +65,12 @@ for (const spec of SPECS) {
         const text = read(file);
         const blocks = scriptBlocks(text);
         assert.equal(blocks.length, 1, `${file}: one help block`);
-        assert.equal(blocks[0].attrs.type, 'text/markdown', `${file}: markdown help`);
-        assert.equal(blocks[0].attrs['data-help-name'], spec.type, `${file}: data-help-name="${spec.type}"`);
-        const md = blocks[0].body.replace(/^\n+/, '');
-        const first = md.split('\n')[0];
+        const [help] = blocks;
+        assert.ok(help);
+        assert.equal(help.attrs.type, 'text/markdown', `${file}: markdown help`);
+        assert.equal(help.attrs['data-help-name'], spec.type, `${file}: data-help-name="${spec.type}"`);
+        const md = help.body.replace(/^\n+/, '');
+        const first = md.split('\n')[0]!; // split always returns at least one line
         assert.ok(first.trim().length > 10 && !first.startsWith('#'), `${file}: first paragraph is the palette tooltip`);
         assert.ok(!/^[ \t]+\S/m.test(md), `${file}: markdown lines have no leading indentation`);
         const has = (title: string) => new RegExp(`^### ${title}\\s*$`, 'm').test(md);

@@ -56,7 +56,7 @@ function firstArguments(text: string, name: string): string[] {
     let quote: string | undefined;
     const start = i;
     for (; i < text.length; i++) {
-      const c = text[i];
+      const c = text.charAt(i);
       if (quote) {
         if (c === '\\') i++;
         else if (c === quote) quote = undefined;
@@ -74,11 +74,11 @@ function firstArguments(text: string, name: string): string[] {
   return out;
 }
 
-const literals = (source: string) => [...source.matchAll(/'([^'\\]*)'/g)].map((m) => m[1]);
+const literals = (source: string) => [...source.matchAll(/'([^'\\]*)'/g)].map((m) => m[1]!);
 
-const nodeSources: Record<string, Array<{ file: string; text: string }>> = Object.fromEntries(TYPES.map((t) => [t, sources(path.join(NODES, t))]));
+const nodeSources = TYPES.map((type) => ({ type, files: sources(path.join(NODES, type)) }));
 const sharedSources = sources(path.join(NODES, 'shared'));
-const allSources = [...Object.values(nodeSources).flat(), ...sharedSources];
+const allSources = [...nodeSources.flatMap((n) => n.files), ...sharedSources];
 
 /** Shared keys: literal arguments of texts.shared/optional, and key-looking literals in the shared helpers (tables of keys). */
 function sharedKeysUsed(): Set<string> {
@@ -94,8 +94,8 @@ function sharedKeysUsed(): Set<string> {
 
 test('every texts.node() key exists in the node\'s en-US and zh-CN catalogues', () => {
   let count = 0;
-  for (const type of TYPES) {
-    for (const { file, text } of nodeSources[type]) {
+  for (const { type, files } of nodeSources) {
+    for (const { file, text } of files) {
       for (const arg of firstArguments(text, 'texts.node(')) {
         const keys = literals(arg);
         assert.ok(keys.length > 0, `${file}: texts.node(${arg.trim()}) names its key literally`);
@@ -113,8 +113,8 @@ test('every texts.node() key exists in the node\'s en-US and zh-CN catalogues', 
 
 test('every field named in a message has a label in its node\'s catalogues', () => {
   const calls = ['requireText(texts, ', 'toSeconds(texts, ', 'texts.label(', 'numberSetting(texts, '];
-  for (const type of TYPES) {
-    for (const { file, text } of nodeSources[type]) {
+  for (const { type, files } of nodeSources) {
+    for (const { file, text } of files) {
       for (const call of calls) {
         for (const arg of firstArguments(text, call)) {
           for (const field of literals(arg)) {

@@ -115,7 +115,7 @@ describe('KMZ structure against the DJI WPML specification (independent reader)'
     const read = readWaylinesWpml(djiSample('waylines.wpml'));
     assert.equal(read.points.length, 2);
     assert.equal(read.finishAction, 'goHome');
-    assert.equal(read.points[1].speed, 7);
+    assert.equal(read.points[1]?.speed, 7);
     // and the dock reads ours the same way
     assert.equal(readWaylinesWpml(opened().waylines).points.length, ROUTE.length);
   });

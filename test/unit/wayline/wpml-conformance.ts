@@ -140,7 +140,7 @@ function checkPoint(pm: Element, r: Report, where: string): void {
   const point = one(pm, 'Point', r, where);
   const coords = point && textOf(one(point, 'coordinates', r, `${where}.Point`));
   if (coords === undefined) return;
-  const [lon, lat, ...rest] = coords.split(',').map((c) => Number(c.trim()));
+  const [lon = NaN, lat = NaN, ...rest] = coords.split(',').map((c) => Number(c.trim()));
   if (!(lon >= -180 && lon <= 180) || !(lat >= -90 && lat <= 90) || rest.some((x) => !Number.isFinite(x))) {
     r.add(where, `<coordinates> "${coords}" must be "longitude,latitude" within [-180,180],[-90,90]`);
   }
