@@ -28,6 +28,9 @@
         return t || (node ? node[typeField] : undefined);
     }
 
+    // Every validator takes two parameters, used or not: Node-RED shows a returned string as the
+    // reason only when the validator's length is 2.
+
     /**
      * Typed-input validator: with `requiredKey`, an empty literal (str/env) value is invalid and the
      * message under that key is shown; other types go through Node-RED's own typedInput validator
@@ -68,7 +71,7 @@
      */
     function numberValidator(tr, min, max, key, opts) {
         var o = opts || {};
-        var validate = function (v, opt) {
+        var validate = function (v, _opt) {
             var s = trimmed(v);
             var n = Number(s);
             var ok = s !== '' && isFinite(n) && (o.exclusiveMin ? n > min : n >= min) && n <= max &&
@@ -84,7 +87,7 @@
 
     /** Validator for a text field whose trimmed value must match `pattern`. */
     function patternValidator(tr, pattern, key) {
-        return function (v, opt) {
+        return function (v, _opt) {
             return pattern.test(trimmed(v)) ? true : tr(this, key);
         };
     }

@@ -181,7 +181,7 @@ test('bench: the do-it-yourself flow is what a careful user writes, with core no
 });
 
 test('bench: runs fold into medians with [min, median, max]; long-wait extrapolation by command age', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the benchmark (JavaScript, outside the TypeScript build)
   const { foldRuns, peakInWindow } = require(path.join(ROOT, 'bench', 'stats.js'));
   const folded = foldRuns([
     { a: 3, ok: true, nested: { b: 1.25 } },
@@ -192,7 +192,7 @@ test('bench: runs fold into medians with [min, median, max]; long-wait extrapola
   assert.deepEqual(folded.range, { a: [1, 2, 3], nested: { b: [0.5, 1.25, 2.5] } });
   assert.equal(peakInWindow([0, 100, 999, 1000, 1050, 1999.5]), 4, 'the busiest sliding second');
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the benchmark (JavaScript, outside the TypeScript build)
   const { ageRates, tailRate, estimatePerCommand } = require(path.join(ROOT, 'bench', 'long-wait-estimate.js'));
   // Two commands accepted at 0 and 1000 ms, each queried every 2 s of age, observed until 20 s.
   const accepted = new Map([['a', 0], ['b', 1000]]);

@@ -549,7 +549,7 @@ test('each domain file of annotations holds exactly the methods of its domain', 
   const domains = files.map((f) => f.slice(0, -3)).filter((d) => d !== 'index' && d !== 'shared');
   assert.deepEqual([...domains].sort(), [...DJI_DOMAINS].sort());
   for (const domain of domains) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- one compiled file per domain, named at run time
     const mod = require(path.join(__dirname, '..', '..', 'src', 'core', 'catalogue', 'annotations', domain)) as Record<string, Record<string, unknown>>;
     const annotations = mod[`${domain.toUpperCase()}_ANNOTATIONS`];
     assert.ok(annotations, `annotations/${domain} exports ${domain.toUpperCase()}_ANNOTATIONS`);
@@ -562,7 +562,7 @@ test('each domain file of annotations holds exactly the methods of its domain', 
 // ---- cross-check against the generator's inputs ------------------------------------------------
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a script of the repository, outside the TypeScript build
 const gen = require(path.join(repoRoot, 'scripts', 'gen-catalogue.js')) as {
   generate(dir: string): string;
   defaultSpecDir(): string;

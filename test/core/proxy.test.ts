@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { proxyForUrl } from '../../src/core/proxy';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED's own proxy helper, an internal file without type declarations
 const nodeRed: { getProxyForUrl(url: string, options?: object): string } = require(require.resolve('@node-red/nodes/core/network/lib/proxyHelper.js', {
   paths: [require.resolve(process.env.NODE_RED_PATH || 'node-red')],
 }));

@@ -18,7 +18,7 @@ test('the package name resolves to the core index, and only the index is exporte
 test('the index lists its exports by name, and test hooks are not among them', () => {
   const source = fs.readFileSync(path.join(ROOT, 'src', 'core', 'index.ts'), 'utf8');
   assert.doesNotMatch(source, /export \*/);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is loaded by its name, as a user loads it
   const api = require(pkg.name) as Record<string, unknown>;
   for (const name of ['UtmosClient', 'UtmosConnection', 'StatusTracker', 'DeviceRequestFeed', 'EventStream', 'UtmosError', 'signRequest', 'validateDjiPayload', 'describeDjiResultCode']) {
     assert.equal(typeof api[name], 'function', name);

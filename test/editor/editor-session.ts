@@ -32,7 +32,7 @@ export const CONNECTION = 'utmos-example-config';
 /** Why the browser test cannot run here, if it cannot. */
 export function skipReason(): string | undefined {
   if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the Node-RED under test is chosen at run time (NODE_RED_PATH)
   const nr = require(require.resolve(path.join(process.env.NODE_RED_PATH || 'node-red', 'package.json')));
   const [maj = 0, min = 0] = process.versions.node.split('.').map(Number);
   if (majorOf(nr.version) >= 5 && (maj < 22 || (maj === 22 && min < 9))) {
@@ -94,8 +94,7 @@ export class EditorSession {
     const endpoint = { http: this.sim.http, mqtt: this.sim.mqtt, apiId: this.sim.apiId, apiKey: this.sim.apiKey };
     const flows = demoLib.buildFlows(demoLib.loadExamples(), endpoint);
     this.rt = await startRuntime({ flows, credentials: demoLib.credentialsFor(flows, endpoint) });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { chromium } = require('playwright-core');
+    const { chromium } = await import('playwright-core');
     this.browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -4,12 +4,12 @@
  */
 import { after, afterEach } from 'node:test';
 import helper from 'node-red-node-test-helper';
-import configNode = require('../../src/nodes/utmos-config/utmos-config');
-import commandNode = require('../../src/nodes/dji-command/dji-command');
-import waitNode = require('../../src/nodes/dji-status-wait/dji-status-wait');
-import requestInNode = require('../../src/nodes/dji-request-in/dji-request-in');
-import replyNode = require('../../src/nodes/dji-request-reply/dji-request-reply');
-import waylineNode = require('../../src/nodes/dji-wayline/dji-wayline');
+import configNode from '../../src/nodes/utmos-config/utmos-config';
+import commandNode from '../../src/nodes/dji-command/dji-command';
+import waitNode from '../../src/nodes/dji-status-wait/dji-status-wait';
+import requestInNode from '../../src/nodes/dji-request-in/dji-request-in';
+import replyNode from '../../src/nodes/dji-request-reply/dji-request-reply';
+import waylineNode from '../../src/nodes/dji-wayline/dji-wayline';
 import { DJI_COMMAND_DEFAULTS } from './node-defs';
 import type { SimEndpoint } from './simulator';
 import { setUp } from './setup';

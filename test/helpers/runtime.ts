@@ -30,7 +30,7 @@ export interface DemoLib {
   runtimeSettings(opts: { userDir: string; port: number; logLevel?: string; credentialSecret: string | false }): Record<string, any>;
   CONFIG_TYPE: string;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a script of the repository, outside the TypeScript build
 export const demoLib: DemoLib = require(path.join(ROOT, 'scripts', 'demo-lib.js'));
 
 export interface RuntimeOptions {
@@ -62,7 +62,7 @@ export async function startRuntime(options: RuntimeOptions = {}, forward?: (even
   const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-nr-'));
   if (options.flows) fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(options.flows, null, 2));
   if (options.credentials) fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(options.credentials));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the Node-RED under test is chosen at run time (NODE_RED_PATH)
   const RED = require(NODE_RED_PATH);
   const server = http.createServer();
   const base = demoLib.runtimeSettings({ userDir, port: 0, logLevel: options.logLevel ?? 'warn', credentialSecret: false });
@@ -121,7 +121,7 @@ export function majorOf(version: string): number {
 /** The major the run must use: EXPECT_NODE_RED_MAJOR, else the installed package's. */
 export function expectedMajor(): number {
   if (process.env.EXPECT_NODE_RED_MAJOR) return Number(process.env.EXPECT_NODE_RED_MAJOR);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the Node-RED under test is chosen at run time (NODE_RED_PATH)
   const pkg = require(require.resolve(path.join(NODE_RED_PATH === 'node-red' ? 'node-red' : NODE_RED_PATH, 'package.json')));
   return majorOf(pkg.version);
 }

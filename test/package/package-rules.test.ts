@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+import { parse } from 'acorn';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- semver (a dependency of node-red) ships no type declarations
 const semver = require('semver');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const acorn = require('acorn');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -27,7 +26,7 @@ function registeredTypes(html: string): Registered[] {
   const out: Registered[] = [];
   const blocks = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => /type=["']text\/javascript["']/.test(m[1]!));
   for (const b of blocks) {
-    const ast = acorn.parse(b[2], { ecmaVersion: 2020 });
+    const ast = parse(b[2]!, { ecmaVersion: 2020 });
     const walk = (n: any): void => {
       if (!n || typeof n.type !== 'string') return;
       if (n.type === 'CallExpression' && n.callee?.property?.name === 'registerType') {

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawnSimulator } from '../../sim/spawn';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- semver (a dependency of node-red) ships no type declarations
 const semver = require('semver');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

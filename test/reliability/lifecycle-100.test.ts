@@ -14,7 +14,7 @@ import { leftBehind, resources, socketsTo } from '../helpers/resources';
 import { callCount, simControl, simulatorForFile } from '../helpers/simulator';
 import { eventStreamState, waitUntil } from '../helpers/wait';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- @node-red/util ships no type declarations
 const hooks = require('@node-red/util').hooks;
 
 const sim = simulatorForFile({ docks: 2, replyDelayMs: 20 }, 'child process');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
+import { API_KEY_ENV, parseArgs } from '../../sim/cli';
 import { control, firstLine, signed } from './helpers';
 
 const CLI = path.join(__dirname, '..', '..', 'sim', 'cli.js');
@@ -66,8 +67,6 @@ test('CLI --help prints usage and exits 0', () => {
 });
 
 test('the API key can come from UTMOS_SIM_API_KEY (out of ps); --api-key wins over it', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseArgs, API_KEY_ENV } = require('../../sim/cli') as typeof import('../../sim/cli');
   assert.equal(API_KEY_ENV, 'UTMOS_SIM_API_KEY');
   assert.equal(parseArgs([], { UTMOS_SIM_API_KEY: 'from-env-key' }).options.apiKey, 'from-env-key');
   assert.equal(parseArgs(['--api-key', 'from-argv'], { UTMOS_SIM_API_KEY: 'from-env-key' }).options.apiKey, 'from-argv');
@@ -76,8 +75,6 @@ test('the API key can come from UTMOS_SIM_API_KEY (out of ps); --api-key wins ov
 });
 
 test('--reply-delay-max-ms spreads reply durations (uniform from --reply-delay-ms to it)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseArgs } = require('../../sim/cli') as typeof import('../../sim/cli');
   const { options } = parseArgs(['--reply-delay-ms', '500', '--reply-delay-max-ms', '1500'], {});
   assert.deepEqual([options.replyDelayMs, options.replyDelayMaxMs], [500, 1500]);
   assert.throws(() => parseArgs(['--reply-delay-max-ms', 'soon'], {}), /--reply-delay-max-ms must be an integer/);

@@ -11,7 +11,7 @@ import { TERMINAL_STATUSES } from '../../src/core/status';
 export interface HttpResult {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
   text: string;
 }
 
@@ -158,7 +158,7 @@ export async function runCommand(
 
 export interface MqttMessage {
   topic: string;
-  msg: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  msg: any;
 }
 
 /**

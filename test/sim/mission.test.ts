@@ -16,13 +16,12 @@ describe('wayline mission and device requests', () => {
     c = { base: sim.http, apiId: sim.apiId, apiKey: sim.apiKey };
   });
   after(() => sim.close());
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const dockOf = (sn: string): any => sim.control.getDock(sn);
 
   test('prepare downloads and checks the file → execute flies every waypoint of the route → mission finishes', async () => {
     // watch the dock's DJI traffic like a real cloud would
     const watcher = await mqtt.connectAsync(sim.mqtt, { clientId: 'watch-' + randomUUID().slice(0, 6) });
-    const events: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const events: Array<Record<string, any>> = [];
     watcher.on('message', (_t, p) => events.push(JSON.parse(p.toString())));
     await watcher.subscribeAsync('thing/product/dock-001/events', { qos: 1 });
 
@@ -63,7 +62,7 @@ describe('wayline mission and device requests', () => {
     assert.equal(landed.cover_state, 0);
     assert.equal(landed.drone_in_dock, 1);
     const asked = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
-    assert.equal(asked.body.items.filter((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId).length, 0); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(asked.body.items.filter((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId).length, 0);
 
     await waitFor(() => events.some((e) => e.method === 'flighttask_progress' && e.data.output.status === 'ok'), 2000);
     const progress = events.filter((e) => e.method === 'flighttask_progress');
@@ -89,7 +88,7 @@ describe('wayline mission and device requests', () => {
       // the dock asks for the wayline file again: it shows up as a device request
       const item = await waitFor(async () => {
         const r = await signed(c, 'GET', DR, { query: 'request_type=flighttask_resource_get&device_id=dock-001' });
-        return r.body.items.find((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId); // eslint-disable-line @typescript-eslint/no-explicit-any
+        return r.body.items.find((i: any) => i.inbound_payload?.resource_ids?.[0] === flightId);
       });
       assert.equal(item.vendor, 'dji');
       assert.equal(item.device_id, 'dock-001');
@@ -117,7 +116,7 @@ describe('wayline mission and device requests', () => {
       const m = dockOf('dock-001').mission;
       assert.equal(m.resource_requests, 1);
       assert.equal(m.file_url, fresh.body.url, 'the dock holds the fresh URL');
-      const env = dockOf('dock-001').requests_replies_received.find((r: any) => r.method === 'flighttask_resource_get'); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const env = dockOf('dock-001').requests_replies_received.find((r: any) => r.method === 'flighttask_resource_get');
       assert.deepEqual(env.data, { result: 0, output });
     } finally {
       await control(sim.http, 'POST', '/__sim/objects/clock', { advance_ms: -2 * 3600_000 });
@@ -148,7 +147,7 @@ describe('wayline mission and device requests', () => {
 
     const cfg = await signed(c, 'GET', DR, { query: 'request_type=config&vendor=dji' });
     assert.ok(cfg.body.items.length >= 1);
-    assert.ok(cfg.body.items.every((i: any) => i.request_type === 'config')); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.ok(cfg.body.items.every((i: any) => i.request_type === 'config'));
     const dock1 = await signed(c, 'GET', DR, { query: 'device_id=dock-001&request_type=config' });
     assert.deepEqual(dock1.body.items, []);
     const px4 = await signed(c, 'GET', DR, { query: 'vendor=px4' });
@@ -183,7 +182,7 @@ describe('wayline mission and device requests', () => {
     r = await signed(c, 'POST', `${DR}/${a.request_id}/reply`, { body: { reply_code: 'APPROVED', payload: { ntp_server_host: 'ntp.local' } } });
     assert.equal(r.status, 202);
     const d = await waitFor(() => {
-      const dock = dockOf('dock-002') as { requests_replies_received: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const dock = dockOf('dock-002') as { requests_replies_received: Array<Record<string, any>> };
       const got = dock.requests_replies_received.filter((e) => e.method === 'config');
       return got.length >= 2 ? got : undefined;
     });
@@ -200,9 +199,7 @@ describe('wayline mission and device requests', () => {
       assert.equal((await runCommand(oc, 'dock-001', 'flighttask_prepare', preparePayload('lonely', file))).body.status, 'SUCCEEDED');
       other.objects.clockOffsetMs = 2 * 3600_000;
       assert.equal((await runCommand(oc, 'dock-001', 'flighttask_execute', { flight_id: 'lonely' })).body.status, 'SUCCEEDED');
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       await waitFor(() => (other.control.getDock('dock-001') as any).mission.phase === 'failed', 3000);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       assert.equal((other.control.getDock('dock-001') as any).mission.failure_code, 314013);
       const exec = await runCommand(oc, 'dock-001', 'flighttask_execute', { flight_id: 'lonely' });
       assert.equal(exec.body.response_code, '314013');

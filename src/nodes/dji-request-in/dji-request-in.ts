@@ -111,6 +111,11 @@ export = function register(RED: RedApi): void {
           }
         },
       });
+    }).catch((err: unknown) => {
+      // Starting the subscription failed: say so on the badge and in the log, not as an unhandled rejection.
+      node.status(errorBadge(texts, err));
+      const msg: NodeMessage = {};
+      node.error(reportableError(texts, err, msg), msg);
     });
 
     node.on('close', (removed: boolean, done: () => void) => {

@@ -86,7 +86,8 @@ export = function register(RED: RedApi): void {
             const n = cancelWaits(id);
             node.status({ fill: 'grey', shape: 'ring', text: texts.node('status.reset', { count: n }) });
             done();
-          });
+          })
+          .catch(fail);
         return;
       }
       if (closed) {

@@ -64,7 +64,6 @@ export function translate(catalog: Catalog, key: string, opts?: Record<string, u
   return v.replace(/__(\w+)__/g, (_all, name: string) => (opts && name in opts ? String(opts[name]) : `__${name}__`));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Def = Record<string, any>;
 
 /** The config nodes and flow nodes the stub RED knows (for onadd / single-connection checks). */
