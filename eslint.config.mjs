@@ -2,10 +2,12 @@
 // plus the type-aware promise rules (a promise nobody awaits or catches is a rejection that takes
 // Node-RED down, or a done() never called); ESLint's recommended rules on the Node scripts (bench,
 // scripts) and on the browser code of the editor (resources/*.js and the inline scripts of
-// src/nodes/*/*.html, read by eslint-plugin-html).
+// src/nodes/*/*.html, read by eslint-plugin-html). Layout is Prettier's (npm run format): the
+// rules that would disagree with it are off (eslint-config-prettier).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier/flat';
 import html from 'eslint-plugin-html';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -65,4 +67,5 @@ export default tseslint.config(
       'prefer-const': preferConst,
     },
   },
+  prettier,
 );
