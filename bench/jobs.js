@@ -45,7 +45,14 @@ function planJobs(o) {
     jobs.push({
       key: 'inflight',
       sim: { docks: o.inflightDocks, replyDelayMs: o.inflightReplyDelayMs },
-      worker: { workload: 'inflight', n: o.inflight, docks: o.inflightDocks, replyDelayMs: o.inflightReplyDelayMs, cap: o.inflightCap, timeoutMs: o.inflightReplyDelayMs + 600_000 },
+      worker: {
+        workload: 'inflight',
+        n: o.inflight,
+        docks: o.inflightDocks,
+        replyDelayMs: o.inflightReplyDelayMs,
+        cap: o.inflightCap,
+        timeoutMs: o.inflightReplyDelayMs + 600_000,
+      },
     });
   }
   if (selected('request-in')) {
@@ -84,7 +91,15 @@ function planJobs(o) {
     jobs.push({
       key: 'silent-stream',
       sim: { docks: o.silentDocks, replyDelayMs: o.silentReplyDelayMs },
-      worker: { workload: 'silent-stream', n: o.silent, docks: o.silentDocks, replyDelayMs: o.silentReplyDelayMs, timeoutSeconds: o.silentTimeoutS, graceSeconds: o.silentGraceS, cap: o.cap },
+      worker: {
+        workload: 'silent-stream',
+        n: o.silent,
+        docks: o.silentDocks,
+        replyDelayMs: o.silentReplyDelayMs,
+        timeoutSeconds: o.silentTimeoutS,
+        graceSeconds: o.silentGraceS,
+        cap: o.cap,
+      },
     });
   }
   return jobs;

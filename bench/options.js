@@ -100,7 +100,10 @@ function parseArgs(argv) {
     return Number(v);
   };
   const list = (name, v) => {
-    const items = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+    const items = String(v)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return items.map((s) => whole(name, s)).filter((x) => x > 0);
   };
   const setters = {
@@ -128,7 +131,11 @@ function parseArgs(argv) {
     '--silent-reply-delay-ms': (v) => (o.silentReplyDelayMs = whole('--silent-reply-delay-ms', v)),
     '--silent-timeout-s': (v) => (o.silentTimeoutS = whole('--silent-timeout-s', v)),
     '--silent-grace-s': (v) => (o.silentGraceS = seconds('--silent-grace-s', v)),
-    '--variants': (v) => (o.variants = String(v).split(',').map((s) => s.trim()).filter(Boolean)),
+    '--variants': (v) =>
+      (o.variants = String(v)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)),
     '--dist': (v) => (o.dist = String(v)),
     '--out': (v) => (o.out = path.resolve(String(v))),
   };

@@ -21,7 +21,17 @@ function fleetTable(folded, variants, ceiling) {
   for (const v of variants) {
     const job = folded[v];
     const share = job.value.throughput_per_s === null ? null : Math.round((1000 * job.value.throughput_per_s) / ceiling) / 10;
-    rows.push([v, f(job, 'throughput_per_s'), share, f(job, 'detect_ms_p50'), f(job, 'detect_ms_p99'), f(job, 'http_per_command'), f(job, 'cpu_ms_per_command'), f(job, 'rss_mb'), f(job, 'emitted_once')]);
+    rows.push([
+      v,
+      f(job, 'throughput_per_s'),
+      share,
+      f(job, 'detect_ms_p50'),
+      f(job, 'detect_ms_p99'),
+      f(job, 'http_per_command'),
+      f(job, 'cpu_ms_per_command'),
+      f(job, 'rss_mb'),
+      f(job, 'emitted_once'),
+    ]);
   }
   return table(rows);
 }
@@ -34,9 +44,17 @@ function fleetSections(o, folded) {
   const ceiling = ceilingPerSecond(o.docks, o.replyDelayMs);
   const diyNote = `diy waits ${o.replyDelayMs} ms (the typical duration) before its first query, then every 1 s, keep-alive on`;
   const sections = [
-    [['diy', 'poll', 'push'], `main workload: N=${o.n} commands over ${o.docks} docks that answer in ${o.replyDelayMs - o.replySpreadMs}-${o.replyDelayMs + o.replySpreadMs} ms (uniform), each dock one command at a time; poll/push: ${settings}; ${diyNote}`, ceiling],
+    [
+      ['diy', 'poll', 'push'],
+      `main workload: N=${o.n} commands over ${o.docks} docks that answer in ${o.replyDelayMs - o.replySpreadMs}-${o.replyDelayMs + o.replySpreadMs} ms (uniform), each dock one command at a time; poll/push: ${settings}; ${diyNote}`,
+      ceiling,
+    ],
     [['diy-fixed', 'poll-fixed', 'push-fixed'], `second line: the same with every dock answering after exactly ${o.replyDelayMs} ms`, ceiling],
-    [['diy-fast', 'push-fast'], `docks not the limit: N=${o.n} over ${o.docks} docks that answer after ${o.fastReplyDelayMs} ms; push-fast: maxRequestsPerSecond ${o.fastCap}; diy-fast waits ${o.fastReplyDelayMs} ms before its first query`, ceilingPerSecond(o.docks, o.fastReplyDelayMs || 1)],
+    [
+      ['diy-fast', 'push-fast'],
+      `docks not the limit: N=${o.n} over ${o.docks} docks that answer after ${o.fastReplyDelayMs} ms; push-fast: maxRequestsPerSecond ${o.fastCap}; diy-fast waits ${o.fastReplyDelayMs} ms before its first query`,
+      ceilingPerSecond(o.docks, o.fastReplyDelayMs || 1),
+    ],
   ];
   for (const [variants, title, ceil] of sections) {
     const present = variants.filter((v) => folded[v]?.value);
@@ -81,17 +99,41 @@ function requestInSection(o, folded) {
     rows.push([n, f(off, 'list_calls_per_s'), f(on, 'list_calls_per_s')]);
   }
   if (rows.length === 1) return [];
-  return ['', `request-in scaling: N idle dji-request-in nodes on one connection, one dock each, palette defaults (5 s poll); list calls in a ${o.requestInWindowS} s window after 2 s of settling`, ...table(rows)];
+  return [
+    '',
+    `request-in scaling: N idle dji-request-in nodes on one connection, one dock each, palette defaults (5 s poll); list calls in a ${o.requestInWindowS} s window after 2 s of settling`,
+    ...table(rows),
+  ];
 }
 
 function longWaitSection(o, folded) {
-  const rows = [['waits', 'events', 'status calls/s', `calls per ${o.longWaitReplyDelayMs / 1000} s command`, 'calls per 300 s command', 'window', 'age observed s', 'accept s']];
+  const rows = [
+    [
+      'waits',
+      'events',
+      'status calls/s',
+      `calls per ${o.longWaitReplyDelayMs / 1000} s command`,
+      'calls per 300 s command',
+      'window',
+      'age observed s',
+      'accept s',
+    ],
+  ];
   for (const events of [true, false]) {
     for (const n of o.longWait) {
       const job = folded[`long-wait/${onOff(events)}/${n}`];
       if (!job?.value) continue;
       const window = job.value.whole_wait ? 'whole wait' : `${o.longWaitWindowS} s`;
-      rows.push([n, onOff(events), f(job, 'status_calls_per_s'), f(job, 'status_calls_per_command'), f(job, 'status_calls_per_300s_command'), window, f(job, 'observed_age_s'), f(job, 'accept_s')]);
+      rows.push([
+        n,
+        onOff(events),
+        f(job, 'status_calls_per_s'),
+        f(job, 'status_calls_per_command'),
+        f(job, 'status_calls_per_300s_command'),
+        window,
+        f(job, 'observed_age_s'),
+        f(job, 'accept_s'),
+      ]);
     }
   }
   if (rows.length === 1) return [];
@@ -99,7 +141,7 @@ function longWaitSection(o, folded) {
     '',
     `long waits: N commands at once (platform timeout 300 s) on ${o.longWaitDocks} docks that answer after ${o.longWaitReplyDelayMs} ms; measured from the first message`,
     `over the whole wait (until 1 s before the docks answer) up to ${o.longWaitWholeUpTo} waits, over a ${o.longWaitWindowS} s window above. calls/s: status queries per second once`,
-    'every create is answered. Per command: by the command\'s age; seconds of age the window did not observe at the mean rate of the trailing half of',
+    "every create is answered. Per command: by the command's age; seconds of age the window did not observe at the mean rate of the trailing half of",
     'the observed seconds, at least 10 (an upper bound when polling backs off), +1 for reading the result (bench/long-wait-estimate.js).',
     ...table(rows),
   ];
@@ -119,11 +161,22 @@ function silentSection(folded) {
 
 function targetsSection(targets) {
   const mark = (m) => (m === true ? 'met' : m === false ? 'NOT MET' : 'not measured');
-  return ['', 'targets (issue 14, then what docs/performance.md already meets), judged on the median:', ...table([['issue', 'target', 'measured', ''], ...targets.map((t) => [t.issue, t.target, t.measured, mark(t.met)])])];
+  return [
+    '',
+    'targets (issue 14, then what docs/performance.md already meets), judged on the median:',
+    ...table([['issue', 'target', 'measured', ''], ...targets.map((t) => [t.issue, t.target, t.measured, mark(t.met)])]),
+  ];
 }
 
 function renderReport(o, folded, targets) {
-  return [...fleetSections(o, folded), ...inflightSection(folded), ...requestInSection(o, folded), ...longWaitSection(o, folded), ...silentSection(folded), ...targetsSection(targets)].join('\n');
+  return [
+    ...fleetSections(o, folded),
+    ...inflightSection(folded),
+    ...requestInSection(o, folded),
+    ...longWaitSection(o, folded),
+    ...silentSection(folded),
+    ...targetsSection(targets),
+  ].join('\n');
 }
 
 module.exports = { renderReport };

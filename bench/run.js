@@ -88,7 +88,22 @@ async function main() {
   process.stdout.write(text + '\n');
   if (o.save) {
     const at = new Date().toISOString();
-    save(o, { at, machine: m, minutes, load_before: loadBefore, load_after: loadAfter, load_1min_max: loadMax, options: { ...o, out: undefined }, summary: line, runs: results, table: text }, text);
+    save(
+      o,
+      {
+        at,
+        machine: m,
+        minutes,
+        load_before: loadBefore,
+        load_after: loadAfter,
+        load_1min_max: loadMax,
+        options: { ...o, out: undefined },
+        summary: line,
+        runs: results,
+        table: text,
+      },
+      text,
+    );
   }
   process.stdout.write(JSON.stringify(line) + '\n');
 }

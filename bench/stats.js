@@ -52,7 +52,11 @@ function foldRuns(runs) {
   for (const key of Object.keys(first)) {
     const folded = foldRuns(present.map((r) => (r ? r[key] : undefined)));
     value[key] = folded.value;
-    if (folded.range !== undefined && folded.range !== null && !(typeof folded.range === 'object' && !Array.isArray(folded.range) && Object.keys(folded.range).length === 0)) {
+    if (
+      folded.range !== undefined &&
+      folded.range !== null &&
+      !(typeof folded.range === 'object' && !Array.isArray(folded.range) && Object.keys(folded.range).length === 0)
+    ) {
       range[key] = folded.range;
     }
   }

@@ -10,8 +10,19 @@ const { longWaitEstimates } = require('./long-wait-estimate');
 
 const FLEET_FIELDS = ['throughput_per_s', 'detect_ms_p50', 'detect_ms_p99', 'http_per_command', 'rss_mb', 'heap_mb', 'emitted_once', 'cpu_ms_per_command'];
 const INFLIGHT_FIELDS = [
-  'commands', 'heap_kb_per_command', 'loop_delay_p99_ms', 'peak_requests_per_s', 'request_cap_per_s', 'emitted_once',
-  'loop_delay_burst_p99_ms', 'burst_s', 'peak_api_calls_per_s', 'peak_creates_per_s', 'peak_status_queries_out_per_s', 'api_calls_within_cap', 'cpu_ms_per_command',
+  'commands',
+  'heap_kb_per_command',
+  'loop_delay_p99_ms',
+  'peak_requests_per_s',
+  'request_cap_per_s',
+  'emitted_once',
+  'loop_delay_burst_p99_ms',
+  'burst_s',
+  'peak_api_calls_per_s',
+  'peak_creates_per_s',
+  'peak_status_queries_out_per_s',
+  'api_calls_within_cap',
+  'cpu_ms_per_command',
 ];
 const LONG_WAIT_FIELDS = ['status_calls_per_s', 'status_calls_per_command', 'status_calls_per_300s_command', 'observed_age_s', 'whole_wait'];
 const SILENT_FIELDS = ['commands', 'bound_s', 'all_within_bound', 'results_within_bound', 'latest_result_s_after_dock', 'status_calls_while_silent'];

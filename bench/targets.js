@@ -14,8 +14,15 @@ function fig(value, range, unit = '') {
 }
 
 const has = (...xs) => xs.every((x) => x !== null && x !== undefined);
-const lastKey = (obj) => Object.keys(obj || {}).map(Number).sort((a, b) => a - b).pop();
-const firstKey = (obj) => Object.keys(obj || {}).map(Number).sort((a, b) => a - b)[0];
+const lastKey = (obj) =>
+  Object.keys(obj || {})
+    .map(Number)
+    .sort((a, b) => a - b)
+    .pop();
+const firstKey = (obj) =>
+  Object.keys(obj || {})
+    .map(Number)
+    .sort((a, b) => a - b)[0];
 
 function issue14(s) {
   const out = [];
@@ -35,7 +42,9 @@ function issue14(s) {
 
   const lw = s.long_wait;
   if (lw && Object.keys(lw.events_on).length) {
-    const counts = Object.keys(lw.events_on).map(Number).sort((a, b) => a - b);
+    const counts = Object.keys(lw.events_on)
+      .map(Number)
+      .sort((a, b) => a - b);
     const per = counts.map((c) => lw.events_on[c].status_calls_per_command);
     add(
       `status calls per ${lw.reply_delay_ms / 1000} s command, event stream healthy: <= 3 (at ${counts.join(' / ')} waits)`,
@@ -64,11 +73,22 @@ function issue14(s) {
     );
   } else add('spread durations: poll HTTP calls/command and p50 below diy', 'not measured');
   if (push) {
-    add('Node-RED CPU per command with events (push, spread durations): <= 1.0 ms', fig(push.cpu_ms_per_command, push.range.cpu_ms_per_command, ' ms'), has(push.cpu_ms_per_command) ? push.cpu_ms_per_command <= 1.0 : undefined);
+    add(
+      'Node-RED CPU per command with events (push, spread durations): <= 1.0 ms',
+      fig(push.cpu_ms_per_command, push.range.cpu_ms_per_command, ' ms'),
+      has(push.cpu_ms_per_command) ? push.cpu_ms_per_command <= 1.0 : undefined,
+    );
   } else add('Node-RED CPU per command with events: <= 1.0 ms', 'not measured');
   if (push && diy) {
-    const ratio = has(push.cpu_ms_per_command, diy.cpu_ms_per_command) && diy.cpu_ms_per_command > 0 ? Math.round((100 * push.cpu_ms_per_command) / diy.cpu_ms_per_command) / 100 : null;
-    add('push CPU per command <= 1/5 of diy', `push/diy ${fig(ratio)} (diy ${fig(diy.cpu_ms_per_command, diy.range.cpu_ms_per_command, ' ms')})`, ratio === null ? undefined : ratio <= 0.2);
+    const ratio =
+      has(push.cpu_ms_per_command, diy.cpu_ms_per_command) && diy.cpu_ms_per_command > 0
+        ? Math.round((100 * push.cpu_ms_per_command) / diy.cpu_ms_per_command) / 100
+        : null;
+    add(
+      'push CPU per command <= 1/5 of diy',
+      `push/diy ${fig(ratio)} (diy ${fig(diy.cpu_ms_per_command, diy.range.cpu_ms_per_command, ' ms')})`,
+      ratio === null ? undefined : ratio <= 0.2,
+    );
   } else add('push CPU per command <= 1/5 of diy', 'not measured');
   if (f) {
     add(
@@ -101,9 +121,21 @@ function kept(s) {
   const poll = s.poll?.fixed_delay;
   const diy = s.diy?.fixed_delay;
   if (push) {
-    add('push detection p50 < 25 ms (fixed durations)', fig(push.detect_ms_p50, push.range.detect_ms_p50, ' ms'), has(push.detect_ms_p50) ? push.detect_ms_p50 < 25 : undefined);
-    add('push detection p99 < 100 ms (fixed durations)', fig(push.detect_ms_p99, push.range.detect_ms_p99, ' ms'), has(push.detect_ms_p99) ? push.detect_ms_p99 < 100 : undefined);
-    add('push HTTP calls per command <= 2.2 (fixed durations)', fig(push.http_per_command, push.range.http_per_command), has(push.http_per_command) ? push.http_per_command <= 2.2 : undefined);
+    add(
+      'push detection p50 < 25 ms (fixed durations)',
+      fig(push.detect_ms_p50, push.range.detect_ms_p50, ' ms'),
+      has(push.detect_ms_p50) ? push.detect_ms_p50 < 25 : undefined,
+    );
+    add(
+      'push detection p99 < 100 ms (fixed durations)',
+      fig(push.detect_ms_p99, push.range.detect_ms_p99, ' ms'),
+      has(push.detect_ms_p99) ? push.detect_ms_p99 < 100 : undefined,
+    );
+    add(
+      'push HTTP calls per command <= 2.2 (fixed durations)',
+      fig(push.http_per_command, push.range.http_per_command),
+      has(push.http_per_command) ? push.http_per_command <= 2.2 : undefined,
+    );
   }
   if (poll && diy) {
     add(
@@ -116,15 +148,25 @@ function kept(s) {
   }
   const f = s.inflight;
   if (f) {
-    add('inflight heap per command < 4 KB', fig(f.heap_kb_per_command, f.range.heap_kb_per_command, ' KB'), has(f.heap_kb_per_command) ? f.heap_kb_per_command < 4 : undefined);
-    add('inflight event-loop p99 over the whole run < 50 ms', fig(f.loop_delay_p99_ms, f.range.loop_delay_p99_ms, ' ms'), has(f.loop_delay_p99_ms) ? f.loop_delay_p99_ms < 50 : undefined);
+    add(
+      'inflight heap per command < 4 KB',
+      fig(f.heap_kb_per_command, f.range.heap_kb_per_command, ' KB'),
+      has(f.heap_kb_per_command) ? f.heap_kb_per_command < 4 : undefined,
+    );
+    add(
+      'inflight event-loop p99 over the whole run < 50 ms',
+      fig(f.loop_delay_p99_ms, f.range.loop_delay_p99_ms, ' ms'),
+      has(f.loop_delay_p99_ms) ? f.loop_delay_p99_ms < 50 : undefined,
+    );
     add(
       'inflight status queries per second, as asked of the client, <= the cap',
       `peak ${fig(f.peak_requests_per_s, f.range.peak_requests_per_s, '/s')}, cap ${f.request_cap_per_s}/s (going out: ${fig(f.peak_status_queries_out_per_s, f.range.peak_status_queries_out_per_s, '/s')})`,
       has(f.peak_requests_per_s, f.request_cap_per_s) ? f.peak_requests_per_s <= f.request_cap_per_s : undefined,
     );
   }
-  const onceSections = [s.diy, s.poll, s.push, s.diy?.fixed_delay, s.poll?.fixed_delay, s.push?.fixed_delay, s.diy?.fast_docks, s.push?.fast_docks, f].filter(Boolean);
+  const onceSections = [s.diy, s.poll, s.push, s.diy?.fixed_delay, s.poll?.fixed_delay, s.push?.fixed_delay, s.diy?.fast_docks, s.push?.fast_docks, f].filter(
+    Boolean,
+  );
   if (onceSections.length) {
     const all = onceSections.every((x) => x.emitted_once === true);
     add('every command emitted exactly once (every fleet variant and inflight, every run)', all ? 'yes' : 'no', all);

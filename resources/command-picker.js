@@ -56,11 +56,13 @@
         }
         if (entry.needsDebugMode) {
             $('<div class="utmos-command-debug-mode"><i class="fa fa-exclamation-triangle"></i> <span></span></div>')
-                .find('span').text(node._('dji-command.picker.needsDebugMode')).end().appendTo(info);
+                .find('span')
+                .text(node._('dji-command.picker.needsDebugMode'))
+                .end()
+                .appendTo(info);
         }
         notes.forEach(function (n) {
-            $('<div class="utmos-command-note"><i class="fa fa-info-circle"></i> <span></span></div>')
-                .find('span').text(n).end().appendTo(info);
+            $('<div class="utmos-command-note"><i class="fa fa-info-circle"></i> <span></span></div>').find('span').text(n).end().appendTo(info);
         });
         var fields = Array.isArray(entry.fields) ? entry.fields : [];
         if (fields.length === 0) {
@@ -69,7 +71,9 @@
             var table = $('<table class="utmos-command-fields"></table>');
             var head = $('<tr></tr>').appendTo($('<thead></thead>').appendTo(table));
             ['field', 'type', 'description'].forEach(function (k) {
-                $('<th></th>').text(node._('dji-command.picker.column.' + k)).appendTo(head);
+                $('<th></th>')
+                    .text(node._('dji-command.picker.column.' + k))
+                    .appendTo(head);
             });
             var body = $('<tbody></tbody>').appendTo(table);
             fields.forEach(function (f) {
@@ -77,13 +81,18 @@
                 var name = $('<td class="utmos-command-field-path"></td>').appendTo(row);
                 $('<code></code>').text(f.path).appendTo(name);
                 if (f.required) {
-                    $('<span class="utmos-command-required"> *</span>')
-                        .attr('title', node._('dji-command.picker.required')).appendTo(name);
+                    $('<span class="utmos-command-required"> *</span>').attr('title', node._('dji-command.picker.required')).appendTo(name);
                 }
                 var type = String(f.type || '');
                 var extra = [];
                 if (Array.isArray(f.enum) && f.enum.length) {
-                    extra.push(f.enum.map(function (e) { return JSON.stringify(e); }).join(' | '));
+                    extra.push(
+                        f.enum
+                            .map(function (e) {
+                                return JSON.stringify(e);
+                            })
+                            .join(' | ')
+                    );
                 }
                 if (f.min !== undefined && f.min !== null) {
                     extra.push('≥ ' + f.min);
@@ -91,8 +100,12 @@
                 if (f.max !== undefined && f.max !== null) {
                     extra.push('≤ ' + f.max);
                 }
-                $('<td></td>').text(type + (extra.length ? ' (' + extra.join(', ') + ')' : '')).appendTo(row);
-                $('<td></td>').text(f.description || '').appendTo(row);
+                $('<td></td>')
+                    .text(type + (extra.length ? ' (' + extra.join(', ') + ')' : ''))
+                    .appendTo(row);
+                $('<td></td>')
+                    .text(f.description || '')
+                    .appendTo(row);
             });
             table.appendTo(info);
             $('<div class="utmos-command-note"></div>').text(node._('dji-command.picker.requiredLegend')).appendTo(info);
@@ -166,7 +179,7 @@
                     method: 'POST',
                     contentType: 'application/json',
                     data: JSON.stringify({ commandType: command, payload: text, checkPayload: true }),
-                    dataType: 'json'
+                    dataType: 'json',
                 }).done(function (res) {
                     payloadProblems[key] = res && res.ok === false ? String(res.message || '') : '';
                     if (dialogOpen() && $('#node-input-commandType').typedInput('value') === command && payloadInput.typedInput('value') === text) {
@@ -233,42 +246,46 @@
         picker.prop('disabled', true);
         picker.find('option.utmos-loading').text(node._('dji-command.picker.loading'));
 
-        $.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() }).done(function (data) {
-            if (!dialogOpen()) {
-                return;
-            }
-            var domains = data && Array.isArray(data.domains) ? data.domains : [];
-            picker.find('option.utmos-loading').remove();
-            $('<option value=""></option>').text(node._('dji-command.picker.choose')).appendTo(picker);
-            domains.forEach(function (d) {
-                var group = $('<optgroup></optgroup>').attr('label', d.domain);
-                (Array.isArray(d.methods) ? d.methods : []).forEach(function (m) {
-                    if (!m || !m.method) {
-                        return;
-                    }
-                    catalogue[m.method] = m;
-                    var text = m.method + (m.summary ? ' — ' + m.summary : '') +
-                        (m.needsDebugMode ? ' (' + node._('dji-command.picker.debugModeShort') + ')' : '');
-                    $('<option></option>').val(m.method).text(text).appendTo(group);
+        $.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })
+            .done(function (data) {
+                if (!dialogOpen()) {
+                    return;
+                }
+                var domains = data && Array.isArray(data.domains) ? data.domains : [];
+                picker.find('option.utmos-loading').remove();
+                $('<option value=""></option>').text(node._('dji-command.picker.choose')).appendTo(picker);
+                domains.forEach(function (d) {
+                    var group = $('<optgroup></optgroup>').attr('label', d.domain);
+                    (Array.isArray(d.methods) ? d.methods : []).forEach(function (m) {
+                        if (!m || !m.method) {
+                            return;
+                        }
+                        catalogue[m.method] = m;
+                        var text =
+                            m.method +
+                            (m.summary ? ' — ' + m.summary : '') +
+                            (m.needsDebugMode ? ' (' + node._('dji-command.picker.debugModeShort') + ')' : '');
+                        $('<option></option>').val(m.method).text(text).appendTo(group);
+                    });
+                    group.appendTo(picker);
                 });
-                group.appendTo(picker);
+                picker.prop('disabled', false);
+                var current = catalogue[node.commandTypeType === 'str' || !node.commandTypeType ? node.commandType : ''];
+                if (current) {
+                    templates.remember(current.template);
+                }
+                syncPickerFromInput();
+            })
+            .fail(function (xhr) {
+                picker.find('option.utmos-loading').text(node._('dji-command.picker.unavailableOption'));
+                var detail = xhr && xhr.status ? ' (HTTP ' + xhr.status + ')' : '';
+                notice.find('span').text(node._('dji-command.picker.unavailable') + detail);
+                notice.show();
             });
-            picker.prop('disabled', false);
-            var current = catalogue[node.commandTypeType === 'str' || !node.commandTypeType ? node.commandType : ''];
-            if (current) {
-                templates.remember(current.template);
-            }
-            syncPickerFromInput();
-        }).fail(function (xhr) {
-            picker.find('option.utmos-loading').text(node._('dji-command.picker.unavailableOption'));
-            var detail = xhr && xhr.status ? ' (HTTP ' + xhr.status + ')' : '';
-            notice.find('span').text(node._('dji-command.picker.unavailable') + detail);
-            notice.show();
-        });
     }
 
     global.UtmosDjiCommandPicker = {
         attach: attach,
-        payloadProblem: payloadProblem
+        payloadProblem: payloadProblem,
     };
 })(window);

@@ -37,9 +37,7 @@
      * (msg path, JSON, JSONata syntax), whose failure falls back to the message under `invalidKey`.
      */
     function typedValidator(tr, typeField, requiredKey, invalidKey) {
-        var base = RED.validators && typeof RED.validators.typedInput === 'function'
-            ? RED.validators.typedInput(typeField)
-            : null;
+        var base = RED.validators && typeof RED.validators.typedInput === 'function' ? RED.validators.typedInput(typeField) : null;
         return function (v, opt) {
             var type = currentType(this, typeField);
             var s = v === undefined || v === null ? '' : String(v);
@@ -74,8 +72,13 @@
         var validate = function (v, _opt) {
             var s = trimmed(v);
             var n = Number(s);
-            var ok = s !== '' && isFinite(n) && (o.exclusiveMin ? n > min : n >= min) && n <= max &&
-                (!o.integer || Math.floor(n) === n) && (!o.digits || /^[0-9]+$/.test(s));
+            var ok =
+                s !== '' &&
+                isFinite(n) &&
+                (o.exclusiveMin ? n > min : n >= min) &&
+                n <= max &&
+                (!o.integer || Math.floor(n) === n) &&
+                (!o.digits || /^[0-9]+$/.test(s));
             return ok ? true : tr(this, key, { min: min, max: max });
         };
         validate.spinner = { min: min, max: max };
@@ -114,7 +117,7 @@
                 return function (port) {
                     return tr(this, Array.isArray(key) ? key[port] : key);
                 };
-            }
+            },
         };
     }
 
@@ -210,7 +213,9 @@
         var confirmRow = $('<div class="utmos-template-confirm"><span class="utmos-template-question"></span></div>');
         ['replace', 'keep'].forEach(function (choice) {
             $('<button type="button" class="red-ui-button red-ui-button-small"></button>')
-                .attr('data-choice', choice).text(node._(keys + choice)).appendTo(confirmRow);
+                .attr('data-choice', choice)
+                .text(node._(keys + choice))
+                .appendTo(confirmRow);
         });
         confirmRow.insertAfter(row);
         var lastFilled = null;
@@ -258,19 +263,25 @@
                     return;
                 }
                 confirmRow.find('.utmos-template-question').text(node._(keys + 'confirmReplace', question));
-                confirmRow.find('[data-choice="replace"]').off('click').on('click', function (e) {
-                    e.preventDefault();
-                    fill(template);
-                });
-                confirmRow.find('[data-choice="keep"]').off('click').on('click', function (e) {
-                    e.preventDefault();
-                    confirmRow.hide();
-                });
+                confirmRow
+                    .find('[data-choice="replace"]')
+                    .off('click')
+                    .on('click', function (e) {
+                        e.preventDefault();
+                        fill(template);
+                    });
+                confirmRow
+                    .find('[data-choice="keep"]')
+                    .off('click')
+                    .on('click', function (e) {
+                        e.preventDefault();
+                        confirmRow.hide();
+                    });
                 confirmRow.show();
             },
             dismiss: function () {
                 confirmRow.hide();
-            }
+            },
         };
     }
 
@@ -283,6 +294,6 @@
         typedInputs: typedInputs,
         TEXT_TYPES: TEXT_TYPES,
         MESSAGE_TYPES: MESSAGE_TYPES,
-        templateFiller: templateFiller
+        templateFiller: templateFiller,
     };
 })(window);

@@ -181,7 +181,9 @@ async function main() {
   const port = server.address().port;
   // one request that needs a person, so example 02's approval branch has something to show
   await raiseRequest(endpoint, 'dock-002', 'airport_organization_bind', {
-    bind_devices: [{ device_binding_code: 'demo-binding-code', organization_id: 'demo-org', device_callsign: 'Dock 2', sn: 'dock-002', device_model_key: '3-2-0' }],
+    bind_devices: [
+      { device_binding_code: 'demo-binding-code', organization_id: 'demo-org', device_callsign: 'Dock 2', sn: 'dock-002', device_model_key: '3-2-0' },
+    ],
   }).catch((err) => log(`could not raise the demo device request: ${err.message}`));
 
   const tabs = flows.filter((n) => n.type === 'tab').map((n) => n.label);

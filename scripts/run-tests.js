@@ -26,7 +26,13 @@ const passThrough = args.filter((a) => a.startsWith('--') && a !== '--unit' && a
 /** The unit tier: folders whose tests open no socket and start no Node-RED. */
 const UNIT_DIRS = ['core', 'unit'];
 /** The longest files start first, so that the others fill the time beside them. */
-const LONGEST_FIRST = ['editor/editor.test.js', 'bench/bench.test.js', 'e2e/request-in-conformance.test.js', 'reliability/soak.test.js', 'e2e/examples.test.js'];
+const LONGEST_FIRST = [
+  'editor/editor.test.js',
+  'bench/bench.test.js',
+  'e2e/request-in-conformance.test.js',
+  'reliability/soak.test.js',
+  'e2e/examples.test.js',
+];
 
 const sourceRoot = path.resolve(__dirname, '..', 'test');
 

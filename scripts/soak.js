@@ -24,10 +24,7 @@ runSoak({
     console.log(JSON.stringify({ details }));
     console.log(JSON.stringify(summary));
     const ok =
-      summary.duplicates_at_platform === 0 &&
-      summary.lost === 0 &&
-      summary.outputs + summary.errors === summary.commands &&
-      details.secret_hits.length === 0;
+      summary.duplicates_at_platform === 0 && summary.lost === 0 && summary.outputs + summary.errors === summary.commands && details.secret_hits.length === 0;
     process.exit(ok ? 0 : 1);
   },
   (err) => {

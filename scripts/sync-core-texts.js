@@ -41,7 +41,13 @@ const zh = JSON.parse(fs.readFileSync(file('zh-CN'), 'utf8'));
 const translated = flatten(zh['utmos-config'].shared.core);
 const missing = Object.keys(CORE_TEXTS).filter((k) => !(k in translated));
 const unused = Object.keys(translated).filter((k) => !(k in CORE_TEXTS));
-zh['utmos-config'].shared.core = nest(Object.fromEntries(Object.keys(CORE_TEXTS).filter((k) => k in translated).map((k) => [k, translated[k]])));
+zh['utmos-config'].shared.core = nest(
+  Object.fromEntries(
+    Object.keys(CORE_TEXTS)
+      .filter((k) => k in translated)
+      .map((k) => [k, translated[k]]),
+  ),
+);
 fs.writeFileSync(file('zh-CN'), `${JSON.stringify(zh, null, 4)}\n`);
 if (missing.length) console.log(`zh-CN lacks: ${missing.join(', ')}`);
 if (unused.length) console.log(`zh-CN dropped (no longer in the core): ${unused.join(', ')}`);

@@ -88,7 +88,10 @@ function convert(name: string, kind: Kind, raw: string): unknown {
       }
       return raw;
     case 'list': {
-      const items = raw.split(',').map((t) => t.trim()).filter(Boolean);
+      const items = raw
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
       if (items.length === 0) throw new UsageError(`${name} needs at least one name, e.g. config,flighttask_resource_get`);
       return items;
     }
@@ -159,9 +162,7 @@ async function main(): Promise<void> {
     process.stderr.write(`utmos-dji-sim: ${reason}\n`);
     process.exit(1);
   }
-  process.stdout.write(
-    JSON.stringify({ http: sim.http, mqtt: sim.mqtt, api_id: sim.apiId, api_key: sim.apiKey }) + '\n',
-  );
+  process.stdout.write(JSON.stringify({ http: sim.http, mqtt: sim.mqtt, api_id: sim.apiId, api_key: sim.apiKey }) + '\n');
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

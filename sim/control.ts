@@ -126,8 +126,7 @@ export class FaultBook {
     return take(this.drops, key)?.phase;
   }
   snapshot(): Record<string, unknown> {
-    const view = <T>(rules: Rule<T>[]): unknown[] =>
-      rules.map((r) => ({ ...r.spec, remaining: Number.isFinite(r.remaining) ? r.remaining : null }));
+    const view = <T>(rules: Rule<T>[]): unknown[] => rules.map((r) => ({ ...r.spec, remaining: Number.isFinite(r.remaining) ? r.remaining : null }));
     return { faults: view(this.faults), latency: view(this.latencies), drops: view(this.drops) };
   }
 }

@@ -122,7 +122,9 @@ export class ObjectStore {
   }
 
   private signature(method: string, bucket: string, key: string, expires: number, contentType: string): string {
-    return createHmac('sha256', this.secret).update([method, bucket, key, String(expires), contentType].join('\n')).digest('hex');
+    return createHmac('sha256', this.secret)
+      .update([method, bucket, key, String(expires), contentType].join('\n'))
+      .digest('hex');
   }
 
   /** Answers GET and PUT on /objects/{bucket}/{key}?method&expires&signature (body undefined: over the size limit). */

@@ -81,7 +81,11 @@ export async function loadWayline(url: string, fingerprint: unknown): Promise<Wa
     return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: 'file.url is not a URL' };
   }
   if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
-    return { ok: false, code: DJI_CODES.ROUTE_FILE_UNAVAILABLE, detail: `the simulated dock only downloads from the simulator's storage (loopback), not ${target.host}` };
+    return {
+      ok: false,
+      code: DJI_CODES.ROUTE_FILE_UNAVAILABLE,
+      detail: `the simulated dock only downloads from the simulator's storage (loopback), not ${target.host}`,
+    };
   }
   let got: { status: number; body: Buffer };
   try {
@@ -190,7 +194,9 @@ export function readWaylinesWpml(xml: string): ParsedWayline {
 }
 
 function readPlacemark(p: El, expectedIndex: number, at: string, globalSpeed: number): FlightPoint {
-  const coords = text(child(p, 'Point', at), 'coordinates', at)!.split(',').map((c) => Number(c.trim()));
+  const coords = text(child(p, 'Point', at), 'coordinates', at)!
+    .split(',')
+    .map((c) => Number(c.trim()));
   const [longitude, latitude] = coords;
   if (longitude === undefined || latitude === undefined || !inRange(longitude, RANGES.longitude) || !inRange(latitude, RANGES.latitude)) {
     throw new WpmlError(`${at}: <coordinates> must be "longitude,latitude" within range`);

@@ -46,8 +46,7 @@ function apiCallRecorder() {
   ];
   for (const [name, fn] of subscriptions) dc.subscribe(name, fn);
 
-  const select = (kind, from = -Infinity, to = Infinity) =>
-    calls.filter((c) => (kind === undefined || c.kind === kind) && c.t >= from && c.t < to);
+  const select = (kind, from = -Infinity, to = Infinity) => calls.filter((c) => (kind === undefined || c.kind === kind) && c.t >= from && c.t < to);
   return {
     calls,
     /** Calls of one kind (all kinds when undefined) that went out in [from, to). */

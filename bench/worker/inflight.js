@@ -89,7 +89,10 @@ async function runInflight(cfg, memory) {
   const warmDock = dockId(cfg.docks - 1);
   const WARM = Math.min(1000, N);
   await sim.post(`docks/${warmDock}`, { reply_delay_ms: 20 });
-  await sendInChunks(entry, Array.from({ length: WARM }, () => ({ device_id: warmDock, command_type: COMMAND, payload: {}, bench_warm: true })));
+  await sendInChunks(
+    entry,
+    Array.from({ length: WARM }, () => ({ device_id: warmDock, command_type: COMMAND, payload: {}, bench_warm: true })),
+  );
   await waitFor(() => warmOutputs >= WARM, 120_000, 'warm-up commands');
   await sim.post(`docks/${warmDock}`, { reply_delay_ms: cfg.replyDelayMs });
   await sim.post('counters/reset');

@@ -30,7 +30,7 @@ async function startRuntime(cfg, spec) {
   const { apiCallRecorder } = require('./api-calls');
   const api = apiCallRecorder();
   const RED = require('node-red');
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), `utmos-bench-${String(cfg.variant).replace(/[^A-Za-z0-9-]/g, "-")}-`));
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), `utmos-bench-${String(cfg.variant).replace(/[^A-Za-z0-9-]/g, '-')}-`));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(spec.flows));
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(spec.credentials));
   const server = http.createServer();

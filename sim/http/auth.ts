@@ -4,14 +4,7 @@
  * nonce replay (NONCE_REPLAYED), then the route's scope (403 FORBIDDEN naming it).
  */
 import type { IncomingMessage } from 'http';
-import {
-  HEADER_API_ID,
-  HEADER_NONCE,
-  HEADER_SIGNATURE,
-  HEADER_TIMESTAMP,
-  parseRawQuery,
-  signatureMatches,
-} from '../../src/core/signer';
+import { HEADER_API_ID, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, parseRawQuery, signatureMatches } from '../../src/core/signer';
 import { countAuthFailure } from '../platform/counters';
 import type { PlatformCore } from '../platform/platform';
 import type { Credential } from '../platform/records';

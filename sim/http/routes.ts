@@ -10,10 +10,7 @@ export interface Route {
   path: string;
 }
 
-export type RouteMatch<R extends Route> =
-  | { kind: 'found'; route: R; params: string[] }
-  | { kind: 'wrong_method' }
-  | { kind: 'none' };
+export type RouteMatch<R extends Route> = { kind: 'found'; route: R; params: string[] } | { kind: 'wrong_method' } | { kind: 'none' };
 
 export interface RouteTable<R extends Route> {
   readonly routes: readonly R[];

@@ -44,8 +44,7 @@ const controlTable = routeTable(CONTROL_ROUTES);
 const objectTable = routeTable<Route>([{ method: '*', path: `${OBJECTS_PATH}*` }]);
 
 const noRoute = (method: string, rawPath: string): Reply => errorReply(404, 'NOT_FOUND', `no route for ${method} ${rawPath}`);
-const wrongMethod = (method: string, rawPath: string): Reply =>
-  errorReply(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${rawPath}`);
+const wrongMethod = (method: string, rawPath: string): Reply => errorReply(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${rawPath}`);
 
 export function createHttpServer(platform: PlatformCore, control: SimControl, opts: HttpOptions): HttpServerHandle {
   const sockets = new Set<Socket>();

@@ -6,14 +6,7 @@
 import { randomUUID } from 'crypto';
 import type { PlatformContext } from './context';
 import type { TenantEvents } from './events';
-import {
-  AUTO_REPLY_ROUTING,
-  DeviceRequestFilter,
-  DeviceRequestRecord,
-  DeviceRequestReply,
-  DeviceRequestReplyOutcome,
-  PENDING_REQUEST,
-} from './records';
+import { AUTO_REPLY_ROUTING, DeviceRequestFilter, DeviceRequestRecord, DeviceRequestReply, DeviceRequestReplyOutcome, PENDING_REQUEST } from './records';
 
 export class DeviceRequestBook {
   private readonly requests = new Map<string, DeviceRequestRecord>();

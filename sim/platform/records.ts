@@ -66,9 +66,7 @@ export interface NewCommand {
 }
 
 export type CreateOutcome =
-  | { kind: 'created'; record: CommandRecord }
-  | { kind: 'replayed'; record: CommandRecord }
-  | { kind: 'conflict'; record: CommandRecord };
+  { kind: 'created'; record: CommandRecord } | { kind: 'replayed'; record: CommandRecord } | { kind: 'conflict'; record: CommandRecord };
 
 /** One device request, in the shape of the requests page (seed 002): pending until replied. */
 export interface DeviceRequestRecord {
@@ -113,7 +111,4 @@ export interface DeviceRequestReply {
   payload?: Record<string, unknown>;
 }
 
-export type DeviceRequestReplyOutcome =
-  | { kind: 'ok'; record: DeviceRequestRecord }
-  | { kind: 'not_found' }
-  | { kind: 'conflict'; record: DeviceRequestRecord };
+export type DeviceRequestReplyOutcome = { kind: 'ok'; record: DeviceRequestRecord } | { kind: 'not_found' } | { kind: 'conflict'; record: DeviceRequestRecord };

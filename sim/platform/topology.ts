@@ -15,9 +15,7 @@ export class Topology {
   /** Records a gateway's `update_topo` data; returns its topology version (1 on the first). */
   update(sn: string, data: Record<string, unknown>): number {
     const subs = Array.isArray(data.sub_devices) ? data.sub_devices : [];
-    const subDevices = subs
-      .map((s) => (isPlainObject(s) && typeof s.sn === 'string' ? s.sn : undefined))
-      .filter((s): s is string => Boolean(s));
+    const subDevices = subs.map((s) => (isPlainObject(s) && typeof s.sn === 'string' ? s.sn : undefined)).filter((s): s is string => Boolean(s));
     const version = (this.gateways.get(sn)?.version ?? 0) + 1;
     this.gateways.set(sn, { subDevices, version });
     this.gatewayOfDevice.set(sn, sn);

@@ -118,7 +118,16 @@ export class UtmosClient {
       closed,
     });
     this.baseUrl = this.api.baseUrl;
-    this.storage = new ObjectStorage({ ca: options.ca, proxy: options.proxy, requestTimeoutMs, maxResponseBytes, policy, clock, onAttempt: options.onAttempt, closed });
+    this.storage = new ObjectStorage({
+      ca: options.ca,
+      proxy: options.proxy,
+      requestTimeoutMs,
+      maxResponseBytes,
+      policy,
+      clock,
+      onAttempt: options.onAttempt,
+      closed,
+    });
   }
 
   get clockOffsetMs(): number {

@@ -128,7 +128,14 @@ export function transportFailure(err: unknown, at: AttemptSetting): UtmosError {
 }
 
 /** The first line for an error response: what happened and what to do, without codes (they are fields). */
-function apiText(httpStatus: number, code: string, operation: Operation, subject: string | undefined, platformMessage: string | undefined, attempts: number): Text {
+function apiText(
+  httpStatus: number,
+  code: string,
+  operation: Operation,
+  subject: string | undefined,
+  platformMessage: string | undefined,
+  attempts: number,
+): Text {
   const params = { operation: operationText(operation), subject: subject ?? '', status: httpStatus, attempts, scope: scopeOf(operation) };
   if (httpStatus === 401) return text(AUTH_TEXTS[code] ?? 'api.unauthorized', params);
   const own = CODE_TEXTS[code];
@@ -201,10 +208,7 @@ export function parseRetryAfter(value: unknown, now: number): number | undefined
 }
 
 /** The typed error for a platform's error response to attempt `attempt` of `operation`. */
-export function errorFromResponse(
-  response: RawResponse,
-  call: { operation: Operation; attempt: number; subject?: string; now: number },
-): UtmosApiError {
+export function errorFromResponse(response: RawResponse, call: { operation: Operation; attempt: number; subject?: string; now: number }): UtmosApiError {
   const envelope = parseEnvelope(response.body);
   return apiErrorFromResponse({
     httpStatus: response.status,
@@ -217,4 +221,3 @@ export function errorFromResponse(
     subject: call.subject,
   });
 }
-

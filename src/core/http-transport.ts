@@ -96,12 +96,8 @@ export function sendAttempt(spec: AttemptSpec): Promise<RawResponse> {
       } else resolve(value as RawResponse);
     };
     const onAbort = () => finish(new TransportError('ABORTED', 'request cancelled'));
-    const timer = clock.setTimeout(
-      () => finish(new TransportError('ETIMEDOUT', `no complete response within ${spec.timeoutMs} ms`)),
-      spec.timeoutMs,
-    );
-    const tooLarge = () =>
-      finish(new TransportError('RESPONSE_TOO_LARGE', `response body larger than ${spec.maxResponseBytes} bytes`, response?.statusCode));
+    const timer = clock.setTimeout(() => finish(new TransportError('ETIMEDOUT', `no complete response within ${spec.timeoutMs} ms`)), spec.timeoutMs);
+    const tooLarge = () => finish(new TransportError('RESPONSE_TOO_LARGE', `response body larger than ${spec.maxResponseBytes} bytes`, response?.statusCode));
 
     const request = (spec.url.protocol === 'https:' ? https : http).request(
       spec.url,
@@ -110,7 +106,9 @@ export function sendAttempt(spec: AttemptSpec): Promise<RawResponse> {
         response = res;
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > spec.maxResponseBytes) return tooLarge();
-        const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+        const encoding = String(res.headers['content-encoding'] ?? '')
+          .trim()
+          .toLowerCase();
         const makeDecoder = DECODERS[encoding];
         const stream: Readable = makeDecoder ? res.pipe(makeDecoder()) : res;
         if (makeDecoder) decoder = stream;
@@ -125,7 +123,11 @@ export function sendAttempt(spec: AttemptSpec): Promise<RawResponse> {
           finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
         });
         stream.on('error', (err: Error & { code?: string }) =>
-          finish(makeDecoder && !err.code?.startsWith('ECONN') ? new TransportError('BAD_ENCODING', `response body is not valid ${encoding}`, res.statusCode) : classify(err)),
+          finish(
+            makeDecoder && !err.code?.startsWith('ECONN')
+              ? new TransportError('BAD_ENCODING', `response body is not valid ${encoding}`, res.statusCode)
+              : classify(err),
+          ),
         );
         res.on('error', (err) => finish(classify(err)));
         res.on('close', () => {
@@ -197,7 +199,10 @@ function tunnelAgent(target: URL, proxy: URL, options: http.AgentOptions & { ca?
  * An agent for connections that are not pooled (the event stream's WebSocket): through the proxy
  * the environment names for `target`, or undefined for a direct connection. The caller destroys it.
  */
-export function proxyAgentFor(target: URL, options: { ca?: string; connectTimeoutMs: number; proxy?: ProxySettings }): { agent?: http.Agent; proxy?: string; problem?: Text } {
+export function proxyAgentFor(
+  target: URL,
+  options: { ca?: string; connectTimeoutMs: number; proxy?: ProxySettings },
+): { agent?: http.Agent; proxy?: string; problem?: Text } {
   const { proxy, problem } = usableProxy(target, options.proxy);
   if (!proxy) return { problem };
   return { agent: tunnelAgent(target, proxy, { keepAlive: false, ca: options.ca || undefined }, options.connectTimeoutMs), proxy: displayUrl(proxy.href) };

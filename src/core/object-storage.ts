@@ -65,39 +65,42 @@ export class ObjectStorage {
     const lease = acquireAgent(url, { ca: o.ca, maxSockets: 4, connectTimeoutMs: o.requestTimeoutMs, proxy: o.proxy });
     const headers: Record<string, string> = { ...target.headers, 'Content-Length': String(body.length) };
     try {
-      return await o.policy.run({ operation: 'uploadObject', signal: call.signal, maxAttempts: call.maxAttempts, closed: o.closed }, async (attempt, maxAttempts) => {
-        const started = o.clock.now();
-        const report = (outcome: { httpStatus?: number; errorCode?: string }) =>
-          o.onAttempt?.({ operation: 'uploadObject', method: target.method, path: url.pathname, attempt, ...outcome, durationMs: o.clock.now() - started });
-        let response: RawResponse;
-        try {
-          response = await sendAttempt({
-            url,
-            method: target.method,
-            headers,
-            body,
-            agent: lease.agent,
-            timeoutMs: o.requestTimeoutMs,
-            maxResponseBytes: o.maxResponseBytes,
-            signal: call.signal,
-            clock: o.clock,
-          });
-        } catch (err) {
-          const error = transportFailure(err, {
-            operation: 'uploadObject',
-            attempt,
-            target: url.origin,
-            proxy: lease.proxy,
-            timeoutMs: o.requestTimeoutMs,
-            maxResponseBytes: o.maxResponseBytes,
-          });
-          report({ errorCode: error.code });
-          return o.policy.retryOrThrow(error, false, attempt, maxAttempts);
-        }
-        report({ httpStatus: response.status });
-        if (response.status >= 200 && response.status < 300) return { httpStatus: response.status };
-        return o.policy.retryOrThrow(refusal(response.status, url, attempt), true, attempt, maxAttempts);
-      });
+      return await o.policy.run(
+        { operation: 'uploadObject', signal: call.signal, maxAttempts: call.maxAttempts, closed: o.closed },
+        async (attempt, maxAttempts) => {
+          const started = o.clock.now();
+          const report = (outcome: { httpStatus?: number; errorCode?: string }) =>
+            o.onAttempt?.({ operation: 'uploadObject', method: target.method, path: url.pathname, attempt, ...outcome, durationMs: o.clock.now() - started });
+          let response: RawResponse;
+          try {
+            response = await sendAttempt({
+              url,
+              method: target.method,
+              headers,
+              body,
+              agent: lease.agent,
+              timeoutMs: o.requestTimeoutMs,
+              maxResponseBytes: o.maxResponseBytes,
+              signal: call.signal,
+              clock: o.clock,
+            });
+          } catch (err) {
+            const error = transportFailure(err, {
+              operation: 'uploadObject',
+              attempt,
+              target: url.origin,
+              proxy: lease.proxy,
+              timeoutMs: o.requestTimeoutMs,
+              maxResponseBytes: o.maxResponseBytes,
+            });
+            report({ errorCode: error.code });
+            return o.policy.retryOrThrow(error, false, attempt, maxAttempts);
+          }
+          report({ httpStatus: response.status });
+          if (response.status >= 200 && response.status < 300) return { httpStatus: response.status };
+          return o.policy.retryOrThrow(refusal(response.status, url, attempt), true, attempt, maxAttempts);
+        },
+      );
     } finally {
       lease.release();
     }

@@ -17,7 +17,10 @@ export interface RequestSource {
 /** Insertion-ordered, bounded set of ids; the oldest are forgotten first. */
 export class SeenIds {
   private readonly ids = new Map<string, true>();
-  constructor(readonly max = 5_000, initial: Iterable<string> = []) {
+  constructor(
+    readonly max = 5_000,
+    initial: Iterable<string> = [],
+  ) {
     for (const id of initial) this.add(id);
   }
   has(id: string): boolean {

@@ -42,9 +42,7 @@ export const CreateCommandRequestSchema = z.object({
     .string({ message: says('schema.stringLike', { example: '"dock-001"' }) })
     .min(1, says('schema.deviceIdEmpty'))
     .max(128, says('schema.maxChars', { max: 128 })),
-  command_type: z
-    .string({ message: says('schema.stringLike', { example: '"cover_open"' }) })
-    .regex(DJI_METHOD_NAME_PATTERN, says('schema.methodName')),
+  command_type: z.string({ message: says('schema.stringLike', { example: '"cover_open"' }) }).regex(DJI_METHOD_NAME_PATTERN, says('schema.methodName')),
   payload: plainObject,
   idempotency_key: z
     .string({ message: says('schema.string') })
@@ -59,7 +57,10 @@ export const ReplyRequestSchema = z.object({
     .string({ message: says('schema.stringLike', { example: '"APPROVED"' }) })
     .min(1, says('schema.replyCodeEmpty'))
     .max(64, says('schema.maxChars', { max: 64 })),
-  reply_message: z.string({ message: says('schema.string') }).max(1024, says('schema.maxChars', { max: 1024 })).optional(),
+  reply_message: z
+    .string({ message: says('schema.string') })
+    .max(1024, says('schema.maxChars', { max: 1024 }))
+    .optional(),
   payload: plainObject.optional(),
 });
 export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
@@ -71,7 +72,12 @@ export const DeviceRequestFilterSchema = z.strictObject(
     device_id: z.string().min(1).max(128).optional(),
     request_type: z.string().min(1).max(64).optional(),
   },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `has the query parameter ${iss.keys.join(', ')}, which the device-request list does not document; filter by vendor, device_id or request_type` : undefined) },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `has the query parameter ${iss.keys.join(', ')}, which the device-request list does not document; filter by vendor, device_id or request_type`
+        : undefined,
+  },
 );
 export type DeviceRequestFilter = z.infer<typeof DeviceRequestFilterSchema>;
 

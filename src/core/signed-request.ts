@@ -122,49 +122,52 @@ export class SignedRequester {
   call<T>(spec: RequestSpec<T>): Promise<T> {
     let skewCorrected = false;
     let nonceRetried = false;
-    return this.policy.run({ operation: spec.operation, signal: spec.signal, maxAttempts: spec.maxAttempts, closed: this.closed }, async (attempt, maxAttempts) => {
-      const started = this.clock.now();
-      const report = (outcome: { httpStatus?: number; errorCode?: string }) =>
-        this.onAttempt?.({ operation: spec.operation, method: spec.method, path: spec.path, attempt, ...outcome, durationMs: this.clock.now() - started });
-      let response: RawResponse;
-      try {
-        response = await this.send(spec);
-      } catch (err) {
-        const error = transportFailure(err, {
-          operation: spec.operation,
-          attempt,
-          target: this.baseUrl,
-          proxy: this.lease.proxy,
-          timeoutMs: this.requestTimeoutMs,
-          maxResponseBytes: this.maxResponseBytes,
-        });
-        report({ errorCode: error.code });
-        return this.policy.retryOrThrow(error, false, attempt, maxAttempts);
-      }
-      report({ httpStatus: response.status });
-      if (response.status >= 200 && response.status < 300) {
-        const value = this.parseSuccess(response, spec);
-        spec.onSuccessStatus?.(response.status);
-        return value;
-      }
-      const error = errorFromResponse(response, { operation: spec.operation, attempt, subject: spec.subject, now: this.clock.now() });
-      if (error.code === 'TIMESTAMP_EXPIRED' && !skewCorrected) {
-        const platformNow = Date.parse(headerString(response.headers['date']) ?? '');
-        if (Number.isFinite(platformNow)) {
-          skewCorrected = true;
-          // Date has 1 s resolution; aim at the middle of that second.
-          this.clockOffset = platformNow + 500 - this.clock.now();
+    return this.policy.run(
+      { operation: spec.operation, signal: spec.signal, maxAttempts: spec.maxAttempts, closed: this.closed },
+      async (attempt, maxAttempts) => {
+        const started = this.clock.now();
+        const report = (outcome: { httpStatus?: number; errorCode?: string }) =>
+          this.onAttempt?.({ operation: spec.operation, method: spec.method, path: spec.path, attempt, ...outcome, durationMs: this.clock.now() - started });
+        let response: RawResponse;
+        try {
+          response = await this.send(spec);
+        } catch (err) {
+          const error = transportFailure(err, {
+            operation: spec.operation,
+            attempt,
+            target: this.baseUrl,
+            proxy: this.lease.proxy,
+            timeoutMs: this.requestTimeoutMs,
+            maxResponseBytes: this.maxResponseBytes,
+          });
+          report({ errorCode: error.code });
+          return this.policy.retryOrThrow(error, false, attempt, maxAttempts);
+        }
+        report({ httpStatus: response.status });
+        if (response.status >= 200 && response.status < 300) {
+          const value = this.parseSuccess(response, spec);
+          spec.onSuccessStatus?.(response.status);
+          return value;
+        }
+        const error = errorFromResponse(response, { operation: spec.operation, attempt, subject: spec.subject, now: this.clock.now() });
+        if (error.code === 'TIMESTAMP_EXPIRED' && !skewCorrected) {
+          const platformNow = Date.parse(headerString(response.headers['date']) ?? '');
+          if (Number.isFinite(platformNow)) {
+            skewCorrected = true;
+            // Date has 1 s resolution; aim at the middle of that second.
+            this.clockOffset = platformNow + 500 - this.clock.now();
+            return new Retry(0);
+          }
+        }
+        if (error.code === 'NONCE_REPLAYED' && !nonceRetried) {
+          nonceRetried = true;
           return new Retry(0);
         }
-      }
-      if (error.code === 'NONCE_REPLAYED' && !nonceRetried) {
-        nonceRetried = true;
-        return new Retry(0);
-      }
-      const recovered = spec.recover ? await spec.recover(error, attempt) : undefined;
-      if (recovered !== undefined) return recovered;
-      return this.policy.retryOrThrow(error, true, attempt, maxAttempts);
-    });
+        const recovered = spec.recover ? await spec.recover(error, attempt) : undefined;
+        if (recovered !== undefined) return recovered;
+        return this.policy.retryOrThrow(error, true, attempt, maxAttempts);
+      },
+    );
   }
 
   private send(spec: RequestSpec<unknown>): Promise<RawResponse> {
@@ -221,11 +224,15 @@ export class SignedRequester {
     const answered = identity ? (parsed.data as Record<string, unknown>)[identity.field] : undefined;
     if (identity && answered !== identity.value) {
       throw new UtmosResponseError(
-        text('response.mismatched', { operation: operationText(spec.operation), field: identity.field, got: String(answered).slice(0, 128), expected: identity.value }),
+        text('response.mismatched', {
+          operation: operationText(spec.operation),
+          field: identity.field,
+          got: String(answered).slice(0, 128),
+          expected: identity.value,
+        }),
         { code: 'MISMATCHED_RESPONSE', httpStatus: response.status, operation: spec.operation },
       );
     }
     return parsed.data;
   }
 }
-

@@ -19,8 +19,7 @@ export const HEADER_SIGNATURE = 'X-Api-Signature';
 
 /** Query parameters: a record (arrays for repeated names) or explicit name/value pairs. */
 export type QueryInput =
-  | Record<string, string | number | boolean | readonly (string | number | boolean)[] | undefined | null>
-  | ReadonlyArray<readonly [string, string]>;
+  Record<string, string | number | boolean | readonly (string | number | boolean)[] | undefined | null> | ReadonlyArray<readonly [string, string]>;
 
 export interface SignatureInput {
   method: string;

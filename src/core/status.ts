@@ -5,14 +5,7 @@
  *                    UNSUPPORTED, CANCELLED, UNKNOWN
  */
 export const SUCCESS_STATUS = 'SUCCEEDED';
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'UNMATCHED_RESPONSE',
-  'UNSUPPORTED',
-  'CANCELLED',
-]);
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'UNMATCHED_RESPONSE', 'UNSUPPORTED', 'CANCELLED']);
 
 /** Order of progress, so that "until DELIVERED" is also met by a command already past it. */
 const PROGRESS_RANK: Record<string, number> = {

@@ -36,7 +36,7 @@ export function isText(value: unknown): value is Text {
 
 /** Replaces `__name__` placeholders (Node-RED's i18n syntax) with the given strings. */
 export function interpolate(template: string, params: Readonly<Record<string, string>>): string {
-  return template.replace(/__([A-Za-z0-9]+)__/g, (whole, name: string) => (params[name] ?? whole));
+  return template.replace(/__([A-Za-z0-9]+)__/g, (whole, name: string) => params[name] ?? whole);
 }
 
 /**

@@ -50,7 +50,10 @@ export function checkObjectUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UtmosResponseError('uploadObject: the platform returned a presigned URL that is not a valid URL', { code: 'INVALID_RESPONSE', operation: 'uploadObject' });
+    throw new UtmosResponseError('uploadObject: the platform returned a presigned URL that is not a valid URL', {
+      code: 'INVALID_RESPONSE',
+      operation: 'uploadObject',
+    });
   }
   if (!isSecureOrLocal(url) || url.username || url.password) {
     throw new UtmosResponseError(`uploadObject: the presigned URL must use https:// (got ${url.protocol}//${url.host})`, {

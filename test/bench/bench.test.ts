@@ -44,36 +44,70 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
       process.execPath,
       [
         path.join(ROOT, 'bench', 'run.js'),
-        '--dist', DIST,
-        '--runs', '1',
-        '--n', '12',
-        '--docks', '3',
-        '--reply-delay-ms', '200',
-        '--reply-spread-ms', '100',
-        '--fast-reply-delay-ms', '20',
-        '--inflight', '40',
-        '--inflight-docks', '4',
-        '--inflight-reply-delay-ms', '1500',
-        '--request-in-nodes', '2',
-        '--request-in-window-s', '1',
-        '--long-wait', '4,8',
-        '--long-wait-docks', '4',
-        '--long-wait-reply-delay-ms', '4000',
-        '--long-wait-window-s', '1.5',
-        '--long-wait-whole-up-to', '4',
-        '--silent', '4',
-        '--silent-docks', '2',
-        '--silent-reply-delay-ms', '500',
-        '--silent-timeout-s', '5',
-        '--silent-grace-s', '5',
-        '--out', out,
+        '--dist',
+        DIST,
+        '--runs',
+        '1',
+        '--n',
+        '12',
+        '--docks',
+        '3',
+        '--reply-delay-ms',
+        '200',
+        '--reply-spread-ms',
+        '100',
+        '--fast-reply-delay-ms',
+        '20',
+        '--inflight',
+        '40',
+        '--inflight-docks',
+        '4',
+        '--inflight-reply-delay-ms',
+        '1500',
+        '--request-in-nodes',
+        '2',
+        '--request-in-window-s',
+        '1',
+        '--long-wait',
+        '4,8',
+        '--long-wait-docks',
+        '4',
+        '--long-wait-reply-delay-ms',
+        '4000',
+        '--long-wait-window-s',
+        '1.5',
+        '--long-wait-whole-up-to',
+        '4',
+        '--silent',
+        '4',
+        '--silent-docks',
+        '2',
+        '--silent-reply-delay-ms',
+        '500',
+        '--silent-timeout-s',
+        '5',
+        '--silent-grace-s',
+        '5',
+        '--out',
+        out,
       ],
       { cwd: ROOT, encoding: 'utf8', timeout: 400_000 },
     );
     assert.equal(r.status, 0, `bench exited with ${r.status}\n${r.stderr}`);
     const lines = r.stdout.trim().split('\n');
     const result = JSON.parse(lines.at(-1)!); // split always returns at least one line
-    assert.deepEqual(Object.keys(result).sort(), ['diy', 'inflight', 'long_wait', 'poll', 'push', 'request_in', 'runs', 'settings', 'silent_stream', 'targets']);
+    assert.deepEqual(Object.keys(result).sort(), [
+      'diy',
+      'inflight',
+      'long_wait',
+      'poll',
+      'push',
+      'request_in',
+      'runs',
+      'settings',
+      'silent_stream',
+      'targets',
+    ]);
     assert.equal(result.runs, 1);
     assert.deepEqual(result.settings.reply_ms, [100, 300], 'the main workload spreads durations around the typical one');
 
@@ -89,13 +123,27 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
 
     const f = result.inflight;
     assert.equal(f.commands, 40);
-    const inflightNumbers = ['heap_kb_per_command', 'loop_delay_p99_ms', 'loop_delay_burst_p99_ms', 'burst_s', 'peak_requests_per_s', 'peak_status_queries_out_per_s', 'peak_creates_per_s', 'peak_api_calls_per_s', 'request_cap_per_s', 'cpu_ms_per_command'];
+    const inflightNumbers = [
+      'heap_kb_per_command',
+      'loop_delay_p99_ms',
+      'loop_delay_burst_p99_ms',
+      'burst_s',
+      'peak_requests_per_s',
+      'peak_status_queries_out_per_s',
+      'peak_creates_per_s',
+      'peak_api_calls_per_s',
+      'request_cap_per_s',
+      'cpu_ms_per_command',
+    ];
     for (const k of inflightNumbers) assert.ok(isNum(f[k]), `inflight.${k} is ${f[k]}`);
     assertRanges('inflight', f, inflightNumbers);
     assert.equal(f.emitted_once, true);
     assert.ok(f.burst_s > 0 && f.cpu_ms_per_command > 0);
     assert.ok(f.peak_creates_per_s >= 1, 'the burst creates commands');
-    assert.ok(f.peak_api_calls_per_s >= f.peak_creates_per_s && f.peak_api_calls_per_s >= f.peak_status_queries_out_per_s, 'all calls include creates and status queries');
+    assert.ok(
+      f.peak_api_calls_per_s >= f.peak_creates_per_s && f.peak_api_calls_per_s >= f.peak_status_queries_out_per_s,
+      'all calls include creates and status queries',
+    );
     assert.ok(f.peak_status_queries_out_per_s >= 1 && f.peak_requests_per_s >= 1, 'status queries seen going out and as asked of the client');
     assert.equal(f.api_calls_within_cap, f.peak_api_calls_per_s <= f.request_cap_per_s);
     assert.ok(f.peak_requests_per_s <= f.request_cap_per_s);
@@ -141,16 +189,30 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
       assert.ok(row, `table row for target ${t.target}`);
       assert.match(row!, t.met === true ? /\| met +\|$/ : t.met === false ? /\| NOT MET +\|$/ : /\| not measured +\|$/);
     }
-    assert.ok(result.targets.some((t: any) => t.issue === 5), 'what the performance page already meets is checked too');
+    assert.ok(
+      result.targets.some((t: any) => t.issue === 5),
+      'what the performance page already meets is checked too',
+    );
 
     // Tables on stdout before the JSON line, and the results saved.
-    for (const row of ['| diy ', '| poll-fixed ', '| push-fast ', '| 8     | off ']) assert.ok(lines.some((l) => l.startsWith(row)), `table row ${row}`);
-    assert.ok(lines.some((l) => /load average .* before .* after /.test(l)), 'the load average is reported');
+    for (const row of ['| diy ', '| poll-fixed ', '| push-fast ', '| 8     | off '])
+      assert.ok(
+        lines.some((l) => l.startsWith(row)),
+        `table row ${row}`,
+      );
+    assert.ok(
+      lines.some((l) => /load average .* before .* after /.test(l)),
+      'the load average is reported',
+    );
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
     assert.equal(saved.runs['long-wait/off/8'].length, 1, 'every run of every workload is kept in the results file');
     // --report renders a saved results file again, to the same JSON line, without running anything.
     const file = fs.readdirSync(out).find((f) => /^bench-.*\.json$/.test(f));
-    const again = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), '--report', path.join(out, file!)], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    const again = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), '--report', path.join(out, file!)], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(again.status, 0, again.stderr);
     const againLines = again.stdout.trim().split('\n');
     assert.deepEqual(JSON.parse(againLines.at(-1)!), result);
@@ -195,7 +257,10 @@ test('bench: runs fold into medians with [min, median, max]; long-wait extrapola
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the benchmark (JavaScript, outside the TypeScript build)
   const { ageRates, tailRate, estimatePerCommand } = require(path.join(ROOT, 'bench', 'long-wait-estimate.js'));
   // Two commands accepted at 0 and 1000 ms, each queried every 2 s of age, observed until 20 s.
-  const accepted = new Map([['a', 0], ['b', 1000]]);
+  const accepted = new Map([
+    ['a', 0],
+    ['b', 1000],
+  ]);
   const calls: Array<{ t: number; id: string }> = [];
   for (const [id, at] of accepted) for (let age = 500; at + age < 20_000; age += 2000) calls.push({ t: at + age, id });
   const rates = ageRates(accepted, calls, 20_000);

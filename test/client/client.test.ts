@@ -169,7 +169,13 @@ describe('platform errors are typed and carry status, code and request_id', () =
 describe('retries: only where safe, bounded, fresh signature every attempt', () => {
   test('a 503 burst is retried and succeeds; every attempt used a new nonce', async () => {
     const nonces: string[] = [];
-    const c = client({ nonce: () => { const n = crypto.randomUUID(); nonces.push(n); return n; } });
+    const c = client({
+      nonce: () => {
+        const n = crypto.randomUUID();
+        nonces.push(n);
+        return n;
+      },
+    });
     sim.control.addFault({ status: 503, count: 2 });
     const created = await c.createCommand(cmd('retry-503'));
     assert.equal(created.status, 'ACCEPTED');
@@ -232,10 +238,7 @@ describe('retries: only where safe, bounded, fresh signature every attempt', () 
   });
 
   test('connection refused ends in a network error after the bounded attempts', async () => {
-    const err = await expectReject(
-      client({ baseUrl: 'http://127.0.0.1:1', maxAttempts: 2 }).getCommand('x-7'),
-      UtmosNetworkError,
-    );
+    const err = await expectReject(client({ baseUrl: 'http://127.0.0.1:1', maxAttempts: 2 }).getCommand('x-7'), UtmosNetworkError);
     assert.equal(err.code, 'ECONNREFUSED');
     assert.equal(err.attempts, 2);
     assert.match(err.message, /Connection refused by http:\/\/127\.0\.0\.1:1 .*check the base URL/);
@@ -281,7 +284,10 @@ describe('input validation: named fields, nothing sent', () => {
   });
 
   test('baseUrl must be https except for loopback', () => {
-    assert.throws(() => validateBaseUrl('http://example.com'), (e: UtmosInputError) => e.field === 'baseUrl' && /https/.test(e.message));
+    assert.throws(
+      () => validateBaseUrl('http://example.com'),
+      (e: UtmosInputError) => e.field === 'baseUrl' && /https/.test(e.message),
+    );
     assert.throws(() => validateBaseUrl('not a url'), UtmosInputError);
     assert.throws(() => validateBaseUrl(''), UtmosInputError);
     assert.throws(() => validateBaseUrl('ftp://127.0.0.1'), UtmosInputError);
@@ -289,8 +295,14 @@ describe('input validation: named fields, nothing sent', () => {
     assert.equal(validateBaseUrl('http://localhost').hostname, 'localhost');
     assert.equal(validateBaseUrl('http://[::1]:1').hostname, '[::1]');
     assert.equal(validateBaseUrl('https://dev.utmos.dev').protocol, 'https:');
-    assert.throws(() => new UtmosClient({ baseUrl: 'https://x', apiId: '', apiKey: 'k' }), (e: UtmosInputError) => e.field === 'apiId');
-    assert.throws(() => new UtmosClient({ baseUrl: 'https://x', apiId: 'i', apiKey: '' }), (e: UtmosInputError) => e.field === 'apiKey');
+    assert.throws(
+      () => new UtmosClient({ baseUrl: 'https://x', apiId: '', apiKey: 'k' }),
+      (e: UtmosInputError) => e.field === 'apiId',
+    );
+    assert.throws(
+      () => new UtmosClient({ baseUrl: 'https://x', apiId: 'i', apiKey: '' }),
+      (e: UtmosInputError) => e.field === 'apiKey',
+    );
   });
 });
 

@@ -5,15 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { startSimulator, Simulator } from '../../sim';
-import {
-  EventStream,
-  UtmosClient,
-  UtmosConnection,
-  UtmosError,
-  UtmosInputError,
-  UtmosNetworkError,
-  UtmosResponseError,
-} from '../../src/core';
+import { EventStream, UtmosClient, UtmosConnection, UtmosError, UtmosInputError, UtmosNetworkError, UtmosResponseError } from '../../src/core';
 import { pooledAgentCount } from '../../src/core/http-transport';
 import { MisbehavingFront, startMisbehavingFront } from '../helpers/misbehaving-front';
 
@@ -39,7 +31,13 @@ function viaFront(overrides: Partial<ConstructorParameters<typeof UtmosClient>[0
 }
 
 async function createCommand(): Promise<string> {
-  const created = await direct.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: `hard-${Date.now()}-${seq++}`, timeout_seconds: 30 });
+  const created = await direct.createCommand({
+    device_id: 'dock-001',
+    command_type: 'debug_mode_open',
+    payload: {},
+    idempotency_key: `hard-${Date.now()}-${seq++}`,
+    timeout_seconds: 30,
+  });
   return created.command_id;
 }
 
@@ -50,7 +48,13 @@ async function settled<T>(p: Promise<T>, ms: number, what: string): Promise<{ va
     timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms);
   });
   try {
-    return await Promise.race([p.then((value) => ({ value }), (error) => ({ error })), bound]);
+    return await Promise.race([
+      p.then(
+        (value) => ({ value }),
+        (error) => ({ error }),
+      ),
+      bound,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -76,7 +80,9 @@ describe('a response that drips (headers, then a byte at a time)', () => {
       assert.ok(record, 'the front saw the call');
       await settled(record.closed, 5_000, 'closing the dripping socket');
       assert.ok(record.bytesWritten > 0, 'the body had started to drip before the deadline');
-      t.diagnostic(`drip: per-attempt timeout 400 ms, call ended after ${elapsed} ms, socket closed after ${record.closedAt! - record.startedAt} ms, ${record.bytesWritten} byte(s) dripped`);
+      t.diagnostic(
+        `drip: per-attempt timeout 400 ms, call ended after ${elapsed} ms, socket closed after ${record.closedAt! - record.startedAt} ms, ${record.bytesWritten} byte(s) dripped`,
+      );
     } finally {
       c.close();
     }
@@ -96,7 +102,9 @@ describe('a response that drips (headers, then a byte at a time)', () => {
       assert.equal(outcome.kind, 'reached', `the other command was tracked: ${inspect(outcome)}`);
       assert.equal(outcome.kind === 'reached' && outcome.effective, 'SUCCEEDED');
       const drips = front.records.filter((r) => r.kind === 'drip' && dripping.some((id) => r.key.endsWith(id)));
-      t.diagnostic(`drip x16: ${drips.length} dripping polls so far, ${drips.filter((r) => r.closedAt).length} of them closed by the client; the other command's wait ended as ${outcome.kind}`);
+      t.diagnostic(
+        `drip x16: ${drips.length} dripping polls so far, ${drips.filter((r) => r.closedAt).length} of them closed by the client; the other command's wait ended as ${outcome.kind}`,
+      );
       for (const w of waits) w.cancel();
     } finally {
       await conn.close();
@@ -121,7 +129,9 @@ describe('an oversized response body', () => {
         assert.ok(record, 'the front saw the call');
         await settled(record.closed, 10_000, 'closing the oversized socket');
         assert.ok(record.bytesWritten < 50 * MB, `the client stopped reading: ${record.bytesWritten} of ${50 * MB} bytes were sent`);
-        t.diagnostic(`oversize (${declareLength ? 'Content-Length 52428800' : 'chunked'}): server sent ${(record.bytesWritten / MB).toFixed(2)} MiB of 50 MiB before the socket closed; heap ${((heapAfter - heapBefore) / MB).toFixed(1)} MiB after vs before`);
+        t.diagnostic(
+          `oversize (${declareLength ? 'Content-Length 52428800' : 'chunked'}): server sent ${(record.bytesWritten / MB).toFixed(2)} MiB of 50 MiB before the socket closed; heap ${((heapAfter - heapBefore) / MB).toFixed(1)} MiB after vs before`,
+        );
       } finally {
         c.close();
       }
@@ -132,7 +142,10 @@ describe('an oversized response body', () => {
     const id = await createCommand();
     const c = viaFront({ maxResponseBytes: 64 } as any);
     try {
-      await assert.rejects(c.getCommand(id), (e: UtmosError) => e.code === 'RESPONSE_TOO_LARGE' && /larger than the response size limit \(64 bytes\)/.test(e.message));
+      await assert.rejects(
+        c.getCommand(id),
+        (e: UtmosError) => e.code === 'RESPONSE_TOO_LARGE' && /larger than the response size limit \(64 bytes\)/.test(e.message),
+      );
     } finally {
       c.close();
     }
@@ -165,7 +178,10 @@ describe('an answer about another object', () => {
 
   test('a device request answer for another request_id is an error', async () => {
     const { request_id } = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'config', data: { config_type: 'json', config_scope: 'product' } });
-    front.rules.push({ match: `GET /api/v1/open/device-requests/${request_id}`, behaviour: { kind: 'rewrite', change: (b) => ({ ...b, request_id: 'someone-else' }) } });
+    front.rules.push({
+      match: `GET /api/v1/open/device-requests/${request_id}`,
+      behaviour: { kind: 'rewrite', change: (b) => ({ ...b, request_id: 'someone-else' }) },
+    });
     const c = viaFront({ maxAttempts: 1 });
     try {
       await assert.rejects(c.getDeviceRequest(request_id), (e: UtmosError) => e.code === 'MISMATCHED_RESPONSE' && e.message.includes('someone-else'));
@@ -234,7 +250,14 @@ describe('the event-broker password is a credential only', () => {
 
   test('the password from the credential field connects to a broker that requires it', async () => {
     const authSim = await startSimulator({ docks: 1, replyDelayMs: 20, mqttUsername: 'events', mqttPassword: 'pw-credential' });
-    const conn = new UtmosConnection({ baseUrl: authSim.http, apiId: authSim.apiId, apiKey: authSim.apiKey, eventBrokerUrl: authSim.mqtt, eventUsername: 'events', eventPassword: 'pw-credential' });
+    const conn = new UtmosConnection({
+      baseUrl: authSim.http,
+      apiId: authSim.apiId,
+      apiKey: authSim.apiKey,
+      eventBrokerUrl: authSim.mqtt,
+      eventUsername: 'events',
+      eventPassword: 'pw-credential',
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`event stream state ${conn.eventState}`)), 10_000);

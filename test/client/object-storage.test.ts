@@ -44,7 +44,13 @@ describe('object storage through the client', () => {
 
   test('presignObject signs and returns the documented response; bad input names the field and sends nothing', async () => {
     const c = client();
-    const r = await c.presignObject({ bucket: 'tenant-media', object_key: 'waylines/x.kmz', method: 'PUT', expires_seconds: 60, content_type: 'application/vnd.google-earth.kmz' });
+    const r = await c.presignObject({
+      bucket: 'tenant-media',
+      object_key: 'waylines/x.kmz',
+      method: 'PUT',
+      expires_seconds: 60,
+      content_type: 'application/vnd.google-earth.kmz',
+    });
     assert.equal(r.method, 'PUT');
     assert.match(r.url, /\/objects\/tenant-media\/waylines\/x\.kmz\?/);
     assert.deepEqual(r.headers, { 'Content-Type': 'application/vnd.google-earth.kmz' });
@@ -63,7 +69,10 @@ describe('object storage through the client', () => {
   test('a refused policy is a permission error that says what to check, with the scope', async () => {
     const err = await client()
       .presignObject({ bucket: 'elsewhere', object_key: 'waylines/x.kmz', method: 'GET', expires_seconds: 60 })
-      .then(() => assert.fail('expected a refusal'), (e: unknown) => e);
+      .then(
+        () => assert.fail('expected a refusal'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof UtmosPermissionError);
     assert.equal(err.code, 'OBJECT_POLICY_DENIED');
     assert.equal(err.httpStatus, 403);
@@ -91,7 +100,10 @@ describe('object storage through the client', () => {
     received.length = 0;
     const err = await client()
       .uploadObject({ method: 'PUT', url: storageUrl, headers: {} }, Buffer.from('x'))
-      .then(() => assert.fail('expected a refusal'), (e: unknown) => e);
+      .then(
+        () => assert.fail('expected a refusal'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof UtmosApiError);
     assert.equal(err.code, 'OBJECT_URL_REFUSED');
     assert.equal(err.httpStatus, 403);

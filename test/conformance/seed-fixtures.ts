@@ -129,7 +129,8 @@ export function shapeDifferences(example: unknown, actual: unknown, options: Com
     }
     const allowed = options.extras?.[at] ?? [];
     for (const key of Object.keys(a)) {
-      if (!(key in e) && !allowed.includes(key)) out.push(`${at ? `${at}.` : ''}${key}: not in the example nor documented for this call (${JSON.stringify(a[key])})`);
+      if (!(key in e) && !allowed.includes(key))
+        out.push(`${at ? `${at}.` : ''}${key}: not in the example nor documented for this call (${JSON.stringify(a[key])})`);
     }
   }
   return out;

@@ -20,7 +20,7 @@ import { RecordedCall, SeedServer, startSeedServer } from './seed-server';
 const CMD = '/api/v1/open/downlink/commands';
 const DR = '/api/v1/open/device-requests';
 
-test('the fixtures are the seed pages\' example bodies, value for value', (t) => {
+test("the fixtures are the seed pages' example bodies, value for value", (t) => {
   const entries = manifest();
   assert.equal(entries.length, 8);
   for (const e of entries) assert.ok(fs.existsSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seeds', e.file)), e.file);
@@ -114,8 +114,20 @@ describe('(b) the simulator answers the same calls with the same fields, types a
   // device_id, command_type, delivered_at, ...); `public_status` (the downlink-commands page's newer
   // status model) and `request_id` (the trace id the API reference shows in success bodies).
   const queryFields = [
-    'vendor', 'device_id', 'command_type', 'failure_code', 'failure_reason', 'response_code', 'response_message',
-    'vendor_response', 'delivered_at', 'completed_at', 'response_received_at', 'updated_at', 'public_status', 'request_id',
+    'vendor',
+    'device_id',
+    'command_type',
+    'failure_code',
+    'failure_reason',
+    'response_code',
+    'response_message',
+    'vendor_response',
+    'delivered_at',
+    'completed_at',
+    'response_received_at',
+    'updated_at',
+    'public_status',
+    'request_id',
   ];
   before(async () => {
     // one dock (dock-001 with aircraft drone-001, the device of the examples), raising `config` requests itself
@@ -157,16 +169,30 @@ describe('(b) the simulator answers the same calls with the same fields, types a
   test('the device-request list and detail examples: a pending config request with the documented fields and values', async () => {
     const query = { ...fixture(SEED.listQuery), device_id: 'dock-001' }; // the simulator's docks raise requests under their own SN
     const listed = async () => (await signed(c, 'GET', DR, { query: new URLSearchParams(query).toString() })).body;
-    const list = await waitUntil(async () => {
-      const body = await listed();
-      return body.items.length > 0 && body;
-    }, 'the dock to raise a config request', 5_000);
+    const list = await waitUntil(
+      async () => {
+        const body = await listed();
+        return body.items.length > 0 && body;
+      },
+      'the dock to raise a config request',
+      5_000,
+    );
     assert.ok(list.items.length > 0, 'the dock raised a config request');
     assert.deepEqual(shapeDifferences(fixture(SEED.list), list, { extras: { '': ['request_id'] } }), []);
     const detail = (await signed(c, 'GET', `${DR}/${list.items[0].request_id}`)).body;
     assert.deepEqual(shapeDifferences(fixture(SEED.detail), detail), []);
     const example = fixture(SEED.detail);
-    for (const key of ['vendor', 'request_type', 'inbound_payload', 'routing_decision', 'reply_code', 'reply_message', 'reply_source', 'standardized_reply', 'replied_at']) {
+    for (const key of [
+      'vendor',
+      'request_type',
+      'inbound_payload',
+      'routing_decision',
+      'reply_code',
+      'reply_message',
+      'reply_source',
+      'standardized_reply',
+      'replied_at',
+    ]) {
       assert.deepEqual(detail[key], example[key], `${key} as documented for a pending request`);
     }
     assert.equal(detail.updated_at, detail.received_at);
@@ -174,7 +200,7 @@ describe('(b) the simulator answers the same calls with the same fields, types a
 });
 
 describe('(c) each documented request example is accepted, or refused locally naming the field and the DJI rule', () => {
-  test('the create envelopes and the list query pass the client\'s checks', () => {
+  test("the create envelopes and the list query pass the client's checks", () => {
     for (const file of [SEED.fileuploadRequest, SEED.recordingRequest]) {
       const parsed = CreateCommandRequestSchema.safeParse(fixture(file));
       assert.ok(parsed.success, `${file}: ${JSON.stringify(parsed.error?.issues)}`);
@@ -186,7 +212,10 @@ describe('(c) each documented request example is accepted, or refused locally na
     const checked = validateDjiPayload('fileupload_start', fixture(SEED.fileuploadRequest).payload);
     assert.equal(checked.ok, false);
     if (checked.ok) return;
-    assert.deepEqual(checked.issues.map((i) => i.path), ['payload.params.files[0].list']);
+    assert.deepEqual(
+      checked.issues.map((i) => i.path),
+      ['payload.params.files[0].list'],
+    );
     assert.match(checked.message, /payload\.params\.files\[0\]\.list must be an array \(got an object\)/);
     assert.match(checked.message, /DJI fileupload_start: .*\{"boot_index": n\}/);
   });
@@ -195,7 +224,13 @@ describe('(c) each documented request example is accepted, or refused locally na
     const checked = validateDjiPayload('camera_recording_start', fixture(SEED.recordingRequest).payload);
     assert.equal(checked.ok, false);
     if (checked.ok) return;
-    assert.deepEqual(checked.issues.map((i) => i.path), ['payload.payload_index']);
-    assert.match(checked.message, /payload\.payload_index must be a string matching .* \(got "string"\); camera enumeration like "80-0-0" \(\{type-subtype-gimbalindex\}/);
+    assert.deepEqual(
+      checked.issues.map((i) => i.path),
+      ['payload.payload_index'],
+    );
+    assert.match(
+      checked.message,
+      /payload\.payload_index must be a string matching .* \(got "string"\); camera enumeration like "80-0-0" \(\{type-subtype-gimbalindex\}/,
+    );
   });
 });

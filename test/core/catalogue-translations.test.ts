@@ -23,17 +23,29 @@ test('every method summary, field description and rule condition has Chinese', (
 
 test('no translation is left over for a text the catalogue no longer has', () => {
   const methods = new Set(DJI_METHODS.map((m) => m.method));
-  assert.deepEqual(Object.keys(ZH_CN_SUMMARIES).filter((m) => !methods.has(m)), []);
-  assert.deepEqual(Object.keys(ANNOTATIONS).filter((m) => !methods.has(m)), []);
+  assert.deepEqual(
+    Object.keys(ZH_CN_SUMMARIES).filter((m) => !methods.has(m)),
+    [],
+  );
+  assert.deepEqual(
+    Object.keys(ANNOTATIONS).filter((m) => !methods.has(m)),
+    [],
+  );
   const texts = new Set(DJI_METHODS.flatMap((m) => [...m.fields.map((f) => f.description), ...m.rules.map((r) => r.if.label)]));
-  assert.deepEqual(Object.keys(ZH_CN_TEXTS).filter((t) => !texts.has(t)), []);
+  assert.deepEqual(
+    Object.keys(ZH_CN_TEXTS).filter((t) => !texts.has(t)),
+    [],
+  );
 });
 
 test('the editor catalogue in Chinese has the same shape as the English one, with Chinese texts', () => {
   const en = catalogueForEditor('en') as EditorCatalogue;
   const zh = catalogueForEditor('zh') as EditorCatalogue;
   assert.equal(zh.count, en.count);
-  assert.deepEqual(zh.domains.map((d) => d.domain), en.domains.map((d) => d.domain));
+  assert.deepEqual(
+    zh.domains.map((d) => d.domain),
+    en.domains.map((d) => d.domain),
+  );
   const enMethods = methodsOf(en);
   const zhMethods = methodsOf(zh);
   assert.equal(zhMethods.length, 83);
@@ -44,7 +56,10 @@ test('the editor catalogue in Chinese has the same shape as the English one, wit
     assert.deepEqual(z.template, e.template);
     assert.match(z.summary, CJK, `${z.method} summary`);
     assert.notEqual(z.summary, e.summary);
-    assert.deepEqual(z.fields.map((f: any) => f.path), e.fields.map((f: any) => f.path));
+    assert.deepEqual(
+      z.fields.map((f: any) => f.path),
+      e.fields.map((f: any) => f.path),
+    );
     z.fields.forEach((f: any, j: number) => {
       const { description: zd, ...zRest } = f;
       const { description: ed, ...eRest } = e.fields[j];

@@ -48,16 +48,7 @@ const UTMOS_CONFIRMED: Record<string, string[]> = {
   debug_mode_close: [],
   camera_recording_start: ['payload_index'],
   stick_control: ['roll', 'pitch', 'throttle', 'yaw'],
-  flighttask_prepare: [
-    'execute_time',
-    'exit_wayline_when_rc_lost',
-    'file',
-    'flight_id',
-    'out_of_control_action',
-    'rth_altitude',
-    'task_type',
-    'rth_mode',
-  ],
+  flighttask_prepare: ['execute_time', 'exit_wayline_when_rc_lost', 'file', 'flight_id', 'out_of_control_action', 'rth_altitude', 'task_type', 'rth_mode'],
   speaker_play_stop: ['psdk_index'],
   speaker_play_volume_set: ['psdk_index', 'index', 'play_volume'],
   live_start_push: ['url_type', 'url', 'video_id', 'video_quality'],
@@ -101,7 +92,10 @@ test('83 unique methods, per-domain counts as documented by UTMOS, order as in m
   );
   // grouped by domain in DJI_DOMAINS order
   const domainOrder = DJI_METHODS.map((m) => DJI_DOMAINS.indexOf(m.domain));
-  assert.deepEqual(domainOrder, [...domainOrder].sort((a, b) => a - b));
+  assert.deepEqual(
+    domainOrder,
+    [...domainOrder].sort((a, b) => a - b),
+  );
 });
 
 test('methodsByDomain covers the 9 domains in order with the documented counts', () => {
@@ -243,15 +237,28 @@ test('missing payload_index message says what to send', () => {
 });
 
 test('nested required fields (from DJI) apply when their parent is present', () => {
-  const r = failure(validateDjiPayload('flighttask_prepare', withTemplate('flighttask_prepare', (p) => (p.file = { url: 'https://x/y.kmz' }))));
+  const r = failure(
+    validateDjiPayload(
+      'flighttask_prepare',
+      withTemplate('flighttask_prepare', (p) => (p.file = { url: 'https://x/y.kmz' })),
+    ),
+  );
   assert.deepEqual(
     r.issues.map((i) => i.path),
     ['payload.file.fingerprint'],
   );
   // optional parent absent: its members are not required
-  assert.ok(validateDjiPayload('flighttask_prepare', withTemplate('flighttask_prepare', (p) => delete p.break_point)).ok);
+  assert.ok(
+    validateDjiPayload(
+      'flighttask_prepare',
+      withTemplate('flighttask_prepare', (p) => delete p.break_point),
+    ).ok,
+  );
   const bp = failure(
-    validateDjiPayload('flighttask_prepare', withTemplate('flighttask_prepare', (p) => (p.break_point = { index: 1 }))),
+    validateDjiPayload(
+      'flighttask_prepare',
+      withTemplate('flighttask_prepare', (p) => (p.break_point = { index: 1 })),
+    ),
   );
   assert.ok(bp.issues.some((i) => i.path === 'payload.break_point.state'));
 });
@@ -327,7 +334,12 @@ test('DJI ranges and enums for the important methods', () => {
     assert.ok(issue, `${name}: expected an issue at ${field}, got ${r.message}`);
     assert.ok(issue.message.startsWith(field), issue.message);
   }
-  const lens = failure(validateDjiPayload('live_start_push', withTemplate('live_start_push', (p) => (p.url_type = 2))));
+  const lens = failure(
+    validateDjiPayload(
+      'live_start_push',
+      withTemplate('live_start_push', (p) => (p.url_type = 2)),
+    ),
+  );
   assert.match(lens.issues[0].message, /must be one of 0, 1, 3, 4 \(got 2\)/);
 });
 
@@ -492,14 +504,32 @@ test('catalogueForEditor is plain JSON with 9 domains and every method', () => {
 
 test('the remote-debug commands (DJI 70.cmd jobs and the fill light) say they need debug mode; nothing else does', () => {
   // The dock refuses them outside remote debug mode with 514153 (DJI Cloud API, remote debugging).
-  const needing = DJI_METHODS.filter((m) => m.needsDebugMode).map((m) => m.method).sort();
+  const needing = DJI_METHODS.filter((m) => m.needsDebugMode)
+    .map((m) => m.method)
+    .sort();
   assert.deepEqual(needing, [
-    'charge_close', 'charge_open', 'cover_close', 'cover_force_close', 'cover_open', 'device_format', 'device_reboot',
-    'drone_close', 'drone_format', 'drone_open', 'putter_close', 'putter_open', 'supplement_light_close', 'supplement_light_open',
+    'charge_close',
+    'charge_open',
+    'cover_close',
+    'cover_force_close',
+    'cover_open',
+    'device_format',
+    'device_reboot',
+    'drone_close',
+    'drone_format',
+    'drone_open',
+    'putter_close',
+    'putter_open',
+    'supplement_light_close',
+    'supplement_light_open',
   ]);
   for (const m of ['debug_mode_open', 'debug_mode_close', 'flighttask_prepare', 'camera_recording_start']) assert.equal(method(m).needsDebugMode, false, m);
   const editor = catalogueForEditor() as { domains: Array<{ methods: Array<{ method: string; needsDebugMode: boolean }> }> };
-  const shown = editor.domains.flatMap((d) => d.methods).filter((m) => m.needsDebugMode).map((m) => m.method).sort();
+  const shown = editor.domains
+    .flatMap((d) => d.methods)
+    .filter((m) => m.needsDebugMode)
+    .map((m) => m.method)
+    .sort();
   assert.deepEqual(shown, needing, 'the editor catalogue carries the flag');
 });
 
@@ -512,14 +542,20 @@ test('checkCommandPayload and commandTypeError: the checks dji-command makes, as
   const v = failure(validateDjiPayload('camera_recording_start', {}));
   assert.equal(bad.error.message, `Bad payload for camera_recording_start: ${v.issues[0].message}`);
   assert.equal(bad.error.field, v.issues[0].path);
-  assert.deepEqual(bad.error.problems?.map((p) => p.field), v.issues.map((i) => i.path));
+  assert.deepEqual(
+    bad.error.problems?.map((p) => p.field),
+    v.issues.map((i) => i.path),
+  );
   assert.equal(bad.error.code, 'INVALID_INPUT');
   assert.equal(commandTypeError('cover_open'), undefined);
   // A well-formed name the catalogue lacks is the platform's to judge; only impossible names are refused.
   assert.equal(commandTypeError('cover_opne'), undefined);
   const malformed = commandTypeError('cover-open');
   assert.equal(malformed?.field, 'commandType');
-  assert.equal(malformed?.message, 'The command name "cover-open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
+  assert.equal(
+    malformed?.message,
+    'The command name "cover-open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?',
+  );
   assert.match(commandTypeError('X'.repeat(100))?.message ?? '', /"X{63}…"/, 'a long name is clipped');
   // Without the schema (an uncatalogued method, or Check off) a payload only has to be plain JSON data.
   assert.deepEqual(checkCommandPayload('cover_opne', { any: [1, 'two'] }), { ok: true, payload: { any: [1, 'two'] } });
@@ -554,7 +590,9 @@ test('each domain file of annotations holds exactly the methods of its domain', 
     const annotations = mod[`${domain.toUpperCase()}_ANNOTATIONS`];
     assert.ok(annotations, `annotations/${domain} exports ${domain.toUpperCase()}_ANNOTATIONS`);
     const annotated = Object.keys(annotations).sort();
-    const expected = DJI_METHOD_NAMES.filter((n) => n.domain === domain).map((n) => n.method).sort();
+    const expected = DJI_METHOD_NAMES.filter((n) => n.domain === domain)
+      .map((n) => n.method)
+      .sort();
     assert.deepEqual(annotated, expected, `annotations/${domain}.ts`);
   }
 });

@@ -14,7 +14,10 @@ test('an alarm keeps the earliest time it was set to, and can be cleared', async
   alarm.set(t0 + 200);
   assert.equal(clock.pending, 1, 'one timer, whatever was asked');
   await clock.advance(1_000);
-  assert.deepEqual(rang.map((t) => t - t0), [200]);
+  assert.deepEqual(
+    rang.map((t) => t - t0),
+    [200],
+  );
   alarm.set(clock.now() + 100);
   alarm.set(Infinity);
   assert.equal(clock.pending, 0, 'Infinity disarms');
@@ -54,7 +57,10 @@ test('sleep resolves after its time, or rejects at once when aborted', async () 
   controller.abort();
   await assert.rejects(cut, /aborted/);
   assert.equal(clock.pending, 0, 'the timer of an aborted sleep is cleared');
-  await assert.rejects(sleep(clock, 10, controller.signal, () => new Error('already')), /already/);
+  await assert.rejects(
+    sleep(clock, 10, controller.signal, () => new Error('already')),
+    /already/,
+  );
 });
 
 test('the system clock reads the real time', () => {

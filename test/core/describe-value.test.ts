@@ -16,11 +16,18 @@ test('values in a few words: strings quoted (long ones cut), numbers rounded, co
   assert.equal(say(Infinity), 'Infinity');
   assert.equal(say(false), 'false');
   assert.equal(say(10n), '10n (a BigInt)');
-  assert.equal(say(() => 1), 'a function');
+  assert.equal(
+    say(() => 1),
+    'a function',
+  );
   assert.equal(say(Symbol('s')), 'a symbol');
   assert.equal(say([1, 2, 3]), 'an array of 3');
   assert.equal(say({ a: 1 }), 'an object');
-  const hostile = new Proxy([], { get: () => { throw new Error('no'); } });
+  const hostile = new Proxy([], {
+    get: () => {
+      throw new Error('no');
+    },
+  });
   assert.equal(say(hostile), 'an unreadable value');
 });
 

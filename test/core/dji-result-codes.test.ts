@@ -36,7 +36,10 @@ test('445 codes, each with a group and a badge text and a sentence in English an
     assert.ok(!/[.。]$/.test(en.text), `${code}: no full stop inside a line`);
   }
   for (const group of Object.keys(DJI_CODE_GROUPS)) {
-    assert.ok(codes.some((c) => describeDjiResultCode(c)!.group === group), `group ${group} is used`);
+    assert.ok(
+      codes.some((c) => describeDjiResultCode(c)!.group === group),
+      `group ${group} is used`,
+    );
   }
 });
 
@@ -49,9 +52,12 @@ test('codes are found as numbers and as the platform sends them (strings); unkno
   }
 });
 
-test('same codes and groups as the DJI reference list, and the texts are not DJI\'s sentences', () => {
+test("same codes and groups as the DJI reference list, and the texts are not DJI's sentences", () => {
   const refs = reference;
-  assert.deepEqual(djiResultCodes(), refs.map((r) => r.code).sort((a, b) => a - b));
+  assert.deepEqual(
+    djiResultCodes(),
+    refs.map((r) => r.code).sort((a, b) => a - b),
+  );
   const groupsByReference = new Map<string, Set<string>>();
   for (const r of refs) {
     const ours = describeDjiResultCode(r.code)!.group;
@@ -59,7 +65,12 @@ test('same codes and groups as the DJI reference list, and the texts are not DJI
     groupsByReference.get(r.group)!.add(ours);
   }
   for (const [theirs, ours] of groupsByReference) assert.equal(ours.size, 1, `DJI group "${theirs}" maps to one group of ours: ${[...ours]}`);
-  const words = (s: string) => s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').split(/\s+/).filter(Boolean);
+  const words = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
   for (const r of refs) {
     const ours = ` ${words(describeDjiResultCode(r.code)!.text).join(' ')} `;
     const theirs = words(r.message);

@@ -61,6 +61,10 @@ test('broker URLs: mqtt(s) and ws(s) only, never with a password', () => {
     assert.equal(validateEventBrokerUrl(ok).href.length > 0, true, ok);
   }
   for (const bad of ['http://broker', 'broker:1883', '', 'mqtt://user:secret@broker']) {
-    assert.throws(() => validateEventBrokerUrl(bad), (e: unknown) => e instanceof UtmosInputError && e.field === 'eventBrokerUrl' && !e.message.includes('secret'), bad);
+    assert.throws(
+      () => validateEventBrokerUrl(bad),
+      (e: unknown) => e instanceof UtmosInputError && e.field === 'eventBrokerUrl' && !e.message.includes('secret'),
+      bad,
+    );
   }
 });

@@ -22,7 +22,11 @@ test('pops in key order whatever the push order, duplicates included', () => {
     assert.equal(heap.size, keys.length);
     const out: number[] = [];
     for (let item = heap.pop(); item; item = heap.pop()) out.push(item.k);
-    assert.deepEqual(out, [...keys].sort((a, b) => a - b), `seed ${seed}`);
+    assert.deepEqual(
+      out,
+      [...keys].sort((a, b) => a - b),
+      `seed ${seed}`,
+    );
     assert.equal(heap.size, 0);
   }
 });
@@ -55,16 +59,29 @@ test('interleaved pushes and pops keep the order (as the scheduler uses it)', ()
       popped.push(top);
     }
   });
-  assert.deepEqual(popped, [...popped].sort((a, b) => a - b));
+  assert.deepEqual(
+    popped,
+    [...popped].sort((a, b) => a - b),
+  );
 });
 
 test('peekLive drops stale items on its way to the first live one, and leaves that one in place', () => {
   const heap = new MinHeap<{ k: number; live: boolean }>((i) => i.k);
-  for (const [k, live] of [[1, false], [2, false], [3, true], [4, false], [5, true]] as const) heap.push({ k, live });
+  for (const [k, live] of [
+    [1, false],
+    [2, false],
+    [3, true],
+    [4, false],
+    [5, true],
+  ] as const)
+    heap.push({ k, live });
   assert.equal(heap.peekLive((i) => i.live)?.k, 3);
   assert.equal(heap.size, 3, 'the two stale ones before it are gone');
   assert.equal(heap.pop()?.k, 3);
   assert.equal(heap.peekLive((i) => i.live)?.k, 5);
-  assert.equal(heap.peekLive(() => false), undefined);
+  assert.equal(
+    heap.peekLive(() => false),
+    undefined,
+  );
   assert.equal(heap.size, 0);
 });

@@ -20,7 +20,8 @@ test('objects and arrays built in another realm are plain JSON data', () => {
   assert.ok(checked.ok, checked.ok ? '' : checked.message);
   assert.ok(validateDjiPayload('cover_open', otherRealm('{}')).ok);
   assert.ok(
-    CreateCommandRequestSchema.safeParse({ vendor: 'dji', device_id: 'dock-001', command_type: 'cover_open', payload: otherRealm('{}'), idempotency_key: 'k' }).success,
+    CreateCommandRequestSchema.safeParse({ vendor: 'dji', device_id: 'dock-001', command_type: 'cover_open', payload: otherRealm('{}'), idempotency_key: 'k' })
+      .success,
   );
   assert.ok(ReplyRequestSchema.safeParse({ reply_code: 'APPROVED', payload: otherRealm('{ file: { url: "u" } }') }).success);
 });

@@ -42,7 +42,12 @@ test('with events, a safety net that stays within half of the allowed rate', () 
 });
 
 test('durations: learned per kind; the 90th percentile when they agree, the 10th when they vary', () => {
-  const at = (ms: number): CommandStatus => ({ command_id: 'c', status: 'SUCCEEDED', accepted_at: '2026-01-01T00:00:00.000Z', completed_at: new Date(Date.UTC(2026, 0, 1) + ms).toISOString() });
+  const at = (ms: number): CommandStatus => ({
+    command_id: 'c',
+    status: 'SUCCEEDED',
+    accepted_at: '2026-01-01T00:00:00.000Z',
+    completed_at: new Date(Date.UTC(2026, 0, 1) + ms).toISOString(),
+  });
   const model = new DurationModel();
   assert.equal(model.expectedMs('cover_open', 5_000), undefined);
   for (const ms of [1000, 1020, 1040, 1050]) model.learn('cover_open', at(ms));
@@ -53,7 +58,10 @@ test('durations: learned per kind; the 90th percentile when they agree, the 10th
   assert.equal(model.expectedMs(undefined, 5_000), undefined);
   model.learn('odd', { command_id: 'c', status: 'SUCCEEDED' });
   assert.equal(model.expectedMs('odd', 5_000), undefined, 'nothing learnt without both stamps');
-  assert.equal(platformDurationMs({ command_id: 'c', status: 'SUCCEEDED', accepted_at: '2026-01-01T00:00:01Z', completed_at: '2026-01-01T00:00:00Z' }), undefined);
+  assert.equal(
+    platformDurationMs({ command_id: 'c', status: 'SUCCEEDED', accepted_at: '2026-01-01T00:00:01Z', completed_at: '2026-01-01T00:00:00Z' }),
+    undefined,
+  );
   // A ring: the 16 latest samples count.
   for (let i = 0; i < 16; i++) model.learn('cover_open', at(3000));
   assert.equal(model.expectedMs('cover_open', 5_000), 3000);

@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { proxyForUrl } from '../../src/core/proxy';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED's own proxy helper, an internal file without type declarations
-const nodeRed: { getProxyForUrl(url: string, options?: object): string } = require(require.resolve('@node-red/nodes/core/network/lib/proxyHelper.js', {
-  paths: [require.resolve(process.env.NODE_RED_PATH || 'node-red')],
-}));
+const nodeRed: { getProxyForUrl(url: string, options?: object): string } = require(
+  require.resolve('@node-red/nodes/core/network/lib/proxyHelper.js', {
+    paths: [require.resolve(process.env.NODE_RED_PATH || 'node-red')],
+  }),
+);
 
 const ENVS: Array<Record<string, string>> = [
   {},
@@ -31,7 +33,15 @@ const ENVS: Array<Record<string, string>> = [
   { HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1', no_proxy: '[::1]' },
   { HTTPS_PROXY: 'http://p:1', npm_config_no_proxy: 'dev.utmos.dev', NO_PROXY: 'other' },
 ];
-const URLS = ['https://dev.utmos.dev', 'https://dev.utmos.dev:8443/base', 'https://api.dev.utmos.dev', 'http://127.0.0.1:8787', 'http://localhost:1880', 'http://[::1]:9000', 'https://utmos.dev'];
+const URLS = [
+  'https://dev.utmos.dev',
+  'https://dev.utmos.dev:8443/base',
+  'https://api.dev.utmos.dev',
+  'http://127.0.0.1:8787',
+  'http://localhost:1880',
+  'http://[::1]:9000',
+  'https://utmos.dev',
+];
 const OPTIONS = [{}, { lowerCaseOnly: true }, { favourUpperCase: true }, { excludeNpm: true }];
 
 test('the same proxy as Node-RED’s core helper for every URL, environment and proxyOptions', () => {

@@ -6,7 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; main: string; types: string; exports: Record<string, unknown> };
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  main: string;
+  types: string;
+  exports: Record<string, unknown>;
+};
 
 test('the package name resolves to the core index, and only the index is exported', () => {
   assert.equal(require.resolve(pkg.name), path.join(ROOT, pkg.main));
@@ -20,7 +25,17 @@ test('the index lists its exports by name, and test hooks are not among them', (
   assert.doesNotMatch(source, /export \*/);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is loaded by its name, as a user loads it
   const api = require(pkg.name) as Record<string, unknown>;
-  for (const name of ['UtmosClient', 'UtmosConnection', 'StatusTracker', 'DeviceRequestFeed', 'EventStream', 'UtmosError', 'signRequest', 'validateDjiPayload', 'describeDjiResultCode']) {
+  for (const name of [
+    'UtmosClient',
+    'UtmosConnection',
+    'StatusTracker',
+    'DeviceRequestFeed',
+    'EventStream',
+    'UtmosError',
+    'signRequest',
+    'validateDjiPayload',
+    'describeDjiResultCode',
+  ]) {
     assert.equal(typeof api[name], 'function', name);
   }
   for (const hook of ['pooledAgentCount', 'sendAttempt', 'acquireAgent', 'MinHeap', 'RateGate']) assert.equal(api[hook], undefined, `${hook} is not public`);

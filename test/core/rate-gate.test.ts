@@ -43,7 +43,10 @@ test('a 429 pauses for its Retry-After (1 s without one) and halves the rate onc
   gate.rateLimited(gate.take(), undefined);
   assert.equal(gate.allowed, 10);
   assert.equal(gate.waitMs(), 1000);
-  assert.deepEqual(changes, [[20, 40], [10, 40]]);
+  assert.deepEqual(changes, [
+    [20, 40],
+    [10, 40],
+  ]);
   // Never below one request a second.
   for (let i = 0; i < 10; i++) {
     await clock.advance(1);
@@ -52,17 +55,24 @@ test('a 429 pauses for its Retry-After (1 s without one) and halves the rate onc
   assert.equal(gate.allowed, 1);
 });
 
-test('successes win the rate back a tenth of the cap per second\'s worth, up to the cap', () => {
+test("successes win the rate back a tenth of the cap per second's worth, up to the cap", () => {
   const clock = new FakeClock();
   const changes: Array<[number, number]> = [];
   const gate = new RateGate({ cap: 20, clock, onRateChange: (a, c) => changes.push([a, c]) });
   gate.rateLimited(gate.take(), 0);
   assert.equal(gate.allowed, 10);
   for (let i = 0; i < 9; i++) gate.succeeded();
-  assert.equal(gate.allowed, 10, 'not before a second\'s worth (10) of successes');
+  assert.equal(gate.allowed, 10, "not before a second's worth (10) of successes");
   gate.succeeded();
   assert.equal(gate.allowed, 12);
   for (let i = 0; i < 200; i++) gate.succeeded();
   assert.equal(gate.allowed, 20);
-  assert.deepEqual(changes, [[10, 20], [20, 20]], 'told of the decrease and the full recovery only');
+  assert.deepEqual(
+    changes,
+    [
+      [10, 20],
+      [20, 20],
+    ],
+    'told of the decrease and the full recovery only',
+  );
 });

@@ -56,7 +56,12 @@ test('with pendingOnly each seed-shaped pending request is emitted once, later o
     await f.clock.advance(0);
     assert.deepEqual(f.emitted, ['p-1']);
     // a request arrives later, the first one is answered meanwhile, another is auto-answered
-    f.state.items = [answered('p-1', '2026-04-22T12:00:00Z', 'manual'), ...f.state.items.slice(1), pending('p-2', '2026-04-22T12:00:03Z'), answered('a-2', '2026-04-22T12:00:04Z', 'auto')];
+    f.state.items = [
+      answered('p-1', '2026-04-22T12:00:00Z', 'manual'),
+      ...f.state.items.slice(1),
+      pending('p-2', '2026-04-22T12:00:03Z'),
+      answered('a-2', '2026-04-22T12:00:04Z', 'auto'),
+    ];
     sub.pollNow();
     await f.clock.advance(200);
     sub.pollNow();
@@ -64,7 +69,11 @@ test('with pendingOnly each seed-shaped pending request is emitted once, later o
     assert.equal(polls, 3);
     assert.deepEqual(f.emitted, ['p-1', 'p-2']);
     for (const { filter } of f.calls) {
-      assert.deepEqual(Object.keys(filter).filter((k) => filter[k as keyof DeviceRequestFilter] !== undefined), ['vendor'], `documented query parameters only: ${JSON.stringify(filter)}`);
+      assert.deepEqual(
+        Object.keys(filter).filter((k) => filter[k as keyof DeviceRequestFilter] !== undefined),
+        ['vendor'],
+        `documented query parameters only: ${JSON.stringify(filter)}`,
+      );
     }
   } finally {
     sub.close();
@@ -77,8 +86,15 @@ test('polls at once, then every interval; onPolled counts what is pending and wh
   const polled: Array<{ pending: number; emitted: number }> = [];
   const sub = f.subscribe({ onPolled: (info) => polled.push(info) });
   await f.clock.advance(12_000);
-  assert.deepEqual(f.calls.map((c) => c.at - f.start), [0, 5_000, 10_000]);
-  assert.deepEqual(polled, [{ pending: 2, emitted: 2 }, { pending: 2, emitted: 0 }, { pending: 2, emitted: 0 }]);
+  assert.deepEqual(
+    f.calls.map((c) => c.at - f.start),
+    [0, 5_000, 10_000],
+  );
+  assert.deepEqual(polled, [
+    { pending: 2, emitted: 2 },
+    { pending: 2, emitted: 0 },
+    { pending: 2, emitted: 0 },
+  ]);
   sub.close();
   f.feed.close();
 });
@@ -135,13 +151,20 @@ test('a failed poll is reported (a cancelled one is not) and polling goes on at 
   f.state.fail = new UtmosServerError('platform down', { code: 'INTERNAL_ERROR', httpStatus: 503 });
   const sub = f.subscribe();
   await f.clock.advance(0);
-  assert.deepEqual(f.errors.map((e) => e.code), ['INTERNAL_ERROR']);
+  assert.deepEqual(
+    f.errors.map((e) => e.code),
+    ['INTERNAL_ERROR'],
+  );
   f.state.fail = new UtmosAbortError('listDeviceRequests');
   await f.clock.advance(5_000);
   assert.equal(f.errors.length, 1, 'a cancelled poll is not an error to report');
   f.state.fail = new Error('boom');
   await f.clock.advance(5_000);
-  assert.deepEqual(f.errors.map((e) => e.code), ['INTERNAL_ERROR', 'UNKNOWN'], 'anything thrown becomes a UtmosError');
+  assert.deepEqual(
+    f.errors.map((e) => e.code),
+    ['INTERNAL_ERROR', 'UNKNOWN'],
+    'anything thrown becomes a UtmosError',
+  );
   f.state.fail = undefined;
   await f.clock.advance(5_000);
   assert.deepEqual(f.emitted, ['p-1']);

@@ -20,7 +20,9 @@ import { FakeClock } from './fake-clock';
 
 const network = (code: string) => new UtmosNetworkError('down', { code });
 const answer = (status: number, retryAfterMs?: number) =>
-  status === 429 ? new UtmosRateLimitError('slow down', { code: 'RATE_LIMITED', httpStatus: 429, retryAfterMs }) : new UtmosServerError('x', { code: `HTTP_${status}`, httpStatus: status });
+  status === 429
+    ? new UtmosRateLimitError('slow down', { code: 'RATE_LIMITED', httpStatus: 429, retryAfterMs })
+    : new UtmosServerError('x', { code: `HTTP_${status}`, httpStatus: status });
 
 function policy(clock = new FakeClock()) {
   return { clock, policy: new RetryPolicy({ clock, backoffBaseMs: 100, backoffMaxMs: 1_000, maxRetryAfterMs: 5_000, random: () => 0.5 }) };
@@ -31,7 +33,11 @@ test('what is retried: network codes that may not have arrived, 5xx and 429; not
   assert.ok(p.retryOrThrow(network('ECONNRESET'), false, 1, 4) instanceof Retry);
   assert.ok(p.retryOrThrow(network('ETIMEDOUT'), false, 1, 4) instanceof Retry);
   assert.throws(() => p.retryOrThrow(network('ENOTFOUND'), false, 1, 4), UtmosNetworkError);
-  assert.throws(() => p.retryOrThrow(new UtmosResponseError('big', { code: 'RESPONSE_TOO_LARGE', httpStatus: 503 }), false, 1, 4), UtmosResponseError, 'a failed read is judged by its code, not the status it came with');
+  assert.throws(
+    () => p.retryOrThrow(new UtmosResponseError('big', { code: 'RESPONSE_TOO_LARGE', httpStatus: 503 }), false, 1, 4),
+    UtmosResponseError,
+    'a failed read is judged by its code, not the status it came with',
+  );
   assert.ok(p.retryOrThrow(answer(503), true, 1, 4) instanceof Retry);
   assert.ok(p.retryOrThrow(answer(429), true, 1, 4) instanceof Retry);
   assert.throws(() => p.retryOrThrow(answer(400), true, 1, 4));
@@ -42,7 +48,10 @@ test('what is retried: network codes that may not have arrived, 5xx and 429; not
 
 test('how long: equal-jitter backoff doubling to its ceiling, or the Retry-After a 429 gives', () => {
   const { policy: p } = policy();
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => p.retryOrThrow(answer(500), true, n, 9).delayMs), [75, 150, 300, 600, 750]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => p.retryOrThrow(answer(500), true, n, 9).delayMs),
+    [75, 150, 300, 600, 750],
+  );
   assert.equal(p.retryOrThrow(answer(429, 2_000), true, 1, 4).delayMs, 2_000);
   assert.equal(p.retryOrThrow(answer(429), true, 1, 4).delayMs, 75, 'no Retry-After: backoff');
   assert.throws(() => p.retryOrThrow(answer(429, 6_000), true, 1, 4), UtmosRateLimitError, 'a Retry-After beyond the limit ends the call');
@@ -68,7 +77,9 @@ test('run: retries on the clock, stops on the first value, the attempt budget, o
   assert.equal(attempts, 2);
 
   const controller = new AbortController();
-  const aborted = p.run({ operation: 'getCommand', signal: controller.signal, closed: () => false }, async (n, max) => p.retryOrThrow(answer(500), true, n, max));
+  const aborted = p.run({ operation: 'getCommand', signal: controller.signal, closed: () => false }, async (n, max) =>
+    p.retryOrThrow(answer(500), true, n, max),
+  );
   await clock.advance(10);
   controller.abort();
   await assert.rejects(aborted, UtmosAbortError);
@@ -97,7 +108,11 @@ test('errors no retry can fix end a tracker wait; others do not', () => {
 
 test('an error response becomes the typed error of its status, with code, request id and Retry-After', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
-  const response = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+    status,
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const call = { operation: 'getCommand' as const, attempt: 2, subject: 'c-1', now };
   const cases: Array<[number, new (...a: never[]) => UtmosError]> = [
     [401, UtmosAuthError],

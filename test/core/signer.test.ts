@@ -31,8 +31,16 @@ test('query with reserved, repeated and non-ASCII parameters: sorted, RFC 3986 e
   };
   assert.equal(
     canonicalString(input),
-    ['UTMOS-HMAC-SHA256', 'GET', '/api/v1/open/device-requests', expectedQuery, 'app-123', '1767225600',
-      '6f1c2a9e-0d4b-4a57-9a57-3b8f2f0e7c11', EMPTY_BODY_SHA256].join('\n'),
+    [
+      'UTMOS-HMAC-SHA256',
+      'GET',
+      '/api/v1/open/device-requests',
+      expectedQuery,
+      'app-123',
+      '1767225600',
+      '6f1c2a9e-0d4b-4a57-9a57-3b8f2f0e7c11',
+      EMPTY_BODY_SHA256,
+    ].join('\n'),
   );
   assert.equal(computeSignature(input, KEY), 'c854051d8d92b04f55e1c95d3371b3647bc89fc0b3662dec5bede00734352fcb');
 });
@@ -55,7 +63,10 @@ test('non-ASCII JSON body: the SHA-256 of the exact UTF-8 bytes is signed', () =
   });
   // The same text given as a string signs the same bytes.
   assert.equal(
-    computeSignature({ method: 'POST', path: '/api/v1/open/downlink/commands', body: body.toString('utf8'), apiId: 'app-123', timestamp: 1767225601, nonce: 'nonce-2' }, KEY),
+    computeSignature(
+      { method: 'POST', path: '/api/v1/open/downlink/commands', body: body.toString('utf8'), apiId: 'app-123', timestamp: 1767225601, nonce: 'nonce-2' },
+      KEY,
+    ),
     headers['X-Api-Signature'],
   );
 });
@@ -93,7 +104,7 @@ test('signatures are 64 lowercase hex characters and change with every signed pa
 });
 
 test('encodeRfc3986 leaves only unreserved characters unescaped', () => {
-  assert.equal(encodeRfc3986("A-z_0.9~!*'() +/?#[]@&=$,;:"), "A-z_0.9~%21%2A%27%28%29%20%2B%2F%3F%23%5B%5D%40%26%3D%24%2C%3B%3A");
+  assert.equal(encodeRfc3986("A-z_0.9~!*'() +/?#[]@&=$,;:"), 'A-z_0.9~%21%2A%27%28%29%20%2B%2F%3F%23%5B%5D%40%26%3D%24%2C%3B%3A');
 });
 
 test('parseRawQuery inverts the encoding so the receiving side rebuilds the same canonical query', () => {

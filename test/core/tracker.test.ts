@@ -62,7 +62,10 @@ test('a wait resolves when the command reaches a terminal status, with adaptive 
   assert.equal(outcome.kind === 'reached' && outcome.effective, 'SUCCEEDED');
   assert.equal(src.calls.get('c1'), 3);
   // First poll after 10 ms, then the interval grows by 1.5: 10, 15.
-  assert.deepEqual(src.log.map((e) => e.at - start), [10, 20, 35]);
+  assert.deepEqual(
+    src.log.map((e) => e.at - start),
+    [10, 20, 35],
+  );
   assert.equal(tracker.size, 0, 'finished commands are forgotten');
   tracker.close();
 });
@@ -82,7 +85,10 @@ test('until DELIVERED is met by DELIVERED and by anything past it', async () => 
 
 test('public_status wins unless it is UNKNOWN; UNMATCHED_RESPONSE is terminal', async () => {
   const { clock, tracker } = setup(
-    (id) => (id === 'p' ? { command_id: id, status: 'DELIVERED', public_status: 'CANCELLED' } : { command_id: id, status: 'UNMATCHED_RESPONSE', public_status: 'UNKNOWN' }),
+    (id) =>
+      id === 'p'
+        ? { command_id: id, status: 'DELIVERED', public_status: 'CANCELLED' }
+        : { command_id: id, status: 'UNMATCHED_RESPONSE', public_status: 'UNKNOWN' },
     { firstPollMs: 5 },
   );
   const p = await clock.until(tracker.wait({ commandId: 'p', until: 'terminal', deadlineMs: 1_000 }).promise);
@@ -122,13 +128,21 @@ test('a 404 ends the wait with the error; transient errors keep polling', async 
 test('several waits on one command share one poll stream', async () => {
   const { clock, src, tracker } = setup((id, n) => st(id, n < 2 ? 'DELIVERED' : 'SUCCEEDED'), { firstPollMs: 5, minIntervalMs: 5 });
   const outcomes = await clock.until(Promise.all([1, 2, 3].map(() => tracker.wait({ commandId: 'shared', until: 'terminal', deadlineMs: 1_000 }).promise)));
-  assert.deepEqual(outcomes.map((o) => o.kind), ['reached', 'reached', 'reached']);
+  assert.deepEqual(
+    outcomes.map((o) => o.kind),
+    ['reached', 'reached', 'reached'],
+  );
   assert.equal(src.calls.get('shared'), 2);
   tracker.close();
 });
 
 test('the request rate never exceeds the cap, even with many commands due at once', async () => {
-  const { clock, src, tracker } = setup((id, n) => st(id, n < 2 ? 'DELIVERED' : 'SUCCEEDED'), { maxRequestsPerSecond: 50, maxConcurrent: 4, firstPollMs: 0, minIntervalMs: 10 });
+  const { clock, src, tracker } = setup((id, n) => st(id, n < 2 ? 'DELIVERED' : 'SUCCEEDED'), {
+    maxRequestsPerSecond: 50,
+    maxConcurrent: 4,
+    firstPollMs: 0,
+    minIntervalMs: 10,
+  });
   const waits = Array.from({ length: 40 }, (_, i) => tracker.wait({ commandId: `c${i}`, until: 'terminal', deadlineMs: 10_000 }).promise);
   const outcomes = await clock.until(Promise.all(waits));
   assert.ok(outcomes.every((o) => o.kind === 'reached'));
@@ -208,7 +222,14 @@ test('a burst of 429s halves the allowed rate once; successes win it back step b
   // And never above the configured cap.
   await clock.until(Promise.all(Array.from({ length: 200 }, (_, i) => tracker.wait({ commandId: `e${i}`, until: 'terminal', deadlineMs: 20_000 }).promise)));
   assert.equal(tracker.allowedRequestsPerSecond, 40);
-  assert.deepEqual(changes, [[20, 40], [40, 40]], 'told of the decrease and of the full recovery, not of each step');
+  assert.deepEqual(
+    changes,
+    [
+      [20, 40],
+      [40, 40],
+    ],
+    'told of the decrease and of the full recovery, not of each step',
+  );
   tracker.close();
 });
 
@@ -278,7 +299,9 @@ test('a terminal wait aims its first poll at the learned platform duration of it
     minIntervalMs: 50,
     maxIntervalMs: 5_000,
   });
-  await clock.until(Promise.all(['a', 'b', 'c', 'd'].map((id) => tracker.wait({ commandId: id, until: 'terminal', deadlineMs: 10_000, kind: 'cover_open' }).promise)));
+  await clock.until(
+    Promise.all(['a', 'b', 'c', 'd'].map((id) => tracker.wait({ commandId: id, until: 'terminal', deadlineMs: 10_000, kind: 'cover_open' }).promise)),
+  );
   // Learned: the first poll waits for the expected duration instead of asking early and often.
   const started = clock.now();
   await clock.until(tracker.wait({ commandId: 'e', until: 'terminal', deadlineMs: 10_000, kind: 'cover_open' }).promise);

@@ -53,7 +53,11 @@ interface Case {
 }
 
 /** inject → builder → node under test → ok / Catch → caught; both also to `all`. Returns inject ids. */
-function branches(kind: 'command' | 'reply', cases: Case[], requestIds: Record<string, string> = {}): { flows: object[]; injects: Array<{ id: string; builder: Builder; name: string }> } {
+function branches(
+  kind: 'command' | 'reply',
+  cases: Case[],
+  requestIds: Record<string, string> = {},
+): { flows: object[]; injects: Array<{ id: string; builder: Builder; name: string }> } {
   const flows: object[] = [];
   const injects: Array<{ id: string; builder: Builder; name: string }> = [];
   for (const c of cases) {
@@ -74,18 +78,33 @@ function branches(kind: 'command' | 'reply', cases: Case[], requestIds: Record<s
       flows.push(...built.nodes);
       if (kind === 'command') {
         flows.push({
-          id: target, z: 'tab1', type: 'dji-command', ...paletteDefaults('dji-command'), server: 'conn', deviceId: 'dock-001',
-          commandType: 'ota_create', payload: built.read.value, payloadType: built.read.type, waitForResult: false,
+          id: target,
+          z: 'tab1',
+          type: 'dji-command',
+          ...paletteDefaults('dji-command'),
+          server: 'conn',
+          deviceId: 'dock-001',
+          commandType: 'ota_create',
+          payload: built.read.value,
+          payloadType: built.read.type,
+          waitForResult: false,
           wires: [[`ok-${tag}`, 'all'], []],
         });
       } else {
         flows.push({
-          id: target, z: 'tab1', type: 'dji-request-reply', ...paletteDefaults('dji-request-reply'), server: 'conn',
-          payload: built.read.value, payloadType: built.read.type, wires: [[`ok-${tag}`, 'all']],
+          id: target,
+          z: 'tab1',
+          type: 'dji-request-reply',
+          ...paletteDefaults('dji-request-reply'),
+          server: 'conn',
+          payload: built.read.value,
+          payloadType: built.read.type,
+          wires: [[`ok-${tag}`, 'all']],
         });
       }
       flows.push({ id: `catch-${tag}`, z: 'tab1', type: 'catch', scope: [target], uncaught: false, wires: [[`caught-${tag}`, 'all']] });
-      for (const sink of [`ok-${tag}`, `caught-${tag}`]) flows.push({ id: sink, z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] });
+      for (const sink of [`ok-${tag}`, `caught-${tag}`])
+        flows.push({ id: sink, z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] });
       injects.push({ id: `inject-${tag}`, builder: b, name: c.name });
     }
   }
@@ -113,7 +132,10 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
     await rt?.stop();
     await sim?.close();
   });
-  const base = () => [{ id: 'tab1', type: 'tab', label: 'realms' }, { ...connection(), baseUrl: sim.http }];
+  const base = () => [
+    { id: 'tab1', type: 'tab', label: 'realms' },
+    { ...connection(), baseUrl: sim.http },
+  ];
 
   async function run(kind: 'command' | 'reply', cases: Case[], requestIds?: Record<string, string>): Promise<Map<string, string>> {
     const { flows, injects } = branches(kind, cases, requestIds);
@@ -126,7 +148,10 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
   test('dji-command payloads: accepted and refused exactly as the same object typed as JSON', async () => {
     const valid = { devices: [{ sn: 'dock-001', product_version: '10.01.0001', firmware_upgrade_type: 3, extra: { nested: [{ deep: true }] } }] };
     const invalid = { devices: [{ sn: 'dock-001', product_version: '10.01.0001' }] };
-    const results = await run('command', [{ name: 'valid', value: valid }, { name: 'invalid', value: invalid }]);
+    const results = await run('command', [
+      { name: 'valid', value: valid },
+      { name: 'invalid', value: invalid },
+    ]);
     for (const b of BUILDERS) {
       assert.equal(results.get(`command-valid-${b}`), 'ok', `${b}: a valid payload is sent`);
       assert.equal(results.get(`command-invalid-${b}`), results.get('command-invalid-json'), `${b}: refused with the same text as typed JSON`);
@@ -140,7 +165,10 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
 
   test('dji-request-reply payloads: accepted and refused exactly as the same object typed as JSON; the dock gets the payload', async () => {
     const valid = { config_result: 'ok', items: [{ name: 'network', applied: true }] };
-    const cases: Case[] = [{ name: 'valid', value: valid }, { name: 'array', value: [1, 2] }];
+    const cases: Case[] = [
+      { name: 'valid', value: valid },
+      { name: 'array', value: [1, 2] },
+    ];
     const requestIds: Record<string, string> = {};
     for (const c of cases) {
       for (const b of BUILDERS) {
@@ -160,12 +188,23 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
     for (const r of received) assert.deepEqual(r.data, { result: 0, output: valid });
   });
 
-  test('a method the catalogue lacks: one translated warning per node, the platform\'s UNSUPPORTED_COMMAND reaches Catch', async () => {
+  test("a method the catalogue lacks: one translated warning per node, the platform's UNSUPPORTED_COMMAND reaches Catch", async () => {
     const logsBefore = rt.logs.length;
     await rt.deploy([
       ...base(),
       { id: 'inject-u', z: 'tab1', type: 'inject', props: [], repeat: '', once: false, wires: [['cmd-u']] },
-      { id: 'cmd-u', z: 'tab1', type: 'dji-command', ...paletteDefaults('dji-command'), server: 'conn', deviceId: 'drone-001', commandType: 'ir_metering_point_set', payload: '{"payload_index":"81-0-0","x":0.5,"y":0.5}', payloadType: 'json', wires: [['ok-u'], []] },
+      {
+        id: 'cmd-u',
+        z: 'tab1',
+        type: 'dji-command',
+        ...paletteDefaults('dji-command'),
+        server: 'conn',
+        deviceId: 'drone-001',
+        commandType: 'ir_metering_point_set',
+        payload: '{"payload_index":"81-0-0","x":0.5,"y":0.5}',
+        payloadType: 'json',
+        wires: [['ok-u'], []],
+      },
       { id: 'catch-u', z: 'tab1', type: 'catch', scope: ['cmd-u'], uncaught: false, wires: [['caught-u']] },
       { id: 'ok-u', z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
       { id: 'caught-u', z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
@@ -178,7 +217,10 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
       assert.equal(msg.utmos_error.code, 'UNSUPPORTED_COMMAND');
       assert.equal(msg.utmos_error.http_status, 400);
     }
-    const warnings = rt.logs.slice(logsBefore).filter((e) => e.level === LOG_WARN && e.id === 'cmd-u').map((e) => String(e.msg));
+    const warnings = rt.logs
+      .slice(logsBefore)
+      .filter((e) => e.level === LOG_WARN && e.id === 'cmd-u')
+      .map((e) => String(e.msg));
     assert.deepEqual(warnings, [
       'ir_metering_point_set is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.',
     ]);

@@ -83,59 +83,73 @@ async function startDemo(userDir: string): Promise<Demo> {
 async function dockDebugModeAfterInject(demo: Demo, dock: string): Promise<boolean> {
   const res = await fetch(`${demo.editor}inject/ex03-send`, { method: 'POST' });
   assert.equal(res.status, 200);
-  const state = await dockWhen({ http: demo.simUrl }, dock, (d) => d.debug_mode === true, 'debug mode on', 10_000).catch((err: Error) => ({ debug_mode: err.message }));
+  const state = await dockWhen({ http: demo.simUrl }, dock, (d) => d.debug_mode === true, 'debug mode on', 10_000).catch((err: Error) => ({
+    debug_mode: err.message,
+  }));
   return state.debug_mode === true;
 }
 
-test('npm start: editor on 127.0.0.1 with the examples deployed against the simulator; credentials encrypted and out of ps; SIGTERM stops everything; a restart keeps them', { timeout: 180_000 }, async () => {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-demo-'));
-  try {
-    const demo = await startDemo(userDir);
-    let stopped = false;
+test(
+  'npm start: editor on 127.0.0.1 with the examples deployed against the simulator; credentials encrypted and out of ps; SIGTERM stops everything; a restart keeps them',
+  { timeout: 180_000 },
+  async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-demo-'));
     try {
-      const flows = (await (await fetch(`${demo.editor}flows`)).json()) as any[];
-      const tabs = flows.filter((n) => n.type === 'tab').map((n) => n.label);
-      assert.deepEqual(tabs, ['01 - Dock inspection mission', '02 - Device request handling', '03 - Fire and forget and status wait', '04 - Wayline from GeoJSON']);
-      const configs = flows.filter((n) => n.type === 'utmos-config');
-      assert.equal(configs.length, 1);
-      assert.equal(configs[0].baseUrl, demo.simUrl);
-      assert.match(configs[0].eventBrokerUrl, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
+      const demo = await startDemo(userDir);
+      let stopped = false;
+      try {
+        const flows = (await (await fetch(`${demo.editor}flows`)).json()) as any[];
+        const tabs = flows.filter((n) => n.type === 'tab').map((n) => n.label);
+        assert.deepEqual(tabs, [
+          '01 - Dock inspection mission',
+          '02 - Device request handling',
+          '03 - Fire and forget and status wait',
+          '04 - Wayline from GeoJSON',
+        ]);
+        const configs = flows.filter((n) => n.type === 'utmos-config');
+        assert.equal(configs.length, 1);
+        assert.equal(configs[0].baseUrl, demo.simUrl);
+        assert.match(configs[0].eventBrokerUrl, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
 
-      const key = fs.readFileSync(path.join(userDir, '.demo-api-key'), 'utf8').trim();
-      assert.ok(key.length >= 16, 'the demo made an API key for its simulator');
-      const credFile = fs.readFileSync(path.join(userDir, 'flows_cred.json'), 'utf8');
-      assert.deepEqual(Object.keys(JSON.parse(credFile)), ['$'], 'flows_cred.json is encrypted');
-      assert.ok(!credFile.includes(key), 'the key is not readable in flows_cred.json');
-      const creds = (await (await fetch(`${demo.editor}credentials/utmos-config/${configs[0].id}`)).json()) as any;
-      assert.equal(creds.has_apiKey, true, 'the connection holds the key');
-      assert.ok(!fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8').includes(key), 'not in flows.json');
-      assert.ok(!JSON.stringify(flows).includes(key), 'not in GET /flows');
-      assert.ok(!demo.output().includes(key), 'not in the demo output');
-      // the very first start has no stored credentials yet: Node-RED says "Encrypted credentials not found" once
-      assert.doesNotMatch(demo.output(), /unencrypted credentials|Failed to decrypt/i);
-      const lines = commandLines();
-      if (lines.length > 0) {
-        assert.ok(lines.some((l) => l.includes('dist/sim/cli.js')), 'the simulator process is visible');
-        assert.ok(!lines.some((l) => l.includes(key)), 'the key is on no command line (ps)');
+        const key = fs.readFileSync(path.join(userDir, '.demo-api-key'), 'utf8').trim();
+        assert.ok(key.length >= 16, 'the demo made an API key for its simulator');
+        const credFile = fs.readFileSync(path.join(userDir, 'flows_cred.json'), 'utf8');
+        assert.deepEqual(Object.keys(JSON.parse(credFile)), ['$'], 'flows_cred.json is encrypted');
+        assert.ok(!credFile.includes(key), 'the key is not readable in flows_cred.json');
+        const creds = (await (await fetch(`${demo.editor}credentials/utmos-config/${configs[0].id}`)).json()) as any;
+        assert.equal(creds.has_apiKey, true, 'the connection holds the key');
+        assert.ok(!fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8').includes(key), 'not in flows.json');
+        assert.ok(!JSON.stringify(flows).includes(key), 'not in GET /flows');
+        assert.ok(!demo.output().includes(key), 'not in the demo output');
+        // the very first start has no stored credentials yet: Node-RED says "Encrypted credentials not found" once
+        assert.doesNotMatch(demo.output(), /unencrypted credentials|Failed to decrypt/i);
+        const lines = commandLines();
+        if (lines.length > 0) {
+          assert.ok(
+            lines.some((l) => l.includes('dist/sim/cli.js')),
+            'the simulator process is visible',
+          );
+          assert.ok(!lines.some((l) => l.includes(key)), 'the key is on no command line (ps)');
+        }
+
+        // the demo raised one request for example 02's approval branch; run example 03's first button
+        assert.equal(await dockDebugModeAfterInject(demo, 'dock-003'), true, 'the example command reached the simulated dock');
+        stopped = true;
+        await demo.stop();
+      } finally {
+        if (!stopped) await demo.stop().catch(() => undefined);
       }
 
-      // the demo raised one request for example 02's approval branch; run example 03's first button
-      assert.equal(await dockDebugModeAfterInject(demo, 'dock-003'), true, 'the example command reached the simulated dock');
-      stopped = true;
-      await demo.stop();
+      // a second start on the same user dir: the stored, encrypted credentials still work
+      const again = await startDemo(userDir);
+      try {
+        assert.equal(await dockDebugModeAfterInject(again, 'dock-003'), true, 'the restarted demo reaches its new simulator');
+        assert.doesNotMatch(again.output(), /unencrypted credentials|encrypted credentials not found|Failed to decrypt/i);
+      } finally {
+        await again.stop();
+      }
     } finally {
-      if (!stopped) await demo.stop().catch(() => undefined);
+      fs.rmSync(userDir, { recursive: true, force: true });
     }
-
-    // a second start on the same user dir: the stored, encrypted credentials still work
-    const again = await startDemo(userDir);
-    try {
-      assert.equal(await dockDebugModeAfterInject(again, 'dock-003'), true, 'the restarted demo reaches its new simulator');
-      assert.doesNotMatch(again.output(), /unencrypted credentials|encrypted credentials not found|Failed to decrypt/i);
-    } finally {
-      await again.stop();
-    }
-  } finally {
-    fs.rmSync(userDir, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -68,7 +68,10 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const core = new Set(['comment', 'inject', 'debug', 'catch', 'delay', 'switch', 'change', 'link in', 'link out']);
     const used = new Set<string>();
     for (const ex of examples) {
-      assert.ok(ex.nodes.some((n) => n.type === 'comment' && String(n.info).length > 200), `${ex.file} explains itself in a comment node`);
+      assert.ok(
+        ex.nodes.some((n) => n.type === 'comment' && String(n.info).length > 200),
+        `${ex.file} explains itself in a comment node`,
+      );
       for (const n of ex.nodes) {
         assert.ok(core.has(n.type) || ours.includes(n.type), `${ex.file}: unexpected node type ${n.type}`);
         used.add(n.type);
@@ -79,7 +82,11 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
         }
       }
       assert.doesNotMatch(JSON.stringify(ex.nodes), /apiKey|api_key/i, `${ex.file} has no credential fields`);
-      assert.doesNotMatch(JSON.stringify(ex.nodes), /example\.com|\.kmz|"fingerprint\\?":\s*\\?"[0-9a-f]{32}/i, `${ex.file} has no placeholder wayline URL or fingerprint`);
+      assert.doesNotMatch(
+        JSON.stringify(ex.nodes),
+        /example\.com|\.kmz|"fingerprint\\?":\s*\\?"[0-9a-f]{32}/i,
+        `${ex.file} has no placeholder wayline URL or fingerprint`,
+      );
     }
     for (const t of ours) assert.ok(used.has(t), `some example uses ${t}`);
   });
@@ -123,11 +130,17 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(dock.services_received, 8, 'eight commands reached the dock');
     const after = await simControl(sim, 'GET', 'objects');
     assert.equal(after.counters.puts - before.counters.puts, 1, 'one wayline uploaded');
-    assert.ok(after.objects.some((o: any) => o.md5 === done.wayline.fingerprint), 'storage holds the fingerprinted file');
+    assert.ok(
+      after.objects.some((o: any) => o.md5 === done.wayline.fingerprint),
+      'storage holds the fingerprinted file',
+    );
     silent([...idsOf('debug', tab, 'command failed'), ...idsOf('debug', tab, 'errors')]);
 
     // a dock whose URL expired asks for the file again: the flow answers with a fresh URL
-    const raised = await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: [done.flight_id] } });
+    const raised = await simControl(sim, 'POST', 'docks/dock-001/requests', {
+      request_type: 'flighttask_resource_get',
+      data: { resource_type: 'wayline', resource_ids: [done.flight_id] },
+    });
     const [fileSent] = await rt.waitFor(idOf('debug', tab, 'wayline file sent'), 1, 20_000);
     assert.equal(fileSent.request_id, raised.request_id);
     assert.equal(fileSent.request_type, 'flighttask_resource_get');
@@ -152,7 +165,10 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(a1.request_type, 'config');
     assert.equal(a1.payload.reply_code, 'APPROVED');
     // a dock whose wayline URL expired -> a fresh URL for the last wayline built (example 01)
-    const res = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['any'] } });
+    const res = await simControl(sim, 'POST', 'docks/dock-002/requests', {
+      request_type: 'flighttask_resource_get',
+      data: { resource_type: 'wayline', resource_ids: ['any'] },
+    });
     const [, a2] = await rt.waitFor(autoSent, 2, 20_000);
     assert.equal(a2.request_id, res.request_id);
     assert.equal(a2.request_type, 'flighttask_resource_get');
@@ -177,7 +193,8 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     // what the dock received: result 0 for approvals, non-zero for the rejection. The platform
     // answers 202 and then publishes requests_reply over MQTT: wait for all four to arrive.
     const repliesOf = (d: any, m: string) => d.requests_replies_received.filter((r: any) => r.method === m).map((r: any) => r.data.result);
-    const all = (d: any) => repliesOf(d, 'config').length >= 1 && repliesOf(d, 'flighttask_resource_get').length >= 1 && repliesOf(d, 'airport_organization_bind').length >= 2;
+    const all = (d: any) =>
+      repliesOf(d, 'config').length >= 1 && repliesOf(d, 'flighttask_resource_get').length >= 1 && repliesOf(d, 'airport_organization_bind').length >= 2;
     const dock = await dockWhen(sim, 'dock-002', all, 'the four requests_reply messages');
     const byMethod = (m: string) => repliesOf(dock, m);
     assert.deepEqual(byMethod('config'), [0]);

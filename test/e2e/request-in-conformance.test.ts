@@ -24,7 +24,13 @@ function connection(id: string, baseUrl: string): object {
 function requestInFlow(connectionId: string): object[] {
   const defaults = paletteDefaults('dji-request-in');
   assert.deepEqual(
-    { vendor: defaults.vendor, deviceId: defaults.deviceId, requestType: defaults.requestType, pendingOnly: defaults.pendingOnly, pollInterval: defaults.pollInterval },
+    {
+      vendor: defaults.vendor,
+      deviceId: defaults.deviceId,
+      requestType: defaults.requestType,
+      pendingOnly: defaults.pendingOnly,
+      pollInterval: defaults.pollInterval,
+    },
     { vendor: 'dji', deviceId: '', requestType: '', pendingOnly: true, pollInterval: 5 },
     'the editor defaults this test relies on',
   );
@@ -73,7 +79,7 @@ describe('dji-request-in at its editor defaults, in the embedded runtime', () =>
     await server?.close();
   });
 
-  test('against a plain HTTP server serving the requests page\'s example bodies', async () => {
+  test("against a plain HTTP server serving the requests page's example bodies", async () => {
     const lists = (c: RecordedCall) => c.method === 'GET' && c.path === DR;
     try {
       await rt.deploy([...connections, ...requestInFlow('conn-seed')]);
@@ -85,7 +91,11 @@ describe('dji-request-in at its editor defaults, in the embedded runtime', () =>
 
       // Later: the first one gets answered, a new pending one and another auto-answered one arrive.
       items[0] = answered(items[0].request_id, items[0].received_at, 'manual');
-      items.push({ ...pendingRequest('9f0f7a10-0000-4000-8000-000000000003', '2026-04-22T12:01:00Z'), request_type: 'flighttask_resource_get', inbound_payload: { resource_type: 'wayline', resource_ids: ['f-1'] } });
+      items.push({
+        ...pendingRequest('9f0f7a10-0000-4000-8000-000000000003', '2026-04-22T12:01:00Z'),
+        request_type: 'flighttask_resource_get',
+        inbound_payload: { resource_type: 'wayline', resource_ids: ['f-1'] },
+      });
       items.push(answered('9f0f7a10-0000-4000-8000-000000000004', '2026-04-22T12:01:30Z', 'auto'));
       const polled = (await server.waitForCalls(lists, 1)).length;
       await rt.waitFor('out', 2, 15_000);
@@ -102,10 +112,13 @@ describe('dji-request-in at its editor defaults, in the embedded runtime', () =>
     }
   });
 
-  test('against the simulator (docks\' update_topo and auto-answered types are never emitted)', async () => {
+  test("against the simulator (docks' update_topo and auto-answered types are never emitted)", async () => {
     const creds = { base: sim.http, apiId: sim.apiId, apiKey: sim.apiKey };
     try {
-      const config = await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
+      const config = await simControl(sim, 'POST', 'docks/dock-001/requests', {
+        request_type: 'config',
+        data: { scope: 'dock', items: ['network', 'storage'] },
+      });
       await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'storage_config_get', data: { module: 0 } });
       await rt.deploy([...connections, ...requestInFlow('conn-sim')]);
       const [first] = await rt.waitFor('out', 1, 15_000);
@@ -114,7 +127,10 @@ describe('dji-request-in at its editor defaults, in the embedded runtime', () =>
 
       const answer = await signed(creds, 'POST', `${DR}/${config.request_id}/reply`, { body: { reply_code: 'APPROVED' } });
       assert.equal(answer.status, 202);
-      const later = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['f-2'] } });
+      const later = await simControl(sim, 'POST', 'docks/dock-002/requests', {
+        request_type: 'flighttask_resource_get',
+        data: { resource_type: 'wayline', resource_ids: ['f-2'] },
+      });
       await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'storage_config_get', data: { module: 1 } });
       await rt.waitFor('out', 2, 15_000);
       await morePlatformCalls(sim, 'GET /api/v1/open/device-requests', 2, 20_000); // two more polls

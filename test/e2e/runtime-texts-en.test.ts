@@ -3,8 +3,7 @@ import { runtimeTextScenario } from './runtime-texts';
 
 runtimeTextScenario({
   lang: 'en-US',
-  refusedLine:
-    'cover_open failed on dock-001: the dock is not (or no longer) in remote debug mode, which this needs; send debug_mode_open first, then retry',
+  refusedLine: 'cover_open failed on dock-001: the dock is not (or no longer) in remote debug mode, which this needs; send debug_mode_open first, then retry',
   refusedBadge: 'FAILED: not in debug mode',
   waitingBadge: 'waiting for dock-404 (not delivered yet)',
   wrongDeviceLine:

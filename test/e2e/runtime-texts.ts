@@ -31,8 +31,29 @@ const CJK = /[\u4e00-\u9fff]/;
 
 function flows(sim: Endpoint): any[] {
   const command = (id: string, props: Record<string, unknown>, wires: string[][]) => ({ id, z: 'tx', ...DJI_COMMAND_DEFAULTS, x: 400, ...props, wires });
-  const inject = (id: string, to: string, y: number) => ({ id, z: 'tx', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', x: 120, y, wires: [[to]] });
-  const debug = (id: string, y: number) => ({ id, z: 'tx', type: 'debug', active: true, tosidebar: true, console: false, complete: 'true', x: 700, y, wires: [] });
+  const inject = (id: string, to: string, y: number) => ({
+    id,
+    z: 'tx',
+    type: 'inject',
+    props: [{ p: 'payload' }],
+    payload: '',
+    payloadType: 'date',
+    x: 120,
+    y,
+    wires: [[to]],
+  });
+  const debug = (id: string, y: number) => ({
+    id,
+    z: 'tx',
+    type: 'debug',
+    active: true,
+    tosidebar: true,
+    console: false,
+    complete: 'true',
+    x: 700,
+    y,
+    wires: [],
+  });
   return [
     { id: 'tx', type: 'tab', label: 'texts' },
     { id: 'c1', type: 'utmos-config', name: 'sim', baseUrl: sim.http },
@@ -47,7 +68,16 @@ function flows(sim: Endpoint): any[] {
     debug('ok-wrong', 160),
     // One bad flighttask_prepare payload with nine problems, built in a function node.
     inject('i-bad', 'fn-bad', 260),
-    { id: 'fn-bad', z: 'tx', type: 'function', func: 'msg.payload = { task_type: 9, file: { url: 5 } };\nreturn msg;', outputs: 1, x: 260, y: 260, wires: [['cmd-bad']] },
+    {
+      id: 'fn-bad',
+      z: 'tx',
+      type: 'function',
+      func: 'msg.payload = { task_type: 9, file: { url: 5 } };\nreturn msg;',
+      outputs: 1,
+      x: 260,
+      y: 260,
+      wires: [['cmd-bad']],
+    },
     command('cmd-bad', { commandType: 'flighttask_prepare', payload: 'payload', payloadType: 'msg', y: 260 }, [['ok-bad'], ['failed-bad']]),
     debug('ok-bad', 240),
     debug('failed-bad', 280),
@@ -116,20 +146,17 @@ export function runtimeTextScenario(expected: ExpectedTexts): void {
       assert.equal(msg.utmos_error.field, 'payload.execute_time');
       const problems: Array<{ field: string; message: string }> = msg.utmos_error.problems;
       assert.equal(problems.length, 9);
-      assert.deepEqual(
-        problems.map((p) => p.field).sort(),
-        [
-          'payload.execute_time',
-          'payload.exit_wayline_when_rc_lost',
-          'payload.file.fingerprint',
-          'payload.file.url',
-          'payload.flight_id',
-          'payload.out_of_control_action',
-          'payload.rth_altitude',
-          'payload.rth_mode',
-          'payload.task_type',
-        ],
-      );
+      assert.deepEqual(problems.map((p) => p.field).sort(), [
+        'payload.execute_time',
+        'payload.exit_wayline_when_rc_lost',
+        'payload.file.fingerprint',
+        'payload.file.url',
+        'payload.flight_id',
+        'payload.out_of_control_action',
+        'payload.rth_altitude',
+        'payload.rth_mode',
+        'payload.task_type',
+      ]);
       for (const p of problems) {
         assert.ok(p.message.includes(p.field), `${p.field}: its message names it: ${p.message}`);
         if (expected.lang === 'zh-CN') assert.match(p.message, CJK, `${p.field}: in Chinese: ${p.message}`);
@@ -159,7 +186,10 @@ export function runtimeTextScenario(expected: ExpectedTexts): void {
       assert.equal(zh.length, 83);
       for (const m of zh) assert.match(m.summary, CJK, `${m.method}: ${m.summary}`);
       for (const m of en) assert.doesNotMatch(m.summary, CJK, `${m.method}: ${m.summary}`);
-      assert.deepEqual(zh.map((m) => m.method), en.map((m) => m.method));
+      assert.deepEqual(
+        zh.map((m) => m.method),
+        en.map((m) => m.method),
+      );
       const prepare = zh.find((m) => m.method === 'flighttask_prepare');
       assert.match(prepare.fields.find((f: any) => f.path === 'file.url').description, CJK);
       assert.deepEqual(await read('?lang=zh-TW'), zh);

@@ -43,12 +43,37 @@ const PREPARE_JSONATA = `{
 }`;
 
 const command = (id: string, commandType: string, wires: string[][]) => ({
-  id, type: 'dji-command', z: 'wl', server: 'cfg', deviceId: 'dock', deviceIdType: 'msg', commandType, commandTypeType: 'str',
-  payload: 'payload', payloadType: 'msg', idempotencyKeyType: 'auto', timeoutSeconds: 30, waitForResult: true, wires,
+  id,
+  type: 'dji-command',
+  z: 'wl',
+  server: 'cfg',
+  deviceId: 'dock',
+  deviceIdType: 'msg',
+  commandType,
+  commandTypeType: 'str',
+  payload: 'payload',
+  payloadType: 'msg',
+  idempotencyKeyType: 'auto',
+  timeoutSeconds: 30,
+  waitForResult: true,
+  wires,
 });
 const wayline = (id: string, wires: string[][]) => ({
-  id, type: 'dji-wayline', z: 'wl', server: 'cfg', bucket: BUCKET, objectKeyPrefix: 'waylines/', aircraft: 'M3D', speed: 10, height: 60,
-  finishAction: 'goHome', lostLinkAction: 'goBack', takeOffSecurityHeight: 20, returnHomeHeight: 100, urlLifetime: 3600, wires,
+  id,
+  type: 'dji-wayline',
+  z: 'wl',
+  server: 'cfg',
+  bucket: BUCKET,
+  objectKeyPrefix: 'waylines/',
+  aircraft: 'M3D',
+  speed: 10,
+  height: 60,
+  finishAction: 'goHome',
+  lostLinkAction: 'goBack',
+  takeOffSecurityHeight: 20,
+  returnHomeHeight: 100,
+  urlLifetime: 3600,
+  wires,
 });
 const sink = (id: string) => ({ id, type: 'debug', z: 'wl', active: false, wires: [] });
 
@@ -64,14 +89,33 @@ function flows(endpoint: Endpoint): any[] {
     command('prepare', 'flighttask_prepare', [['prepared'], ['prepare-failed']]),
     sink('prepared'),
     sink('prepare-failed'),
-    { id: 'exec', type: 'change', z: 'wl', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"flight_id": flight_id}', tot: 'jsonata' }], wires: [['execute']] },
+    {
+      id: 'exec',
+      type: 'change',
+      z: 'wl',
+      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"flight_id": flight_id}', tot: 'jsonata' }],
+      wires: [['execute']],
+    },
     command('execute', 'flighttask_execute', [['executed'], ['execute-failed']]),
     sink('executed'),
     sink('execute-failed'),
     // the dock asks for a fresh file URL: answer with a fresh GET for the stored file
-    { id: 'asks', type: 'dji-request-in', z: 'wl', server: 'cfg', vendor: 'dji', deviceId: '', requestType: 'flighttask_resource_get', pendingOnly: true, pollInterval: 1, wires: [['which']] },
     {
-      id: 'which', type: 'change', z: 'wl',
+      id: 'asks',
+      type: 'dji-request-in',
+      z: 'wl',
+      server: 'cfg',
+      vendor: 'dji',
+      deviceId: '',
+      requestType: 'flighttask_resource_get',
+      pendingOnly: true,
+      pollInterval: 1,
+      wires: [['which']],
+    },
+    {
+      id: 'which',
+      type: 'change',
+      z: 'wl',
       rules: [
         { t: 'set', p: 'object_key', pt: 'msg', to: 'wayline.object_key', tot: 'flow' },
         { t: 'set', p: 'fingerprint', pt: 'msg', to: 'wayline.fingerprint', tot: 'flow' },
@@ -79,7 +123,21 @@ function flows(endpoint: Endpoint): any[] {
       wires: [['renew']],
     },
     wayline('renew', [['answer']]),
-    { id: 'answer', type: 'dji-request-reply', z: 'wl', server: 'cfg', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', replyMessage: '', replyMessageType: 'str', payload: '{"file": file}', payloadType: 'jsonata', wires: [['answered']] },
+    {
+      id: 'answer',
+      type: 'dji-request-reply',
+      z: 'wl',
+      server: 'cfg',
+      requestId: 'request_id',
+      requestIdType: 'msg',
+      replyCode: 'APPROVED',
+      replyCodeType: 'str',
+      replyMessage: '',
+      replyMessageType: 'str',
+      payload: '{"file": file}',
+      payloadType: 'jsonata',
+      wires: [['answered']],
+    },
     sink('answered'),
     // the node's own memory of fingerprints
     wayline('mem', [['mem-out']]),
@@ -176,11 +234,28 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
     assert.equal(tampered.payload.response_code, '314017');
 
     const notZip = await storeRaw(Buffer.from('this is not a zip archive'));
-    const badWpml = await storeRaw(Buffer.from(zipSync({ 'wpmz/waylines.wpml': Buffer.from('<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:wpml="http://www.dji.com/wpmz/1.0.2"><Document><wpml:author>x</wpml:author></Document></kml>') })));
+    const badWpml = await storeRaw(
+      Buffer.from(
+        zipSync({
+          'wpmz/waylines.wpml': Buffer.from(
+            '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:wpml="http://www.dji.com/wpmz/1.0.2"><Document><wpml:author>x</wpml:author></Document></kml>',
+          ),
+        }),
+      ),
+    );
     const prepare = (flight_id: string, file: { url: string; fingerprint: string }) =>
       receive('prepare', {
         dock: 'dock-002',
-        payload: { flight_id, task_type: 0, execute_time: Date.now(), file, rth_altitude: 100, rth_mode: 1, out_of_control_action: 0, exit_wayline_when_rc_lost: 0 },
+        payload: {
+          flight_id,
+          task_type: 0,
+          execute_time: Date.now(),
+          file,
+          rth_altitude: 100,
+          rth_mode: 1,
+          out_of_control_action: 0,
+          exit_wayline_when_rc_lost: 0,
+        },
       });
     failed = next('prepare-failed');
     prepare('wl-notzip', notZip);
@@ -212,7 +287,13 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
   test('a bucket outside the tenant policy is OBJECT_POLICY_DENIED (403) through Catch, with nothing uploaded', async () => {
     const before = await counters();
     const deniedNext = next('caught');
-    receive('wl1', { payload: [{ latitude: 22.9, longitude: 113.7 }, { latitude: 22.901, longitude: 113.7 }], bucket: 'someone-elses' });
+    receive('wl1', {
+      payload: [
+        { latitude: 22.9, longitude: 113.7 },
+        { latitude: 22.901, longitude: 113.7 },
+      ],
+      bucket: 'someone-elses',
+    });
     const denied = await deniedNext;
     assert.equal(denied.utmos_error.code, 'OBJECT_POLICY_DENIED');
     assert.equal(denied.utmos_error.http_status, 403);
@@ -221,7 +302,12 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
 
   test('the node remembers what it built: msg.object_key alone signs a fresh URL with the same fingerprint', async () => {
     let out = next('mem-out');
-    receive('mem', { payload: [{ latitude: 22.9, longitude: 113.7, height: 30 }, { latitude: 22.901, longitude: 113.7 }] });
+    receive('mem', {
+      payload: [
+        { latitude: 22.9, longitude: 113.7, height: 30 },
+        { latitude: 22.901, longitude: 113.7 },
+      ],
+    });
     const first = await out;
     const presigns = (await counters()).presigns;
     out = next('mem-out');

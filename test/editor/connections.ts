@@ -27,7 +27,10 @@ export function connectionTests(s: EditorSession): void {
     await s.deploy();
     await s.page.waitForSelector('.red-ui-notification', { timeout: 10_000 });
     const notes = await s.page.$$eval('.red-ui-notification', (els: Element[]) => els.map((e) => e.textContent || ''));
-    assert.ok(notes.some((t: string) => /deployed/i.test(t)), `deploy notification: ${notes.join(' | ')}`);
+    assert.ok(
+      notes.some((t: string) => /deployed/i.test(t)),
+      `deploy notification: ${notes.join(' | ')}`,
+    );
 
     const flowsJson = fs.readFileSync(path.join(s.rt.userDir, 'flows.json'), 'utf8');
     const saved = JSON.parse(flowsJson);

@@ -27,11 +27,17 @@ export function dialogTests(s: EditorSession): void {
     await s.setTyped('#node-input-payload', 'json', '{"payload_index":"80-0"}');
     const expected = checkCommandPayload('camera_recording_start', { payload_index: '80-0' });
     assert.equal(expected.ok, false);
-    await s.page.waitForFunction((text: string) => (document.querySelector('#utmos-dji-command-payload-problem') as HTMLElement).textContent === text, expected.ok ? '' : expected.error.message, {
-      timeout: 10_000,
-    });
+    await s.page.waitForFunction(
+      (text: string) => (document.querySelector('#utmos-dji-command-payload-problem') as HTMLElement).textContent === text,
+      expected.ok ? '' : expected.error.message,
+      {
+        timeout: 10_000,
+      },
+    );
     assert.ok(await problem.isVisible(), 'the problem is shown under the payload');
-    await s.page.waitForFunction(() => document.querySelector('#node-input-payload + .red-ui-typedInput-container')?.classList.contains('input-error'), null, { timeout: 5_000 });
+    await s.page.waitForFunction(() => document.querySelector('#node-input-payload + .red-ui-typedInput-container')?.classList.contains('input-error'), null, {
+      timeout: 5_000,
+    });
     await s.shot(s.page, 'dialog-payload-check');
 
     // an edited payload: the template button asks in the dialog, never with a native confirm()
@@ -46,7 +52,9 @@ export function dialogTests(s: EditorSession): void {
     await question.locator('[data-choice="replace"]').click();
     assert.deepEqual(JSON.parse((await s.typed('#node-input-payload')).value), { payload_index: '80-0-0' });
     await s.page.waitForFunction(() => !(document.querySelector('#utmos-dji-command-payload-problem') as HTMLElement).offsetParent, null, { timeout: 10_000 });
-    await s.page.waitForFunction(() => !document.querySelector('#node-input-payload + .red-ui-typedInput-container')?.classList.contains('input-error'), null, { timeout: 5_000 });
+    await s.page.waitForFunction(() => !document.querySelector('#node-input-payload + .red-ui-typedInput-container')?.classList.contains('input-error'), null, {
+      timeout: 5_000,
+    });
     assert.equal(await marked(), false);
     // the payload is still the template: it follows the next command without a question
     await s.page.click('#utmos-dji-command-template');
@@ -103,7 +111,9 @@ export function dialogTests(s: EditorSession): void {
       assert.equal(await s.page.inputValue('#node-input-server'), CONNECTION);
       await s.stillPage(s.page); // the tray at its final width: labels wrap or not for good
       const wrapped = await s.page.$$eval('.utmos-form .form-row > label:first-child', (els: Element[]) =>
-        els.filter((e: any) => e.offsetParent && e.getClientRects()[0]?.height > 1.6 * parseFloat((window as any).getComputedStyle(e).lineHeight || '20')).map((e: any) => e.textContent.trim()),
+        els
+          .filter((e: any) => e.offsetParent && e.getClientRects()[0]?.height > 1.6 * parseFloat((window as any).getComputedStyle(e).lineHeight || '20'))
+          .map((e: any) => e.textContent.trim()),
       );
       assert.deepEqual(wrapped, [], 'labels on one line');
       await s.shot(s.page, `dialog-${type}`);
@@ -124,7 +134,9 @@ export function dialogTests(s: EditorSession): void {
     assert.equal(await s.page.inputValue('#node-config-input-apiId'), s.sim.apiId);
     await s.page.click('#utmos-config-advanced-toggle');
     const wrapped = await s.page.$$eval('.utmos-form .form-row > label:first-child', (els: Element[]) =>
-      els.filter((e: any) => e.offsetParent && e.getClientRects()[0]?.height > 1.6 * parseFloat((window as any).getComputedStyle(e).lineHeight || '20')).map((e: any) => e.textContent.trim()),
+      els
+        .filter((e: any) => e.offsetParent && e.getClientRects()[0]?.height > 1.6 * parseFloat((window as any).getComputedStyle(e).lineHeight || '20'))
+        .map((e: any) => e.textContent.trim()),
     );
     assert.deepEqual(wrapped, [], 'labels on one line');
     assert.match(await s.page.locator('.red-ui-tray-header .red-ui-tray-titlebar').last().textContent(), /UTMOS connection/);

@@ -98,7 +98,15 @@ export class EditorSession {
     this.browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     this.page = await this.openEditor('en-US');
   }
@@ -148,9 +156,13 @@ export class EditorSession {
       void d.dismiss();
     });
     await p.goto(this.rt.url);
-    await p.waitForFunction(() => (window as any).RED?.nodes?.node?.('ex01-start') && !(document.querySelector('#red-ui-loading-progress') as HTMLElement | null)?.offsetParent, null, {
-      timeout: 60_000,
-    });
+    await p.waitForFunction(
+      () => (window as any).RED?.nodes?.node?.('ex01-start') && !(document.querySelector('#red-ui-loading-progress') as HTMLElement | null)?.offsetParent,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
     return p;
   }
 
@@ -166,7 +178,11 @@ export class EditorSession {
     await this.page.mouse.move(chart.x + x, chart.y + y, { steps: 10 });
     await this.page.mouse.up();
     const handle = await this.page.waitForFunction(
-      ([t, known]: [string, string[]]) => (window as any).RED.nodes.filterNodes({ type: t }).map((n: any) => n.id).find((id: string) => !known.includes(id)),
+      ([t, known]: [string, string[]]) =>
+        (window as any).RED.nodes
+          .filterNodes({ type: t })
+          .map((n: any) => n.id)
+          .find((id: string) => !known.includes(id)),
       [type, before],
       { timeout: 10_000 },
     );
@@ -264,11 +280,18 @@ export class EditorSession {
   async checkHelp(p: any, lang: string): Promise<void> {
     for (const type of ALL_TYPES) {
       await p.evaluate((t: string) => (window as any).RED.sidebar.help.show(t), type);
-      await p.waitForFunction(() => (document.querySelector('.red-ui-sidebar-help-stack .red-ui-help-title') as HTMLElement | null)?.textContent !== '' && !!document.querySelector('.red-ui-sidebar-help-stack dl.message-properties'));
+      await p.waitForFunction(
+        () =>
+          (document.querySelector('.red-ui-sidebar-help-stack .red-ui-help-title') as HTMLElement | null)?.textContent !== '' &&
+          !!document.querySelector('.red-ui-sidebar-help-stack dl.message-properties'),
+      );
       const rendered: HelpEntry[] = await p.$$eval('.red-ui-sidebar-help-stack .red-ui-help dl.message-properties > dt', (dts: Element[]) =>
         dts.map((dt: any) => {
           const typeEl = dt.querySelector('.property-type');
-          const name = [...dt.childNodes].filter((n: any) => n !== typeEl).map((n: any) => n.textContent).join('');
+          const name = [...dt.childNodes]
+            .filter((n: any) => n !== typeEl)
+            .map((n: any) => n.textContent)
+            .join('');
           const dd = dt.nextElementSibling;
           return {
             name: name.replace(/\s+/g, ' ').trim(),
@@ -278,7 +301,9 @@ export class EditorSession {
         }),
       );
       assert.deepEqual(rendered, documentedEntries(type, lang), `${type} help in ${lang}: every property shows its name, type and whole description`);
-      const stray = await p.$$eval('.red-ui-sidebar-help-stack .red-ui-help p', (ps: Element[]) => ps.map((e: any) => e.textContent.trim()).filter((t: string) => t.startsWith(':')));
+      const stray = await p.$$eval('.red-ui-sidebar-help-stack .red-ui-help p', (ps: Element[]) =>
+        ps.map((e: any) => e.textContent.trim()).filter((t: string) => t.startsWith(':')),
+      );
       assert.deepEqual(stray, [], `${type} help in ${lang}: no property line left as text`);
     }
   }

@@ -51,7 +51,9 @@ export function firstFlowTests(s: EditorSession): void {
     const [result] = await s.rt.waitFor(debug, 1, 20_000);
     assert.equal(result.status, 'SUCCEEDED');
     assert.equal(typeof result.payload, 'object', 'the inject timestamp was not sent as the payload');
-    await s.page.waitForFunction(() => [...document.querySelectorAll('.red-ui-debug-msg')].some((e: any) => /SUCCEEDED/.test(e.textContent || '')), null, { timeout: 10_000 });
+    await s.page.waitForFunction(() => [...document.querySelectorAll('.red-ui-debug-msg')].some((e: any) => /SUCCEEDED/.test(e.textContent || '')), null, {
+      timeout: 10_000,
+    });
     await s.page.waitForSelector(`[id="${command}"] .red-ui-flow-node-status-label:has-text("SUCCEEDED")`, { timeout: 10_000 });
     await s.scrollChartHome();
     await s.quietShot(s.page, 'first-flow', true);
@@ -79,7 +81,9 @@ export function firstFlowTests(s: EditorSession): void {
     const [refused] = await s.rt.waitFor(failed, 1, 20_000);
     assert.equal(refused.status, 'FAILED');
     assert.equal(refused.payload.command_type, 'cover_open');
-    await s.page.waitForFunction(() => [...document.querySelectorAll('.red-ui-debug-msg')].some((e: any) => /FAILED/.test(e.textContent || '')), null, { timeout: 10_000 });
+    await s.page.waitForFunction(() => [...document.querySelectorAll('.red-ui-debug-msg')].some((e: any) => /FAILED/.test(e.textContent || '')), null, {
+      timeout: 10_000,
+    });
     // open the status object in the sidebar: the dock's code and reason are in it
     await s.page.locator(`.red-ui-debug-msg-node-${failed} .red-ui-debug-msg-object-header`).first().click();
     await s.page.waitForFunction(

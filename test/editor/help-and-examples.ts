@@ -33,7 +33,10 @@ export function helpAndExampleTests(s: EditorSession): void {
       await zh.waitForFunction(() => !(document.querySelector('#utmos-dji-command-picker') as HTMLSelectElement).disabled, null, { timeout: 15_000 });
       assert.equal((await zh.locator('label[for="node-input-server"]').textContent()).trim(), '连接');
       assert.match(await zh.locator('.utmos-command-debug-mode').textContent(), /远程调试模式/);
-      assert.ok(catalogueRequests.some((u) => new URL(u).searchParams.get('lang') === 'zh-CN'), `catalogue asked for in zh-CN: ${catalogueRequests.join(', ')}`);
+      assert.ok(
+        catalogueRequests.some((u) => new URL(u).searchParams.get('lang') === 'zh-CN'),
+        `catalogue asked for in zh-CN: ${catalogueRequests.join(', ')}`,
+      );
       await s.shot(zh, 'dialog-dji-command-zh');
       await zh.click('#node-dialog-cancel');
       await zh.waitForSelector('#node-dialog-ok', { state: 'detached' });
@@ -48,7 +51,9 @@ export function helpAndExampleTests(s: EditorSession): void {
   test('every example is laid out with no two nodes overlapping and every wire running left to right', async () => {
     for (const tab of ['ex01-tab', 'ex02-tab', 'ex03-tab', 'ex04-tab']) {
       await s.page.evaluate((t: string) => (window as any).RED.workspaces.show(t), tab);
-      await s.page.waitForFunction((t: string) => (window as any).RED.nodes.filterNodes({ z: t }).every((n: any) => n.w > 0 && n.h > 0), tab, { timeout: 10_000 });
+      await s.page.waitForFunction((t: string) => (window as any).RED.nodes.filterNodes({ z: t }).every((n: any) => n.w > 0 && n.h > 0), tab, {
+        timeout: 10_000,
+      });
       const problems: string[] = await s.page.evaluate((t: string) => {
         const R = (window as any).RED;
         const nodes = R.nodes.filterNodes({ z: t }).filter((n: any) => !n.id.startsWith('editor-'));
@@ -84,12 +89,16 @@ export function helpAndExampleTests(s: EditorSession): void {
     await s.page.waitForSelector('[id="ex03-send"] .red-ui-flow-node-button', { state: 'visible' });
     await s.page.click('[id="ex03-send"] .red-ui-flow-node-button');
     await s.page.waitForFunction(
-      () => [...document.querySelectorAll('.red-ui-debug-msg')].some((e) => /node: finished/.test(e.textContent || '') && /SUCCEEDED/.test(e.textContent || '')),
+      () =>
+        [...document.querySelectorAll('.red-ui-debug-msg')].some((e) => /node: finished/.test(e.textContent || '') && /SUCCEEDED/.test(e.textContent || '')),
       null,
       { timeout: 30_000 },
     );
     const texts = await s.debugTexts();
-    assert.ok(texts.some((t: string) => /node: delivered or later.*delivered; status now/.test(t)), texts.join('\n'));
+    assert.ok(
+      texts.some((t: string) => /node: delivered or later.*delivered; status now/.test(t)),
+      texts.join('\n'),
+    );
     assert.ok(!texts.some((t: string) => /node: failed or timed out|node: errors/.test(t)), texts.join('\n'));
     await s.shot(s.page, 'debug-sidebar-example-03');
   });

@@ -216,7 +216,15 @@ function generate(r: Gen, i: number): Case {
       msg.text = r.pick<() => unknown>([() => ({}), () => 42, () => [], () => true, () => 'm'.repeat(1025 + r.int(0, 100_000))])();
       fields.push(F.replyMessage);
     } else {
-      msg.payload = r.pick<() => unknown>([() => [], () => 'str', () => 42, () => true, () => cyclic(), () => JSON.parse('{"__proto__":{"p":1}}'), () => ({ s: r.pick(LONE) })])();
+      msg.payload = r.pick<() => unknown>([
+        () => [],
+        () => 'str',
+        () => 42,
+        () => true,
+        () => cyclic(),
+        () => JSON.parse('{"__proto__":{"p":1}}'),
+        () => ({ s: r.pick(LONE) }),
+      ])();
       fields.push(F.payload);
     }
   }
@@ -246,11 +254,49 @@ function flow() {
     config: { eventBrokerUrl: sim.mqtt },
     nodes: [
       cmd('cmd', {}),
-      cmd('cmdJ', { deviceId: '$eval(expr)', deviceIdType: 'jsonata', commandType: '$error("fuzz: no such command " & $string(fz_i))', commandTypeType: 'jsonata' }),
+      cmd('cmdJ', {
+        deviceId: '$eval(expr)',
+        deviceIdType: 'jsonata',
+        commandType: '$error("fuzz: no such command " & $string(fz_i))',
+        commandTypeType: 'jsonata',
+      }),
       cmd('cmdBadTimeout', { timeoutSeconds: 2 ** 31 }),
-      { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: 'timeout', timeoutType: 'msg', wires: [['out'], ['out'], ['out']] },
-      { id: 'waitJ', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '$error("fuzz timeout " & $string(fz_i))', timeoutType: 'jsonata', wires: [['out'], ['out'], ['out']] },
-      { id: 'reply', type: 'dji-request-reply', server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'code', replyCodeType: 'msg', replyMessage: 'text', replyMessageType: 'msg', payload: 'payload', payloadType: 'msg', wires: [['out']] },
+      {
+        id: 'wait',
+        type: 'dji-status-wait',
+        server: 'c1',
+        commandId: 'command_id',
+        commandIdType: 'msg',
+        until: 'terminal',
+        timeout: 'timeout',
+        timeoutType: 'msg',
+        wires: [['out'], ['out'], ['out']],
+      },
+      {
+        id: 'waitJ',
+        type: 'dji-status-wait',
+        server: 'c1',
+        commandId: 'command_id',
+        commandIdType: 'msg',
+        until: 'terminal',
+        timeout: '$error("fuzz timeout " & $string(fz_i))',
+        timeoutType: 'jsonata',
+        wires: [['out'], ['out'], ['out']],
+      },
+      {
+        id: 'reply',
+        type: 'dji-request-reply',
+        server: 'c1',
+        requestId: 'request_id',
+        requestIdType: 'msg',
+        replyCode: 'code',
+        replyCodeType: 'msg',
+        replyMessage: 'text',
+        replyMessageType: 'msg',
+        payload: 'payload',
+        payloadType: 'msg',
+        wires: [['out']],
+      },
       { id: 'out', type: 'helper' },
       { id: 'k1', type: 'catch', scope: ['cmd', 'cmdJ', 'cmdBadTimeout', 'wait', 'waitJ', 'reply'], uncaught: false, wires: [['caught']] },
       { id: 'caught', type: 'helper' },
@@ -268,105 +314,124 @@ const MARKERS: Record<string, Record<string, unknown>> = {
   reply: { request_id: '', code: 'APPROVED' },
 };
 
-const FIX_WORDS = /\b(must|required|set|use|remove|choose|pick|check|fix|convert|flatten|send|did you mean|e\.g\.|between|from \d|at most|at least|not allowed|not a DJI method)\b/i;
+const FIX_WORDS =
+  /\b(must|required|set|use|remove|choose|pick|check|fix|convert|flatten|send|did you mean|e\.g\.|between|from \d|at most|at least|not allowed|not a DJI method)\b/i;
 
-test(`fuzz: ${TOTAL} invalid messages (seed ${SEED}) end in one Catch error each, naming the field and the fix; nothing reaches the platform`, { timeout: 300_000 }, async () => {
-  await helper.load(ALL_NODES, flow(), { c1: { apiId: sim.apiId, apiKey, eventUsername: 'fuzz', eventPassword } });
-  const scanner = new SecretScanner([apiKey, eventPassword]);
-  await eventStreamState(connectionOf());
-  const before = await simCounters(sim);
-  const r = prng(SEED);
-  const cases = new Map<number, Case>();
-  const seen = new Map<number, { outputs: number; errors: string[]; fields: unknown[] }>();
-  let stray = 0;
-  const markers = new Set<string>();
-  const changes = new Changes();
-  const record = (msg: any, error?: string) => {
-    try {
-      count(msg, error);
-    } finally {
-      changes.changed();
-    }
-  };
-  const count = (msg: any, error?: string) => {
-    if (typeof msg?.fz_marker === 'string') return void markers.add(msg.fz_marker);
-    const i = msg?.fz_i;
-    if (typeof i !== 'number') return void stray++;
-    let s = seen.get(i);
-    if (!s) seen.set(i, (s = { outputs: 0, errors: [], fields: [] }));
-    if (error === undefined) s.outputs++;
-    else {
-      s.errors.push(error);
-      s.fields.push(msg.utmos_error?.field);
-    }
-  };
-  helper.getNode('out').on('input', (msg: any) => record(msg));
-  helper.getNode('caught').on('input', (msg: any) => {
-    record(msg, String(msg.error?.message ?? ''));
-    scanner.add('caught error', { error: msg.error, utmos_error: msg.utmos_error });
-  });
-  let crashed: unknown;
-  const onCrash = (err: unknown) => {
-    crashed = err;
-  };
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-  const byNode: Record<string, number> = {};
-  try {
-    for (let start = 0; start < TOTAL; start += BATCH) {
-      const end = Math.min(TOTAL, start + BATCH);
-      for (let i = start; i < end; i++) {
-        const c = generate(r, i);
-        c.msg.fz_i = i;
-        cases.set(i, { ...c, msg: {} });
-        byNode[c.node] = (byNode[c.node] ?? 0) + 1;
-        helper.getNode(c.node).receive(c.msg);
+test(
+  `fuzz: ${TOTAL} invalid messages (seed ${SEED}) end in one Catch error each, naming the field and the fix; nothing reaches the platform`,
+  { timeout: 300_000 },
+  async () => {
+    await helper.load(ALL_NODES, flow(), { c1: { apiId: sim.apiId, apiKey, eventUsername: 'fuzz', eventPassword } });
+    const scanner = new SecretScanner([apiKey, eventPassword]);
+    await eventStreamState(connectionOf());
+    const before = await simCounters(sim);
+    const r = prng(SEED);
+    const cases = new Map<number, Case>();
+    const seen = new Map<number, { outputs: number; errors: string[]; fields: unknown[] }>();
+    let stray = 0;
+    const markers = new Set<string>();
+    const changes = new Changes();
+    const record = (msg: any, error?: string) => {
+      try {
+        count(msg, error);
+      } finally {
+        changes.changed();
       }
-      // Wait for this batch (bounded; what never ends is reported below), then scan and forget what the spies recorded.
-      const batchDone = () => {
-        for (let i = start; i < end; i++) if (!seen.has(i)) return false;
-        return true;
-      };
-      await changes.until(batchDone, `batch at ${start}`, 20_000).catch(() => undefined);
-      scanner.drainHelperSpies();
-      assert.equal(crashed, undefined, `no uncaught exception or unhandled rejection (batch at ${start})`);
+    };
+    const count = (msg: any, error?: string) => {
+      if (typeof msg?.fz_marker === 'string') return void markers.add(msg.fz_marker);
+      const i = msg?.fz_i;
+      if (typeof i !== 'number') return void stray++;
+      let s = seen.get(i);
+      if (!s) seen.set(i, (s = { outputs: 0, errors: [], fields: [] }));
+      if (error === undefined) s.outputs++;
+      else {
+        s.errors.push(error);
+        s.fields.push(msg.utmos_error?.field);
+      }
+    };
+    helper.getNode('out').on('input', (msg: any) => record(msg));
+    helper.getNode('caught').on('input', (msg: any) => {
+      record(msg, String(msg.error?.message ?? ''));
+      scanner.add('caught error', { error: msg.error, utmos_error: msg.utmos_error });
+    });
+    let crashed: unknown;
+    const onCrash = (err: unknown) => {
+      crashed = err;
+    };
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+    const byNode: Record<string, number> = {};
+    try {
+      for (let start = 0; start < TOTAL; start += BATCH) {
+        const end = Math.min(TOTAL, start + BATCH);
+        for (let i = start; i < end; i++) {
+          const c = generate(r, i);
+          c.msg.fz_i = i;
+          cases.set(i, { ...c, msg: {} });
+          byNode[c.node] = (byNode[c.node] ?? 0) + 1;
+          helper.getNode(c.node).receive(c.msg);
+        }
+        // Wait for this batch (bounded; what never ends is reported below), then scan and forget what the spies recorded.
+        const batchDone = () => {
+          for (let i = start; i < end; i++) if (!seen.has(i)) return false;
+          return true;
+        };
+        await changes.until(batchDone, `batch at ${start}`, 20_000).catch(() => undefined);
+        scanner.drainHelperSpies();
+        assert.equal(crashed, undefined, `no uncaught exception or unhandled rejection (batch at ${start})`);
+      }
+      // A second outcome for any message would come before the outcome of one more bad message sent
+      // to each node after them all.
+      for (const [node, msg] of Object.entries(MARKERS)) helper.getNode(node).receive({ ...msg, fz_marker: node });
+      await changes.until(
+        () => markers.size === Object.keys(MARKERS).length,
+        () => `an outcome for the marker of each node; got ${[...markers].join(', ')}`,
+        20_000,
+      );
+    } finally {
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
     }
-    // A second outcome for any message would come before the outcome of one more bad message sent
-    // to each node after them all.
-    for (const [node, msg] of Object.entries(MARKERS)) helper.getNode(node).receive({ ...msg, fz_marker: node });
-    await changes.until(() => markers.size === Object.keys(MARKERS).length, () => `an outcome for the marker of each node; got ${[...markers].join(', ')}`, 20_000);
-  } finally {
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-  }
-  scanner.drainHelperSpies();
-  const after = await simCounters(sim);
+    scanner.drainHelperSpies();
+    const after = await simCounters(sim);
 
-  const problems: string[] = [];
-  for (let i = 0; i < TOTAL; i++) {
-    const s = seen.get(i);
-    const c = cases.get(i)!;
-    if (!s) {
-      problems.push(`#${i} (${c.node}): no output and no error`);
-      continue;
+    const problems: string[] = [];
+    for (let i = 0; i < TOTAL; i++) {
+      const s = seen.get(i);
+      const c = cases.get(i)!;
+      if (!s) {
+        problems.push(`#${i} (${c.node}): no output and no error`);
+        continue;
+      }
+      if (s.outputs + s.errors.length !== 1) problems.push(`#${i} (${c.node}): ${s.outputs} outputs and ${s.errors.length} errors`);
+      if (s.outputs > 0) problems.push(`#${i} (${c.node}): an invalid message produced an output`);
+      const text = s.errors[0];
+      if (text !== undefined) {
+        const ids = c.fields.map((f) => FIELD_IDS.get(f));
+        const field = String(s.fields[0]);
+        if (!c.fields.some((f) => f.test(text)))
+          problems.push(`#${i} (${c.node}): error does not name ${c.fields.map(String).join(' or ')}: ${text.slice(0, 300)}`);
+        else if (!FIX_WORDS.test(text)) problems.push(`#${i} (${c.node}): error names no fix: ${text.slice(0, 300)}`);
+        else if (!ids.some((id) => [id, snake(id)].some((name) => field === name || field.startsWith(`${name}.`))))
+          problems.push(`#${i} (${c.node}): msg.utmos_error.field is ${field}, not ${ids.join(' or ')}`);
+      }
     }
-    if (s.outputs + s.errors.length !== 1) problems.push(`#${i} (${c.node}): ${s.outputs} outputs and ${s.errors.length} errors`);
-    if (s.outputs > 0) problems.push(`#${i} (${c.node}): an invalid message produced an output`);
-    const text = s.errors[0];
-    if (text !== undefined) {
-      const ids = c.fields.map((f) => FIELD_IDS.get(f));
-      const field = String(s.fields[0]);
-      if (!c.fields.some((f) => f.test(text))) problems.push(`#${i} (${c.node}): error does not name ${c.fields.map(String).join(' or ')}: ${text.slice(0, 300)}`);
-      else if (!FIX_WORDS.test(text)) problems.push(`#${i} (${c.node}): error names no fix: ${text.slice(0, 300)}`);
-      else if (!ids.some((id) => [id, snake(id)].some((name) => field === name || field.startsWith(`${name}.`)))) problems.push(`#${i} (${c.node}): msg.utmos_error.field is ${field}, not ${ids.join(' or ')}`);
-    }
-  }
-  const summary = { total: TOTAL, seed: SEED, by_node: byNode, api_calls: after.total_calls - before.total_calls, stray, scanned_chars: scanner.scanned, problems: problems.length };
-  console.log(JSON.stringify(summary));
-  assert.deepEqual(problems.slice(0, 15), [], `${problems.length} problem(s); reproduce with FUZZ_SEED=${SEED}`);
-  assert.equal(stray, 0);
-  assert.equal(after.total_calls - before.total_calls, 0, 'no request reached the platform for an invalid message');
-  assert.equal(after.commands_created, before.commands_created);
-  assert.deepEqual(scanner.hits, [], 'no secret in logs, statuses, errors or messages');
-  assert.ok(Object.keys(byNode).length === 6, 'all six fuzzed nodes got messages');
-});
+    const summary = {
+      total: TOTAL,
+      seed: SEED,
+      by_node: byNode,
+      api_calls: after.total_calls - before.total_calls,
+      stray,
+      scanned_chars: scanner.scanned,
+      problems: problems.length,
+    };
+    console.log(JSON.stringify(summary));
+    assert.deepEqual(problems.slice(0, 15), [], `${problems.length} problem(s); reproduce with FUZZ_SEED=${SEED}`);
+    assert.equal(stray, 0);
+    assert.equal(after.total_calls - before.total_calls, 0, 'no request reached the platform for an invalid message');
+    assert.equal(after.commands_created, before.commands_created);
+    assert.deepEqual(scanner.hits, [], 'no secret in logs, statuses, errors or messages');
+    assert.ok(Object.keys(byNode).length === 6, 'all six fuzzed nodes got messages');
+  },
+);

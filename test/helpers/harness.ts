@@ -53,7 +53,15 @@ export function flowWith({ sim, nodes, config = {} }: FlowSpec): object[] {
  * Flow: dji-command n1 (palette-like defaults: debug_mode_open on dock-001, waits for the result)
  * → helpers ok and bad (outputs 1 and 2); Catch k1 → helper caught.
  */
-export function commandFlow({ sim, config = {}, props = {} }: { sim: SimEndpoint; config?: Record<string, unknown>; props?: Record<string, unknown> }): object[] {
+export function commandFlow({
+  sim,
+  config = {},
+  props = {},
+}: {
+  sim: SimEndpoint;
+  config?: Record<string, unknown>;
+  props?: Record<string, unknown>;
+}): object[] {
   return flowWith({
     sim,
     config,
@@ -95,7 +103,11 @@ export function collect(id: string): Collected {
     for (const listener of listeners) listener();
   });
   const waitFor = (n: number, timeoutMs = 10_000): Promise<any[]> =>
-    changes.until(() => messages.length >= n && messages.slice(0, n), () => `${n} message(s) at ${id}; got ${messages.length}`, timeoutMs);
+    changes.until(
+      () => messages.length >= n && messages.slice(0, n),
+      () => `${n} message(s) at ${id}; got ${messages.length}`,
+      timeoutMs,
+    );
   return {
     id,
     messages,
@@ -111,7 +123,11 @@ export function totalOf(collected: Collected[], n: number, timeoutMs = 10_000): 
   const changes = new Changes();
   for (const c of collected) c.onMessage(() => changes.changed());
   const total = () => collected.reduce((sum, c) => sum + c.messages.length, 0);
-  return changes.until(() => total() >= n, () => `${n} messages at ${collected.map((c) => c.id).join(', ')}; got ${total()}`, timeoutMs);
+  return changes.until(
+    () => total() >= n,
+    () => `${n} messages at ${collected.map((c) => c.id).join(', ')}; got ${total()}`,
+    timeoutMs,
+  );
 }
 
 /** Whether node `id` (this instance, not another with the same id before a redeploy) showed a badge matching `status`. */
@@ -131,7 +147,13 @@ export async function badgeShown(id: string, status: Record<string, unknown>, ti
   try {
     await changes.until(
       () => showedBadge(id, status),
-      () => `${id} to show ${JSON.stringify(status)}; it showed ${JSON.stringify(node.status.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => c.args[0]))}`,
+      () =>
+        `${id} to show ${JSON.stringify(status)}; it showed ${JSON.stringify(
+          node.status
+            .getCalls()
+            .filter((c: any) => c.thisValue === node)
+            .map((c: any) => c.args[0]),
+        )}`,
       timeoutMs,
     );
   } finally {

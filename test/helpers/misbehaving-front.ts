@@ -11,9 +11,7 @@ import type { Socket } from 'node:net';
 import { Changes } from './wait';
 
 export type Misbehaviour =
-  | { kind: 'drip'; intervalMs: number }
-  | { kind: 'oversize'; bytes: number; declareLength: boolean }
-  | { kind: 'rewrite'; change: (body: any) => any };
+  { kind: 'drip'; intervalMs: number } | { kind: 'oversize'; bytes: number; declareLength: boolean } | { kind: 'rewrite'; change: (body: any) => any };
 
 export interface Rule {
   /** Matches "METHOD /path" by prefix. */
@@ -72,7 +70,13 @@ export async function startMisbehavingFront(upstream: string, tls?: { key: strin
       return;
     }
     let resolveClosed!: () => void;
-    const record: MisbehavedRequest = { key, kind: rule.behaviour.kind, bytesWritten: 0, startedAt: Date.now(), closed: new Promise((r) => (resolveClosed = r)) };
+    const record: MisbehavedRequest = {
+      key,
+      kind: rule.behaviour.kind,
+      bytesWritten: 0,
+      startedAt: Date.now(),
+      closed: new Promise((r) => (resolveClosed = r)),
+    };
     records.push(record);
     // The response closes when it was sent in full or when its connection went away.
     res.once('close', () => {

@@ -14,7 +14,12 @@ export function paletteDefaults(type: string): Record<string, unknown> {
   let defaults: Record<string, { value: unknown }> | undefined;
   // Anything the editor code touches besides registerType is inert here.
   const inert: any = new Proxy(function () {}, { get: () => inert, apply: () => inert });
-  const RED = { nodes: { registerType: (t: string, def: any) => (t === type ? (defaults = def.defaults) : undefined) }, validators: inert, _: inert, settings: {} };
+  const RED = {
+    nodes: { registerType: (t: string, def: any) => (t === type ? (defaults = def.defaults) : undefined) },
+    validators: inert,
+    _: inert,
+    settings: {},
+  };
   const sandbox = vm.createContext({ RED, window: { UtmosDjiEditor: inert }, $: inert, jQuery: inert });
   for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInContext(m[1]!, sandbox);
   assert.ok(defaults, `${type}.html registers ${type}`);

@@ -21,7 +21,12 @@ export function resources(): Resources {
 /** Open TCP sockets of this process connected to `port` (a broker or the platform). */
 export function socketsTo(port: number): number {
   const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  return handles.filter((h) => (h as { constructor?: { name?: string } })?.constructor?.name === 'Socket' && !(h as { destroyed?: boolean }).destroyed && (h as { remotePort?: number }).remotePort === port).length;
+  return handles.filter(
+    (h) =>
+      (h as { constructor?: { name?: string } })?.constructor?.name === 'Socket' &&
+      !(h as { destroyed?: boolean }).destroyed &&
+      (h as { remotePort?: number }).remotePort === port,
+  ).length;
 }
 
 /**

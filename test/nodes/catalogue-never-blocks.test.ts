@@ -29,7 +29,21 @@ function load(props: Record<string, unknown>) {
     flowWith({
       sim: endpoint,
       nodes: [
-        { id: 'n1', type: 'dji-command', server: 'c1', deviceId: 'drone-001', deviceIdType: 'str', commandTypeType: 'str', payload: 'payload', payloadType: 'msg', idempotencyKeyType: 'auto', timeoutSeconds: 30, waitForResult: false, wires: [['ok'], []], ...props },
+        {
+          id: 'n1',
+          type: 'dji-command',
+          server: 'c1',
+          deviceId: 'drone-001',
+          deviceIdType: 'str',
+          commandTypeType: 'str',
+          payload: 'payload',
+          payloadType: 'msg',
+          idempotencyKeyType: 'auto',
+          timeoutSeconds: 30,
+          waitForResult: false,
+          wires: [['ok'], []],
+          ...props,
+        },
         { id: 'ok', type: 'helper' },
         { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
         { id: 'caught', type: 'helper' },
@@ -58,9 +72,12 @@ test('a DJI method the catalogue does not list is sent with its payload unchange
     assert.equal(body.command_type, 'ir_metering_point_set');
     assert.deepEqual(body.payload, payload);
   }
-  assert.deepEqual(n1.warn.getCalls().map((c: any) => c.args[0]), [
-    'ir_metering_point_set is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.',
-  ]);
+  assert.deepEqual(
+    n1.warn.getCalls().map((c: any) => c.args[0]),
+    [
+      'ir_metering_point_set is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.',
+    ],
+  );
 });
 
 test('the seed request examples: refused with the field and the DJI rule while Check is on (the default), sent unchanged with Check off', async () => {
@@ -74,7 +91,10 @@ test('the seed request examples: refused with the field and the DJI rule while C
       helper.getNode('n1').receive({ payload: example.payload });
       if (check === undefined) {
         const [msg] = await caught.waitFor(1);
-        const rule = example.command_type === 'camera_recording_start' ? /payload\.payload_index must be .*\{type-subtype-gimbalindex\}/ : /payload\.params\.files\[0\]\.list must be an array .*boot_index/;
+        const rule =
+          example.command_type === 'camera_recording_start'
+            ? /payload\.payload_index must be .*\{type-subtype-gimbalindex\}/
+            : /payload\.params\.files\[0\]\.list must be an array .*boot_index/;
         assert.match(msg.error.message, rule);
         assert.equal(msg.utmos_error.code, 'INVALID_INPUT');
         assert.equal(creates().length, before, 'nothing sent');
@@ -100,10 +120,19 @@ test('without the catalogue check the payload must still be a JSON object of pla
     n1.receive({ payload: { index: new Map() } });
     const msgs = await caught.waitFor(3);
     const texts = msgs.map((m: any) => String(m.error.message));
-    assert.ok(texts.some((t) => /^The payload must be a JSON object \(\{\} when the command takes no parameters; got string\)$/.test(t)), texts.join(' | '));
+    assert.ok(
+      texts.some((t) => /^The payload must be a JSON object \(\{\} when the command takes no parameters; got string\)$/.test(t)),
+      texts.join(' | '),
+    );
     assert.deepEqual(msgs.map((m: any) => m.utmos_error.field).sort(), ['payload', 'payload.index', 'payload.when']);
-    assert.ok(texts.some((t) => /payload\.when is a Date object, not plain JSON data/.test(t)), texts.join(' | '));
-    assert.ok(texts.some((t) => /payload\.index is a Map object, not plain JSON data/.test(t)), texts.join(' | '));
+    assert.ok(
+      texts.some((t) => /payload\.when is a Date object, not plain JSON data/.test(t)),
+      texts.join(' | '),
+    );
+    assert.ok(
+      texts.some((t) => /payload\.index is a Map object, not plain JSON data/.test(t)),
+      texts.join(' | '),
+    );
     assert.equal(creates().length, before, 'nothing sent');
     await helper.unload();
   }

@@ -24,7 +24,10 @@ test('50 concurrent commands through one node: each message emitted exactly once
   const all = [...ok.messages, ...bad.messages].filter((m) => !m.marker);
   assert.equal(all.length, 50, 'exactly 50 outputs');
   assert.equal(bad.messages.length, 0);
-  assert.deepEqual(all.map((m) => m.seq).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(
+    all.map((m) => m.seq).sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   assert.equal(new Set(all.map((m) => m.command_id)).size, 50);
   for (const m of all) assert.equal(m.payload.command_id, m.command_id);
 });
@@ -47,13 +50,24 @@ test('429s on status queries: the tracker lowers its rate and every message stil
   await totalOf([ok, bad, caught], 11, 30_000);
   const outputs = ok.messages.filter((m) => !m.marker);
   assert.equal(outputs.length, 10, `outputs: ${outputs.length} ok, ${bad.messages.length} failed, ${caught.messages.length} errors`);
-  assert.deepEqual(outputs.map((m) => m.seq).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i));
+  assert.deepEqual(
+    outputs.map((m) => m.seq).sort((a, b) => a - b),
+    Array.from({ length: 10 }, (_, i) => i),
+  );
   const after = await simCounters(sim);
-  assert.equal((after.calls['POST /api/v1/open/downlink/commands'] ?? 0) - (before.calls['POST /api/v1/open/downlink/commands'] ?? 0), 11, 'one create per message (and the marker)');
+  assert.equal(
+    (after.calls['POST /api/v1/open/downlink/commands'] ?? 0) - (before.calls['POST /api/v1/open/downlink/commands'] ?? 0),
+    11,
+    'one create per message (and the marker)',
+  );
   assert.ok(connection.tracker.stats.rateLimited >= 1, 'the 429s reached the tracker');
   assert.ok(connection.tracker.allowedRequestsPerSecond < 100, `rate in use after 429s: ${connection.tracker.allowedRequestsPerSecond}/s`);
   // The operator sees it in the log, once (not once per 429).
-  const warnings = helper.getNode('c1').warn.getCalls().map((c: any) => String(c.args[0])).filter((t: string) => t.includes('429'));
+  const warnings = helper
+    .getNode('c1')
+    .warn.getCalls()
+    .map((c: any) => String(c.args[0]))
+    .filter((t: string) => t.includes('429'));
   assert.equal(warnings.length, 1, `warnings: ${JSON.stringify(warnings)}`);
   assert.match(warnings[0], /slowed to \d+\/s of 100\/s/);
 });

@@ -27,12 +27,15 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const before = (await simCounters(sim)).total_calls;
     helper.getNode('n1').receive({});
     const msg = await caught.next();
-    assert.equal(msg.error.message, 'The command name "Cover-Open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?');
+    assert.equal(
+      msg.error.message,
+      'The command name "Cover-Open" is not a DJI method name (lower-case letters, digits and "_", like "cover_open"): did you mean cover_open?',
+    );
     assert.equal(msg.utmos_error.field, 'commandType');
     assert.equal((await simCounters(sim)).total_calls, before);
   });
 
-  test('a DJI method name the catalogue lacks is sent (one warning per node); the platform\'s 400 UNSUPPORTED_COMMAND is a catchable error naming it, with suggestions', async () => {
+  test("a DJI method name the catalogue lacks is sent (one warning per node); the platform's 400 UNSUPPORTED_COMMAND is a catchable error naming it, with suggestions", async () => {
     await helper.load(ALL_NODES, flow({ commandType: 'cover_opn', payload: '{"anything":[1,{"goes":true}]}' }), credsFor(sim));
     const caught = collect('caught');
     const creates = () => callCount(sim, 'POST /api/v1/open/downlink/commands');
@@ -54,7 +57,9 @@ describe('bad input and platform errors reach Catch nodes', () => {
     const warnings = n1.warn.getCalls().map((c: any) => c.args[0]);
     assert.deepEqual(
       warnings,
-      ['cover_opn is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.'],
+      [
+        'cover_opn is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.',
+      ],
       'warned once, through i18n',
     );
     assert.ok(n1.status.calledWithMatch({ fill: 'red', text: 'command not supported' }));

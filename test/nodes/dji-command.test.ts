@@ -149,7 +149,13 @@ describe('the payload a node sends, and the editor check of a static payload', (
     const caught = collect('caught');
     helper.getNode('n1').receive({});
     const raised = await caught.next();
-    const check = (body: object) => helper.request().post('/utmos-dji/payload-check').send(body).expect(200).then((r: any) => r.body);
+    const check = (body: object) =>
+      helper
+        .request()
+        .post('/utmos-dji/payload-check')
+        .send(body)
+        .expect(200)
+        .then((r: any) => r.body);
     assert.deepEqual(await check({ commandType: 'camera_recording_start', payload: '{"payload_index":"80-0"}' }), {
       ok: false,
       field: raised.utmos_error.field,

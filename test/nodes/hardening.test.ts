@@ -17,7 +17,17 @@ function shown(nodeIds: string[]): string {
 }
 
 test('two dji-status-wait nodes waiting for the same command that fails: each error names the command once', async () => {
-  const wait = (id: string) => ({ id, type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '10', timeoutType: 'num', wires: [[], [], []] });
+  const wait = (id: string) => ({
+    id,
+    type: 'dji-status-wait',
+    server: 'c1',
+    commandId: 'command_id',
+    commandIdType: 'msg',
+    until: 'terminal',
+    timeout: '10',
+    timeoutType: 'num',
+    wires: [[], [], []],
+  });
   await helper.load(
     ALL_NODES,
     flowWith({
@@ -42,7 +52,11 @@ test('two dji-status-wait nodes waiting for the same command that fails: each er
 
 test('a baseUrl with user info and an invalid port: the password is in no error text, badge or log line', async () => {
   const secret = 'pw-in-base-url-4242';
-  await helper.load(ALL_NODES, commandFlow({ sim, config: { baseUrl: `https://operator:${secret}@dev.utmos.dev:99999` }, props: { timeoutSeconds: 10 } }), credsFor(sim));
+  await helper.load(
+    ALL_NODES,
+    commandFlow({ sim, config: { baseUrl: `https://operator:${secret}@dev.utmos.dev:99999` }, props: { timeoutSeconds: 10 } }),
+    credsFor(sim),
+  );
   const caught = collect('caught');
   helper.getNode('n1').receive({ payload: 1 });
   const msg = await caught.next();
@@ -64,6 +78,10 @@ test('a broker URL with a password is refused with a message that says where the
   assert.match(msg.error.message, /The event broker URL must not contain a password/);
   assert.match(msg.error.message, /Password field of the event stream in the utmos-config node/);
   assert.ok(!JSON.stringify(msg).includes(secret), JSON.stringify(msg));
-  assert.deepEqual(outputs.map((o) => o.messages.length), [0, 0], 'nothing was sent with a refused configuration');
+  assert.deepEqual(
+    outputs.map((o) => o.messages.length),
+    [0, 0],
+    'nothing was sent with a refused configuration',
+  );
   assert.ok(!shown(['n1']).includes(secret), 'no log line or badge shows the password');
 });

@@ -23,10 +23,45 @@ function fullFlow(label: string) {
     nodes: [
       { id: 'cmd', ...DJI_COMMAND_DEFAULTS, name: label, wires: [['ok'], ['bad']] },
       { id: 'slow', ...DJI_COMMAND_DEFAULTS, deviceId: 'dock-002', wires: [[], []] },
-      { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '60', timeoutType: 'num', wires: [[], [], []] },
+      {
+        id: 'wait',
+        type: 'dji-status-wait',
+        server: 'c1',
+        commandId: 'command_id',
+        commandIdType: 'msg',
+        until: 'terminal',
+        timeout: '60',
+        timeoutType: 'num',
+        wires: [[], [], []],
+      },
       { id: 'in', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['req']] },
-      { id: 'rep', type: 'dji-request-reply', server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', payloadType: 'none', wires: [[]] },
-      { id: 'wl', type: 'dji-wayline', server: 'c1', bucket: 'tenant-media', objectKeyPrefix: 'waylines/', aircraft: 'M3D', speed: 10, height: 60, finishAction: 'goHome', lostLinkAction: 'goBack', takeOffSecurityHeight: 20, returnHomeHeight: 100, urlLifetime: 3600, wires: [[]] },
+      {
+        id: 'rep',
+        type: 'dji-request-reply',
+        server: 'c1',
+        requestId: 'request_id',
+        requestIdType: 'msg',
+        replyCode: 'APPROVED',
+        replyCodeType: 'str',
+        payloadType: 'none',
+        wires: [[]],
+      },
+      {
+        id: 'wl',
+        type: 'dji-wayline',
+        server: 'c1',
+        bucket: 'tenant-media',
+        objectKeyPrefix: 'waylines/',
+        aircraft: 'M3D',
+        speed: 10,
+        height: 60,
+        finishAction: 'goHome',
+        lostLinkAction: 'goBack',
+        takeOffSecurityHeight: 20,
+        returnHomeHeight: 100,
+        urlLifetime: 3600,
+        wires: [[]],
+      },
       { id: 'ok', type: 'helper' },
       { id: 'bad', type: 'helper' },
       { id: 'req', type: 'helper' },
@@ -47,8 +82,16 @@ test('redeploys with commands and waits in flight leave no timers, sockets or li
     // storage, presign), each of them under way at the platform.
     helper.getNode('slow').receive({ i });
     helper.getNode('wait').receive({ command_id: '00000000-0000-4000-8000-00000000000' + (i % 10) });
-    helper.getNode('wl').receive({ payload: [{ latitude: 22.9, longitude: 113.7 }, { latitude: 22.901, longitude: 113.7 + i / 1e4 }] });
-    await waitUntil(async () => (await callCount(sim, CREATE)) > creates && (await callCount(sim, PRESIGN)) > presigns, `redeploy ${i}: the create and the upload under way`);
+    helper.getNode('wl').receive({
+      payload: [
+        { latitude: 22.9, longitude: 113.7 },
+        { latitude: 22.901, longitude: 113.7 + i / 1e4 },
+      ],
+    });
+    await waitUntil(
+      async () => (await callCount(sim, CREATE)) > creates && (await callCount(sim, PRESIGN)) > presigns,
+      `redeploy ${i}: the create and the upload under way`,
+    );
     await helper.setFlows(fullFlow(`v${i}`), types[i % types.length]!, credsFor(sim));
   }
   const config = helper.getNode('c1');
@@ -77,7 +120,11 @@ test('the config node opens one connection for all its users and closes it with 
   assert.ok(connection, 'connection open while nodes use it');
   assert.equal(config.userCount, 6);
   // Remove every user node: the connection closes.
-  await helper.setFlows(fullFlow('v0').filter((n: any) => ['t1', 'c1'].includes(n.id)), 'nodes', credsFor(sim));
+  await helper.setFlows(
+    fullFlow('v0').filter((n: any) => ['t1', 'c1'].includes(n.id)),
+    'nodes',
+    credsFor(sim),
+  );
   const config2 = helper.getNode('c1');
   assert.equal(config2.userCount, 0);
   assert.equal(config2.connection, undefined);
@@ -88,7 +135,19 @@ test('close finishes quickly even with waits in flight and the event broker unre
   const flow = flowWith({
     sim,
     config: { eventBrokerUrl: 'mqtt://127.0.0.1:1' },
-    nodes: [{ id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '600', timeoutType: 'num', wires: [[], [], []] }],
+    nodes: [
+      {
+        id: 'wait',
+        type: 'dji-status-wait',
+        server: 'c1',
+        commandId: 'command_id',
+        commandIdType: 'msg',
+        until: 'terminal',
+        timeout: '600',
+        timeoutType: 'num',
+        wires: [[], [], []],
+      },
+    ],
   });
   await helper.load(ALL_NODES, flow, credsFor(sim));
   helper.getNode('wait').receive({ command_id: '00000000-0000-4000-8000-000000000001' });

@@ -50,7 +50,11 @@ test('each matching request is emitted once, filtered by type and device, and no
 });
 
 test('an event wakes the feed before the next poll', async () => {
-  const flow = flowWith({ sim, config: { eventBrokerUrl: sim.mqtt }, nodes: [requestIn({ pollInterval: 3600, requestType: 'update_topo' }), { id: 'got', type: 'helper' }] });
+  const flow = flowWith({
+    sim,
+    config: { eventBrokerUrl: sim.mqtt },
+    nodes: [requestIn({ pollInterval: 3600, requestType: 'update_topo' }), { id: 'got', type: 'helper' }],
+  });
   await helper.load(ALL_NODES, flow, credsFor(sim));
   const got = collect('got');
   await eventStreamState(connectionOf());
@@ -68,7 +72,19 @@ test('with pendingOnly, requests already replied are not emitted', async () => {
     sim,
     nodes: [
       { id: 'inj', type: 'helper', wires: [['rep']] },
-      { id: 'rep', type: 'dji-request-reply', server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', replyMessage: '', replyMessageType: 'str', payloadType: 'none', wires: [['replied']] },
+      {
+        id: 'rep',
+        type: 'dji-request-reply',
+        server: 'c1',
+        requestId: 'request_id',
+        requestIdType: 'msg',
+        replyCode: 'APPROVED',
+        replyCodeType: 'str',
+        replyMessage: '',
+        replyMessageType: 'str',
+        payloadType: 'none',
+        wires: [['replied']],
+      },
       { id: 'replied', type: 'helper' },
     ],
   });
@@ -88,7 +104,20 @@ test('a reply with a payload reaches the dock on requests_reply, and the platfor
     sim,
     nodes: [
       requestIn({ requestType: 'flighttask_resource_get', deviceId: 'dock-002' }),
-      { id: 'rep', type: 'dji-request-reply', server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', replyMessage: 'wayline attached', replyMessageType: 'str', payload: '{"file":{"url":"https://example.com/w.kmz","fingerprint":"abc"}}', payloadType: 'json', wires: [['replied']] },
+      {
+        id: 'rep',
+        type: 'dji-request-reply',
+        server: 'c1',
+        requestId: 'request_id',
+        requestIdType: 'msg',
+        replyCode: 'APPROVED',
+        replyCodeType: 'str',
+        replyMessage: 'wayline attached',
+        replyMessageType: 'str',
+        payload: '{"file":{"url":"https://example.com/w.kmz","fingerprint":"abc"}}',
+        payloadType: 'json',
+        wires: [['replied']],
+      },
       { id: 'replied', type: 'helper' },
     ],
   });
@@ -111,7 +140,20 @@ test('replying to an unknown request is a catchable error naming the request; ba
   const flow = flowWith({
     sim,
     nodes: [
-      { id: 'rep', type: 'dji-request-reply', server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'code', replyCodeType: 'msg', replyMessage: '', replyMessageType: 'str', payload: 'extra', payloadType: 'msg', wires: [['replied']] },
+      {
+        id: 'rep',
+        type: 'dji-request-reply',
+        server: 'c1',
+        requestId: 'request_id',
+        requestIdType: 'msg',
+        replyCode: 'code',
+        replyCodeType: 'msg',
+        replyMessage: '',
+        replyMessageType: 'str',
+        payload: 'extra',
+        payloadType: 'msg',
+        wires: [['replied']],
+      },
       { id: 'replied', type: 'helper' },
       { id: 'k1', type: 'catch', scope: ['rep'], uncaught: false, wires: [['caught']] },
       { id: 'caught', type: 'helper' },
@@ -133,5 +175,11 @@ test('replying to an unknown request is a catchable error naming the request; ba
   assert.ok(texts.some((t) => /^Payload must be a JSON object/.test(t)));
   assert.ok(texts.some((t) => /^Reply code is required/.test(t)));
   assert.ok(texts.some((t) => /^Request ID is required/.test(t)));
-  assert.deepEqual(msgs.slice(1).map((m) => m.utmos_error.field).sort(), ['payload', 'replyCode', 'requestId']);
+  assert.deepEqual(
+    msgs
+      .slice(1)
+      .map((m) => m.utmos_error.field)
+      .sort(),
+    ['payload', 'replyCode', 'requestId'],
+  );
 });

@@ -23,7 +23,18 @@ function waitFlow(props: Record<string, unknown> = {}) {
   return flowWith({
     sim,
     nodes: [
-      { id: 'w1', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '10', timeoutType: 'num', wires: [['reached'], ['failed'], ['timeout']], ...props },
+      {
+        id: 'w1',
+        type: 'dji-status-wait',
+        server: 'c1',
+        commandId: 'command_id',
+        commandIdType: 'msg',
+        until: 'terminal',
+        timeout: '10',
+        timeoutType: 'num',
+        wires: [['reached'], ['failed'], ['timeout']],
+        ...props,
+      },
       { id: 'reached', type: 'helper' },
       { id: 'failed', type: 'helper' },
       { id: 'timeout', type: 'helper' },

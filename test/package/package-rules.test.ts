@@ -73,7 +73,11 @@ test('each node .js has its .html (literal registerType), icons/ and locales (en
     const htmlFile = path.join(dir, `${base}.html`);
     assert.ok(fs.existsSync(htmlFile), `${base}.html beside ${file}`);
     const types = registeredTypes(fs.readFileSync(htmlFile, 'utf8'));
-    assert.deepEqual(types.map((t) => t.type), [set], `${base}.html registers ${set}`);
+    assert.deepEqual(
+      types.map((t) => t.type),
+      [set],
+      `${base}.html registers ${set}`,
+    );
     for (const lang of ['en-US', 'zh-CN']) {
       for (const ext of ['json', 'html']) assert.ok(fs.existsSync(path.join(dir, 'locales', lang, `${base}.${ext}`)), `locales/${lang}/${base}.${ext}`);
     }
@@ -94,11 +98,32 @@ test('examples: JSON arrays; every non-config node type used; only our and core 
   assert.ok(files.length >= 3);
   const used = new Set<string>();
   const ours = new Set(Object.keys(nodeFiles));
-  const core = new Set(['tab', 'comment', 'inject', 'debug', 'catch', 'status', 'complete', 'delay', 'switch', 'change', 'function', 'link in', 'link out', 'trigger', 'template', 'junction', 'group']);
+  const core = new Set([
+    'tab',
+    'comment',
+    'inject',
+    'debug',
+    'catch',
+    'status',
+    'complete',
+    'delay',
+    'switch',
+    'change',
+    'function',
+    'link in',
+    'link out',
+    'trigger',
+    'template',
+    'junction',
+    'group',
+  ]);
   for (const f of files) {
     const flow = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
     assert.ok(Array.isArray(flow), `${f} is an array`);
-    assert.ok(flow.some((n: any) => n.type === 'comment'), `${f} has a comment node`);
+    assert.ok(
+      flow.some((n: any) => n.type === 'comment'),
+      `${f} has a comment node`,
+    );
     for (const n of flow) {
       assert.ok(ours.has(n.type) || core.has(n.type), `${f}: ${n.type}`);
       used.add(n.type);

@@ -40,7 +40,12 @@ test(`node-red-dev ${NRDEV_VERSION} validate: every scorecard check passes`, { t
     env: { ...process.env, NRDEV_DIR: TOOLS, NR_CATALOGUE: path.join(ROOT, 'test', 'package', 'catalogue.json'), NRDEV_STUB_REPORT: stubReport },
     timeout: 300_000,
   });
-  console.log(r.stdout.split('\n').map((l) => `# ${l}`).join('\n'));
+  console.log(
+    r.stdout
+      .split('\n')
+      .map((l) => `# ${l}`)
+      .join('\n'),
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.ok(fs.existsSync(scorecard), `no scorecard written:\n${r.stdout}\n${r.stderr}`);
   const card = JSON.parse(fs.readFileSync(scorecard, 'utf8'));

@@ -41,9 +41,31 @@ function flow(v: number) {
     nodes: [
       { id: 'cmd', ...DJI_COMMAND_DEFAULTS, name: `fast ${label}`, wires: [['ok'], ['ok']] },
       { id: 'slow', ...DJI_COMMAND_DEFAULTS, name: `slow ${label}`, deviceId: 'dock-002', timeoutSeconds: 300, wires: [['ok'], ['ok']] },
-      { id: 'wait', type: 'dji-status-wait', name: `wait ${label}`, server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '600', timeoutType: 'num', wires: [['ok'], ['ok'], ['ok']] },
+      {
+        id: 'wait',
+        type: 'dji-status-wait',
+        name: `wait ${label}`,
+        server: 'c1',
+        commandId: 'command_id',
+        commandIdType: 'msg',
+        until: 'terminal',
+        timeout: '600',
+        timeoutType: 'num',
+        wires: [['ok'], ['ok'], ['ok']],
+      },
       { id: 'in', type: 'dji-request-in', name: `in ${label}`, server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['req']] },
-      { id: 'rep', type: 'dji-request-reply', name: `reply ${label}`, server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', payloadType: 'none', wires: [['ok']] },
+      {
+        id: 'rep',
+        type: 'dji-request-reply',
+        name: `reply ${label}`,
+        server: 'c1',
+        requestId: 'request_id',
+        requestIdType: 'msg',
+        replyCode: 'APPROVED',
+        replyCodeType: 'str',
+        payloadType: 'none',
+        wires: [['ok']],
+      },
       { id: 'ok', type: 'helper' },
       { id: 'req', type: 'helper' },
       { id: 'done', type: 'complete', scope: ['slow', 'wait'], uncaught: false, wires: [['completed']] },
@@ -63,7 +85,9 @@ test('100 redeploys with work in flight: nothing left behind, one done() per mes
   await simControl(sim, 'POST', 'docks/dock-002', { silent: true });
   // A real command that will not finish during the test (silent dock, 300 s), for the waits to hold.
   const api = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
-  const longRunning = (await api.createCommand({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'lifecycle-100', timeout_seconds: 300 })).command_id;
+  const longRunning = (
+    await api.createCommand({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'lifecycle-100', timeout_seconds: 300 })
+  ).command_id;
   api.close();
 
   // Every done()/done(err) of the nodes under test, per message.

@@ -40,7 +40,10 @@ function deliveries(rt: RuntimeProcess): number {
 async function raise(n: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await simControl(sim, 'POST', `docks/dock-00${1 + (i % 2)}/requests`, { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'], tag: `${tag}-${i}` } });
+    const r = await simControl(sim, 'POST', `docks/dock-00${1 + (i % 2)}/requests`, {
+      request_type: 'config',
+      data: { scope: 'dock', items: ['network', 'storage'], tag: `${tag}-${i}` },
+    });
     ids.push(r.request_id);
   }
   return ids;
@@ -61,7 +64,10 @@ test('restart with localfilesystem context: nothing emitted twice, nothing raise
     await first.stop();
   }
   const contextFiles = fs.readdirSync(path.join(userDir, 'context'), { recursive: true }).map(String);
-  assert.ok(contextFiles.some((f) => f.endsWith('.json')), `the context store wrote to disk: ${contextFiles.join(', ')}`);
+  assert.ok(
+    contextFiles.some((f) => f.endsWith('.json')),
+    `the context store wrote to disk: ${contextFiles.join(', ')}`,
+  );
 
   // While Node-RED is down, docks raise more requests.
   const whileDown = await raise(3, 'down');

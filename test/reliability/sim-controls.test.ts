@@ -54,11 +54,20 @@ test('broker restart: clients are dropped, the port refuses connections while do
 
   const api = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
   try {
-    const created = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'after-broker-restart', timeout_seconds: 5 });
+    const created = await api.createCommand({
+      device_id: 'dock-001',
+      command_type: 'debug_mode_open',
+      payload: {},
+      idempotency_key: 'after-broker-restart',
+      timeout_seconds: 5,
+    });
     const rec = await sim.control.waitForCommand(created.command_id, 5000);
     assert.equal(rec.status, 'SUCCEEDED', 'the dock got the command over the restarted broker and answered');
     await waitUntil(() => events.some((t) => t.endsWith('/command/completed')), 'the observer gets events again', 5_000).catch(() => undefined);
-    assert.ok(events.some((t) => t.endsWith('/command/completed')), 'the observer gets events again');
+    assert.ok(
+      events.some((t) => t.endsWith('/command/completed')),
+      'the observer gets events again',
+    );
   } finally {
     api.close();
     client.end(true);
@@ -96,7 +105,13 @@ test('broker events off: the subscriber stays connected and gets no events while
   const api = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
   try {
     assert.deepEqual(await simControl(sim, 'POST', 'broker/events', { forwarding: false }), { forwarding: false });
-    const silent = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'silent-stream', timeout_seconds: 5 });
+    const silent = await api.createCommand({
+      device_id: 'dock-001',
+      command_type: 'debug_mode_open',
+      payload: {},
+      idempotency_key: 'silent-stream',
+      timeout_seconds: 5,
+    });
     assert.equal((await sim.control.waitForCommand(silent.command_id, 5000)).status, 'SUCCEEDED', 'docks still work: only tenant events are held back');
     // Two keep-alive periods after the command ended: pings are still answered, the connection stays up.
     const pingsAtEnd = pings;
@@ -106,7 +121,13 @@ test('broker events off: the subscriber stays connected and gets no events while
     assert.ok(client.connected);
 
     assert.deepEqual(await simControl(sim, 'POST', 'broker/events', { forwarding: true }), { forwarding: true });
-    const loud = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'loud-stream', timeout_seconds: 5 });
+    const loud = await api.createCommand({
+      device_id: 'dock-001',
+      command_type: 'debug_mode_open',
+      payload: {},
+      idempotency_key: 'loud-stream',
+      timeout_seconds: 5,
+    });
     await sim.control.waitForCommand(loud.command_id, 5000);
     await waitUntil(() => events.some((t) => t.endsWith('/command/completed')), 'events flow again', 5000);
   } finally {

@@ -59,7 +59,12 @@ interface Made {
  * Commands per idempotency key across every simulator instance of the run. Keys in `ignore` (the
  * probes sent after the run) are left out.
  */
-export function countPlatformCommands(instances: Simulator[], keyOwners: Map<string, number>, restartIso: string | undefined, ignore: Set<string>): PlatformCounts {
+export function countPlatformCommands(
+  instances: Simulator[],
+  keyOwners: Map<string, number>,
+  restartIso: string | undefined,
+  ignore: Set<string>,
+): PlatformCounts {
   const commandsByKey = new Map<string, Made[]>();
   let platformCommands = 0;
   instances.forEach((instance, n) => {
@@ -67,7 +72,11 @@ export function countPlatformCommands(instances: Simulator[], keyOwners: Map<str
       const key = String(c.idempotency_key);
       if (ignore.has(key)) continue;
       platformCommands++;
-      const made = { instance: n, acceptedMs: Date.parse(String(c.accepted_at)), text: `instance ${n} command ${String(c.command_id)} ${String(c.status)} accepted ${String(c.accepted_at)}` };
+      const made = {
+        instance: n,
+        acceptedMs: Date.parse(String(c.accepted_at)),
+        text: `instance ${n} command ${String(c.command_id)} ${String(c.status)} accepted ${String(c.accepted_at)}`,
+      };
       commandsByKey.set(key, [...(commandsByKey.get(key) ?? []), made]);
     }
   });

@@ -140,7 +140,12 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
   const probes = new Map<string, { outcomes: number; key?: string }>();
   let restarting: Promise<void> | undefined;
   let restartIso: string | undefined;
-  const faults = new FaultInjector(rnd, () => sim.http, dockCount, () => restarting);
+  const faults = new FaultInjector(
+    rnd,
+    () => sim.http,
+    dockCount,
+    () => restarting,
+  );
 
   try {
     await helper.load(ALL_NODES, flow, credentials);
@@ -185,7 +190,11 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
         changes.changed();
       }
     };
-    for (const id of ['out1', 'out2']) helper.getNode(id).on('input', counted((msg) => onOutput(id, msg)));
+    for (const id of ['out1', 'out2'])
+      helper.getNode(id).on(
+        'input',
+        counted((msg) => onOutput(id, msg)),
+      );
     helper.getNode('caught').on('input', counted(onError));
 
     faults.start();
@@ -200,10 +209,11 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
       // taken for a moment by a client connection of this machine that happened to get it as its
       // own: try again until it is free (bounded).
       sim = await waitUntil(
-        () => startSim({ ...simOptions, ...ports }).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'EADDRINUSE') throw err;
-          return undefined;
-        }),
+        () =>
+          startSim({ ...simOptions, ...ports }).catch((err: NodeJS.ErrnoException) => {
+            if (err.code !== 'EADDRINUSE') throw err;
+            return undefined;
+          }),
         `ports ${ports.port} and ${ports.mqttPort} free again for the restarted simulator`,
         10_000,
         100,
@@ -221,7 +231,11 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
         void restarting.finally(() => (restarting = undefined));
       }
       if (i - finishedCount >= concurrency) {
-        await changes.until(() => i - finishedCount < concurrency, `message ${i}: fewer than ${concurrency} waiting for their outcome`, (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000);
+        await changes.until(
+          () => i - finishedCount < concurrency,
+          `message ${i}: fewer than ${concurrency} waiting for their outcome`,
+          (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000,
+        );
       }
       const useKey = rnd.chance(0.5);
       const msg: Record<string, unknown> = { soak_i: i, dock: dockSn(rnd, dockCount), ctype: rnd.pick(COMMAND_TYPES), payload: { n: i } };

@@ -17,7 +17,18 @@ test('soak: 150 commands over 20 docks under random faults and one simulator res
   assert.equal(details.stray_errors, 0, 'every output and error belongs to an input message');
   assert.equal(details.platform_instances, 2, 'the simulator was restarted once');
   // The faults really happened: every kind at least once, and the platform answered injected errors.
-  for (const kind of ['5xx', '429', 'latency', 'drop_before', 'drop_after', 'dock_failure', 'dock_silent', 'dock_offline', 'broker_restart', 'simulator_restart']) {
+  for (const kind of [
+    '5xx',
+    '429',
+    'latency',
+    'drop_before',
+    'drop_after',
+    'dock_failure',
+    'dock_silent',
+    'dock_offline',
+    'broker_restart',
+    'simulator_restart',
+  ]) {
     assert.ok((details.faults_by_kind[kind] ?? 0) >= 1, `fault ${kind} injected (${JSON.stringify(details.faults_by_kind)})`);
   }
   assert.ok(details.sim_injected_http_faults > 0);

@@ -29,12 +29,25 @@ test('500 parallel calls with injected 5xx, 429 and dropped connections: every a
   try {
     const calls = Array.from({ length: 500 }, (_, i) =>
       i % 2 === 0
-        ? client.createCommand({ device_id: `dock-00${1 + (i % 2)}`, command_type: 'debug_mode_open', payload: {}, idempotency_key: `nonce-${i}`, timeout_seconds: 30 })
+        ? client.createCommand({
+            device_id: `dock-00${1 + (i % 2)}`,
+            command_type: 'debug_mode_open',
+            payload: {},
+            idempotency_key: `nonce-${i}`,
+            timeout_seconds: 30,
+          })
         : client.listDeviceRequests({ vendor: 'dji' }),
     );
     const results = await Promise.allSettled(calls);
     const failed = results.filter((r) => r.status === 'rejected');
-    assert.equal(failed.length, 0, `all calls succeed within 8 attempts: ${failed.slice(0, 3).map((f) => String((f as PromiseRejectedResult).reason?.message)).join(' | ')}`);
+    assert.equal(
+      failed.length,
+      0,
+      `all calls succeed within 8 attempts: ${failed
+        .slice(0, 3)
+        .map((f) => String((f as PromiseRejectedResult).reason?.message))
+        .join(' | ')}`,
+    );
   } finally {
     client.close();
   }
@@ -56,16 +69,35 @@ test('the replay check is live: a reused nonce is refused by the simulator (so t
     client.close();
   }
   const after = await simCounters(sim);
-  assert.ok((after.auth_failures.NONCE_REPLAYED ?? 0) - (before.auth_failures.NONCE_REPLAYED ?? 0) >= 2, 'the first replay and the retry with the same (fixed) nonce');
+  assert.ok(
+    (after.auth_failures.NONCE_REPLAYED ?? 0) - (before.auth_failures.NONCE_REPLAYED ?? 0) >= 2,
+    'the first replay and the retry with the same (fixed) nonce',
+  );
 });
 
 test('a forged command.completed event cannot end a dji-status-wait nor put its data into the flow', async () => {
   await sim.control.configureDock('dock-002', { silent: true });
   const client = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
-  const created = await client.createCommand({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'forged-wait', timeout_seconds: 3 });
+  const created = await client.createCommand({
+    device_id: 'dock-002',
+    command_type: 'debug_mode_open',
+    payload: {},
+    idempotency_key: 'forged-wait',
+    timeout_seconds: 3,
+  });
   client.close();
   await loadWithEvents([
-    { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '20', timeoutType: 'num', wires: [['ok'], ['failed'], ['timeout']] },
+    {
+      id: 'wait',
+      type: 'dji-status-wait',
+      server: 'c1',
+      commandId: 'command_id',
+      commandIdType: 'msg',
+      until: 'terminal',
+      timeout: '20',
+      timeoutType: 'num',
+      wires: [['ok'], ['failed'], ['timeout']],
+    },
     { id: 'ok', type: 'helper' },
     { id: 'failed', type: 'helper' },
     { id: 'timeout', type: 'helper' },
@@ -77,7 +109,13 @@ test('a forged command.completed event cannot end a dji-status-wait nor put its 
   const forger = await mqtt.connectAsync(sim.mqtt);
   await forger.publishAsync(
     `tenant/${sim.tenantId}/command/completed`,
-    JSON.stringify({ event_type: 'command.completed', command_id: created.command_id, status: 'SUCCEEDED', public_status: 'SUCCEEDED', payload: { injected: 'evil' } }),
+    JSON.stringify({
+      event_type: 'command.completed',
+      command_id: created.command_id,
+      status: 'SUCCEEDED',
+      public_status: 'SUCCEEDED',
+      payload: { injected: 'evil' },
+    }),
     { qos: 1 },
   );
   await forger.endAsync();
@@ -98,7 +136,13 @@ test('a forged device_request/received event cannot make dji-request-in emit a r
   const forger = await mqtt.connectAsync(sim.mqtt);
   await forger.publishAsync(
     `tenant/${sim.tenantId}/device_request/received`,
-    JSON.stringify({ event_type: 'device_request.received', request_id: 'forged-request-1', device_id: 'dock-001', request_type: 'flighttask_resource_get', inbound_payload: { evil: true } }),
+    JSON.stringify({
+      event_type: 'device_request.received',
+      request_id: 'forged-request-1',
+      device_id: 'dock-001',
+      request_type: 'flighttask_resource_get',
+      inbound_payload: { evil: true },
+    }),
     { qos: 1 },
   );
   await forger.endAsync();
@@ -106,7 +150,11 @@ test('a forged device_request/received event cannot make dji-request-in emit a r
   // emitted, and it is the only one.
   const real = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
   const msg = await req.next();
-  assert.deepEqual(req.messages.map((m) => m.request_id), [real.request_id], 'the forged request was not emitted');
+  assert.deepEqual(
+    req.messages.map((m) => m.request_id),
+    [real.request_id],
+    'the forged request was not emitted',
+  );
   assert.equal(msg.request_id, real.request_id);
   assert.equal(JSON.stringify(msg).includes('evil'), false);
 });

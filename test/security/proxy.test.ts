@@ -24,7 +24,20 @@ import { eventStreamState, waitUntil, withTimeout } from '../helpers/wait';
 import { setUp } from '../helpers/setup';
 
 // npm sets npm_config_* for scripts it runs; Node-RED (and so this package) reads those too.
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_http_proxy', 'npm_config_no_proxy'];
+const PROXY_VARS = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'npm_config_proxy',
+  'npm_config_https_proxy',
+  'npm_config_http_proxy',
+  'npm_config_no_proxy',
+];
 
 interface ConnectProxy {
   url: string;
@@ -113,10 +126,27 @@ let seq = 0;
 setUp(async () => {
   proxy = await startConnectProxy();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-proxy-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2',
-    '-subj', '/CN=utmos-proxy-test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'k.pem'),
+      '-out',
+      path.join(dir, 'c.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=utmos-proxy-test',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   caPem = fs.readFileSync(path.join(dir, 'c.pem'), 'utf8');
   tlsFront = await startMisbehavingFront(sim.http, { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: caPem });
   tlsUrl = tlsFront.url;
@@ -145,7 +175,13 @@ afterEach(() => {
 const hostPort = (url: string) => new URL(url).host;
 
 async function roundTrip(c: UtmosClient): Promise<void> {
-  const created = await c.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: `proxy-${seq++}`, timeout_seconds: 30 });
+  const created = await c.createCommand({
+    device_id: 'dock-001',
+    command_type: 'debug_mode_open',
+    payload: {},
+    idempotency_key: `proxy-${seq++}`,
+    timeout_seconds: 30,
+  });
   await sim.control.waitForCommand(created.command_id);
   assert.equal((await c.getCommand(created.command_id)).status, 'SUCCEEDED');
 }
@@ -188,7 +224,12 @@ describe('the signed API through a CONNECT proxy', () => {
     assert.deepEqual(proxy.targets, []);
   });
 
-  for (const [name, value] of [['NO_PROXY', '127.0.0.1'], ['no_proxy', 'example.com, 127.0.0.1'], ['NO_PROXY', '*'], ['no_proxy', '127.0.0.1:1']] as const) {
+  for (const [name, value] of [
+    ['NO_PROXY', '127.0.0.1'],
+    ['no_proxy', 'example.com, 127.0.0.1'],
+    ['NO_PROXY', '*'],
+    ['no_proxy', '127.0.0.1:1'],
+  ] as const) {
     test(`${name}=${value}`, async () => {
       process.env.HTTP_PROXY = proxy.url;
       process.env.HTTPS_PROXY = proxy.url;
@@ -234,7 +275,13 @@ describe('the event stream and a proxy', () => {
     try {
       await connected(conn);
       assert.deepEqual(proxy.targets, [hostPort(wsUrl)], 'one CONNECT, to the WebSocket broker');
-      const created = await conn.client.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: `proxy-ev-${seq++}`, timeout_seconds: 30 });
+      const created = await conn.client.createCommand({
+        device_id: 'dock-001',
+        command_type: 'debug_mode_open',
+        payload: {},
+        idempotency_key: `proxy-ev-${seq++}`,
+        timeout_seconds: 30,
+      });
       const outcome = await conn.tracker.wait({ commandId: created.command_id, until: 'terminal', deadlineMs: 10_000 }).promise;
       assert.equal(outcome.kind, 'reached');
       await waitUntil(() => conn.tracker.stats.hints > 0, 'an event hint arrived through the tunnel');
@@ -274,7 +321,13 @@ describe('the event stream and a proxy', () => {
       await withTimeout(disconnected, 10_000, () => `a disconnect detail; state ${conn.eventState}`);
       assert.match(details[0] ?? '(no detail)', /^the proxy http:\/\/127\.0\.0\.1:\d+ refused the tunnel \(HTTP 407\)$/);
       assert.ok(!details.join('\n').includes('proxy-pw-778'));
-      const created = await conn.client.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: `proxy-ev-${seq++}`, timeout_seconds: 30 });
+      const created = await conn.client.createCommand({
+        device_id: 'dock-001',
+        command_type: 'debug_mode_open',
+        payload: {},
+        idempotency_key: `proxy-ev-${seq++}`,
+        timeout_seconds: 30,
+      });
       assert.equal((await conn.tracker.wait({ commandId: created.command_id, until: 'terminal', deadlineMs: 10_000 }).promise).kind, 'reached');
     } finally {
       await conn.close();

@@ -62,11 +62,56 @@ test('secrets appear nowhere: logs, messages, errors, status, flows.json, creden
     },
     // A good command, a bad one (Catch), a wrong key elsewhere (401 from the platform) and a status watcher.
     { id: 'i1', z: 't1', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', once: true, onceDelay: 0.5, wires: [['cmd', 'bad']] },
-    { id: 'cmd', z: 't1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['d1'], ['d1']] },
-    { id: 'bad', z: 't1', type: 'dji-command', server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'cover_opne', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['d1'], ['d1']] },
+    {
+      id: 'cmd',
+      z: 't1',
+      type: 'dji-command',
+      server: 'c1',
+      deviceId: 'dock-001',
+      deviceIdType: 'str',
+      commandType: 'debug_mode_open',
+      commandTypeType: 'str',
+      payload: '{}',
+      payloadType: 'json',
+      idempotencyKeyType: 'auto',
+      timeoutSeconds: 10,
+      waitForResult: true,
+      wires: [['d1'], ['d1']],
+    },
+    {
+      id: 'bad',
+      z: 't1',
+      type: 'dji-command',
+      server: 'c1',
+      deviceId: 'dock-001',
+      deviceIdType: 'str',
+      commandType: 'cover_opne',
+      commandTypeType: 'str',
+      payload: '{}',
+      payloadType: 'json',
+      idempotencyKeyType: 'auto',
+      timeoutSeconds: 10,
+      waitForResult: true,
+      wires: [['d1'], ['d1']],
+    },
     { id: 'c2', type: 'utmos-config', name: 'wrong key', baseUrl: sim.http, credentials: { apiId: sim.apiId, apiKey: `${sim.apiKey.slice(0, -4)}0000` } },
     { id: 'i2', z: 't1', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', once: true, onceDelay: 0.5, wires: [['wrong']] },
-    { id: 'wrong', z: 't1', type: 'dji-command', server: 'c2', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 10, waitForResult: true, wires: [['d1'], ['d1']] },
+    {
+      id: 'wrong',
+      z: 't1',
+      type: 'dji-command',
+      server: 'c2',
+      deviceId: 'dock-001',
+      deviceIdType: 'str',
+      commandType: 'debug_mode_open',
+      commandTypeType: 'str',
+      payload: '{}',
+      payloadType: 'json',
+      idempotencyKeyType: 'auto',
+      timeoutSeconds: 10,
+      waitForResult: true,
+      wires: [['d1'], ['d1']],
+    },
     { id: 'k1', z: 't1', type: 'catch', scope: null, uncaught: false, wires: [['d1']] },
     { id: 's1', z: 't1', type: 'status', scope: null, wires: [['d1']] },
     { id: 'd1', z: 't1', type: 'debug', active: true, tosidebar: true, console: false, complete: 'true', wires: [] },
@@ -81,16 +126,26 @@ test('secrets appear nowhere: logs, messages, errors, status, flows.json, creden
   const scanner = new SecretScanner([sim.apiKey, eventPassword, wrongKeyPart]);
 
   const delivered = rt.delivered.get('d1') ?? [];
-  assert.ok(delivered.some((m) => m.status === 'SUCCEEDED'), 'the good command succeeded');
   assert.ok(
-    delivered.some((m) => /^The platform does not accept Command "cover_opne" for dock-001/.test(m.error?.message ?? '') && m.utmos_error?.code === 'UNSUPPORTED_COMMAND'),
+    delivered.some((m) => m.status === 'SUCCEEDED'),
+    'the good command succeeded',
+  );
+  assert.ok(
+    delivered.some(
+      (m) => /^The platform does not accept Command "cover_opne" for dock-001/.test(m.error?.message ?? '') && m.utmos_error?.code === 'UNSUPPORTED_COMMAND',
+    ),
     'the bad one reached Catch',
   );
   assert.ok(
-    delivered.some((m) => /rejected the request signature/.test(m.error?.message ?? '') && m.utmos_error?.http_status === 401 && m.utmos_error?.code === 'SIGNATURE_INVALID'),
+    delivered.some(
+      (m) => /rejected the request signature/.test(m.error?.message ?? '') && m.utmos_error?.http_status === 401 && m.utmos_error?.code === 'SIGNATURE_INVALID',
+    ),
     'the wrong key reached Catch as 401',
   );
-  assert.ok(delivered.some((m) => m.status && m.status.source), 'status events were captured');
+  assert.ok(
+    delivered.some((m) => m.status && m.status.source),
+    'status events were captured',
+  );
   scanner.add('delivered messages', [...rt.delivered.entries()]);
   assert.ok(rt.logs.length > 5, 'the runtime log was captured');
   scanner.add('runtime log', rt.logs);

@@ -24,10 +24,27 @@ let dir: string;
 function makeCa(name: string): { key: string; cert: string } {
   const key = path.join(dir, `${name}.key`);
   const cert = path.join(dir, `${name}.crt`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-    '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
 }
 
@@ -56,7 +73,10 @@ test('with the private CA pasted into utmos-config, commands go through the HTTP
   assert.equal(msg.status, 'SUCCEEDED');
 });
 
-for (const [label, ca] of [['without a CA', undefined], ['with a CA that did not sign the certificate', 'other']] as const) {
+for (const [label, ca] of [
+  ['without a CA', undefined],
+  ['with a CA that did not sign the certificate', 'other'],
+] as const) {
   test(`${label}, the certificate is refused: a clear TLS error reaches Catch, nothing is sent`, async () => {
     const before = (await simCounters(sim)).total_calls;
     await helper.load(ALL_NODES, flow({ baseUrl: frontUrl, ...(ca ? { caCert: otherCaPem } : {}) }), creds());
@@ -68,7 +88,10 @@ for (const [label, ca] of [['without a CA', undefined], ['with a CA that did not
     assert.match(String(msg.utmos_error.detail), /^[A-Z_]+$/, 'the TLS error code stays in the details');
     assert.match(msg.error.message, /TLS certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted/);
     assert.match(msg.error.message, /paste its certificate into the utmos-config node/);
-    assert.deepEqual(outputs.map((o) => o.messages.length), [0, 0]);
+    assert.deepEqual(
+      outputs.map((o) => o.messages.length),
+      [0, 0],
+    );
     const after = (await simCounters(sim)).total_calls;
     assert.equal(after, before, 'no request reached the platform through an untrusted connection');
     assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'certificate not trusted' }));

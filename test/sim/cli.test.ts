@@ -8,9 +8,13 @@ import { control, firstLine, signed } from './helpers';
 const CLI = path.join(__dirname, '..', '..', 'sim', 'cli.js');
 
 test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTERM', async () => {
-  const child = spawn(process.execPath, [CLI, '--port', '0', '--mqtt-port', '0', '--docks', '2', '--osd-interval-ms', '0', '--auto-reply-types', 'config,flighttask_resource_get'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, '--port', '0', '--mqtt-port', '0', '--docks', '2', '--osd-interval-ms', '0', '--auto-reply-types', 'config,flighttask_resource_get'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -51,7 +55,18 @@ test('CLI prints exactly one JSON line, serves the signed API, exits 0 on SIGTER
 });
 
 test('CLI rejects bad option values with exit code 2 and a message on stderr', () => {
-  for (const args of [['--port', 'abc'], ['--docks', '0'], ['--reply-delay-ms', '-5'], ['--bogus'], ['--port'], ['--auto-reply-types', ','], ['--time-factor', '0'], ['--time-factor', '11'], ['--time-factor', 'fast'], ['--mission-duration-ms', '3000']]) {
+  for (const args of [
+    ['--port', 'abc'],
+    ['--docks', '0'],
+    ['--reply-delay-ms', '-5'],
+    ['--bogus'],
+    ['--port'],
+    ['--auto-reply-types', ','],
+    ['--time-factor', '0'],
+    ['--time-factor', '11'],
+    ['--time-factor', 'fast'],
+    ['--mission-duration-ms', '3000'],
+  ]) {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(r.status, 2, `args ${args.join(' ')}`);
     assert.equal(r.stdout, '');

@@ -164,8 +164,13 @@ describe('downlink commands', () => {
     assert.equal((await runCommand(c, 'dock-002', 'drone_close', {})).body.status, 'SUCCEEDED');
     await waitFor(() => sim.control.getDock('dock-002').drone_online === false, 2000);
     const prep = await runCommand(c, 'dock-002', 'flighttask_prepare', {
-      flight_id: 'f2', task_type: 0, execute_time: Date.now(), file: { url: 'https://x/f.kmz', fingerprint: 'abc' },
-      rth_altitude: 100, out_of_control_action: 0, exit_wayline_when_rc_lost: 0,
+      flight_id: 'f2',
+      task_type: 0,
+      execute_time: Date.now(),
+      file: { url: 'https://x/f.kmz', fingerprint: 'abc' },
+      rth_altitude: 100,
+      out_of_control_action: 0,
+      exit_wayline_when_rc_lost: 0,
     });
     assert.equal(prep.body.response_code, '514146');
     const dock = (await control(sim.http, 'GET', '/__sim/docks/dock-002')).body;
@@ -218,7 +223,12 @@ describe('downlink commands', () => {
       const cases: Array<{ data: Record<string, unknown>; status: string; code: string; message: string }> = [
         { data: { result: 0, output: { status: 'ok' } }, status: 'SUCCEEDED', code: '0', message: '' },
         { data: { result: 514153 }, status: 'FAILED', code: '514153', message: '' },
-        { data: { result: 1, code: 'E_BUSY', message: 'camera busy', output: { x: 1 }, ext_field: 'kept' }, status: 'FAILED', code: 'E_BUSY', message: 'camera busy' },
+        {
+          data: { result: 1, code: 'E_BUSY', message: 'camera busy', output: { x: 1 }, ext_field: 'kept' },
+          status: 'FAILED',
+          code: 'E_BUSY',
+          message: 'camera busy',
+        },
         { data: { result: 2, msg: 'from msg' }, status: 'FAILED', code: '2', message: 'from msg' },
         { data: { result: 3, description: 'from description' }, status: 'FAILED', code: '3', message: 'from description' },
         { data: { result: 0, code: 0 }, status: 'SUCCEEDED', code: '0', message: '' },
@@ -326,9 +336,7 @@ describe('downlink commands', () => {
     const ids: string[] = [];
     const batch = 50;
     for (let i = 0; i < 2000; i += batch) {
-      const rs = await Promise.all(
-        Array.from({ length: batch }, () => signed(c, 'POST', CMD, { body: valid({ device_id: 'dock-001' }) })),
-      );
+      const rs = await Promise.all(Array.from({ length: batch }, () => signed(c, 'POST', CMD, { body: valid({ device_id: 'dock-001' }) })));
       for (const r of rs) {
         assert.equal(r.status, 202);
         ids.push(r.body.command_id);

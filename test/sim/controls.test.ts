@@ -159,7 +159,11 @@ describe('/__sim/ controls', () => {
     const tid = randomUUID();
     const bid = randomUUID();
     const replied = nextMessage(client, (m) => m.msg.tid === tid);
-    await client.publishAsync('thing/product/dock-001/services', JSON.stringify({ tid, bid, timestamp: Date.now(), method: 'camera_recording_stop', data: { payload_index: '80-0-0' } }), { qos: 1 });
+    await client.publishAsync(
+      'thing/product/dock-001/services',
+      JSON.stringify({ tid, bid, timestamp: Date.now(), method: 'camera_recording_stop', data: { payload_index: '80-0-0' } }),
+      { qos: 1 },
+    );
     const topo = (await announced).msg;
     assert.equal(topo.method, 'update_topo');
     assert.equal(topo.data.domain, '3');

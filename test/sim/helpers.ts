@@ -84,8 +84,7 @@ export interface SignedOptions {
 
 /** Signs and sends one request to the simulator's platform API. */
 export function signed(c: Creds, method: string, path: string, opts: SignedOptions = {}): Promise<HttpResult> {
-  const bodyText =
-    opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const bodyText = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   const query = opts.query ? new URLSearchParams(opts.query) : undefined;
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   const nonce = opts.nonce ?? randomUUID();

@@ -70,9 +70,16 @@ describe('wayline mission and device requests', () => {
     assert.equal(progress[0]?.need_reply, 1);
     assert.equal(progress[0]?.bid, sim.control.getCommand(exec.body.command_id).bid, 'progress carries the execute bid');
     const percents = progress.map((e) => e.data.output.progress.percent);
-    assert.deepEqual([...percents].sort((a, b) => a - b), percents, 'progress rises');
+    assert.deepEqual(
+      [...percents].sort((a, b) => a - b),
+      percents,
+      'progress rises',
+    );
     assert.equal(percents.at(-1), 100);
-    assert.deepEqual(progress.slice(0, DEMO_ROUTE.length).map((e) => e.data.output.ext.current_waypoint_index), [0, 1, 2]);
+    assert.deepEqual(
+      progress.slice(0, DEMO_ROUTE.length).map((e) => e.data.output.ext.current_waypoint_index),
+      [0, 1, 2],
+    );
     assert.equal(progress.at(-1)!.data.output.ext.flight_id, flightId);
     await watcher.endAsync();
   });
@@ -124,7 +131,10 @@ describe('wayline mission and device requests', () => {
   });
 
   test('return_home during a mission ends it early', async () => {
-    const file = await uploadWayline(c, DEMO_ROUTE.map((w) => ({ ...w, actions: [{ type: 'hover', seconds: 60 }] })));
+    const file = await uploadWayline(
+      c,
+      DEMO_ROUTE.map((w) => ({ ...w, actions: [{ type: 'hover', seconds: 60 }] })),
+    );
     const flightId = 'rth-' + randomUUID().slice(0, 8);
     assert.equal((await runCommand(c, 'dock-002', 'flighttask_prepare', preparePayload(flightId, file))).body.status, 'SUCCEEDED');
     await runCommand(c, 'dock-002', 'flighttask_execute', { flight_id: flightId });

@@ -26,7 +26,13 @@ describe('object presign and storage', () => {
 
   test('200: method, url, headers (Content-Type for PUT), expires_at, request_id; default lifetime 900 s', async () => {
     const started = Date.now();
-    const put = await presign(c, { bucket: 'tenant-media', object_key: 'waylines/a.kmz', method: 'PUT', expires_seconds: 120, content_type: 'application/vnd.google-earth.kmz' });
+    const put = await presign(c, {
+      bucket: 'tenant-media',
+      object_key: 'waylines/a.kmz',
+      method: 'PUT',
+      expires_seconds: 120,
+      content_type: 'application/vnd.google-earth.kmz',
+    });
     assert.equal(put.status, 200, put.text);
     assert.deepEqual(Object.keys(put.body).sort(), ['expires_at', 'headers', 'method', 'request_id', 'url']);
     assert.equal(put.body.method, 'PUT');
@@ -78,7 +84,10 @@ describe('object presign and storage', () => {
       assert.equal(r.body.code, 'OBJECT_POLICY_DENIED');
     }
     assert.equal((await presign(c, { bucket: 'tenant-media', object_key: 'reports/r.pdf', method: 'GET', expires_seconds: 600 })).status, 200);
-    const noScope = await presign({ base: sim.http, apiId: 'no-objects', apiKey: 'no-objects-key-0123456789' }, { bucket: 'tenant-media', object_key: 'waylines/a.kmz', method: 'GET' });
+    const noScope = await presign(
+      { base: sim.http, apiId: 'no-objects', apiKey: 'no-objects-key-0123456789' },
+      { bucket: 'tenant-media', object_key: 'waylines/a.kmz', method: 'GET' },
+    );
     assert.equal(noScope.status, 403);
     assert.equal(noScope.body.code, 'FORBIDDEN');
     assert.match(noScope.body.message, /open:object:create/);
@@ -92,9 +101,18 @@ describe('object presign and storage', () => {
     const wrongType = await rawRequest({ method: 'PUT', url: put.body.url, headers: { 'Content-Type': 'text/plain' }, body: bytes });
     assert.equal(wrongType.status, 403);
     assert.equal(wrongType.body.code, 'SIGNATURE_MISMATCH');
-    const tampered = await rawRequest({ method: 'PUT', url: put.body.url.replace(/signature=[0-9a-f]+/, `signature=${'0'.repeat(64)}`), headers: put.body.headers, body: bytes });
+    const tampered = await rawRequest({
+      method: 'PUT',
+      url: put.body.url.replace(/signature=[0-9a-f]+/, `signature=${'0'.repeat(64)}`),
+      headers: put.body.headers,
+      body: bytes,
+    });
     assert.equal(tampered.status, 403);
-    assert.equal((await rawRequest({ method: 'PUT', url: put.body.url.replace('storage.kmz', 'other.kmz'), headers: put.body.headers, body: bytes })).status, 403, 'a URL signs one key');
+    assert.equal(
+      (await rawRequest({ method: 'PUT', url: put.body.url.replace('storage.kmz', 'other.kmz'), headers: put.body.headers, body: bytes })).status,
+      403,
+      'a URL signs one key',
+    );
     const stored = await rawRequest({ method: 'PUT', url: put.body.url, headers: put.body.headers, body: bytes });
     assert.equal(stored.status, 200);
     assert.equal(sim.objects.get('tenant-media', key)?.bytes.equals(bytes), true);

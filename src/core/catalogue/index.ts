@@ -32,15 +32,7 @@ import type { DjiMethod, FieldSpec, GeneratedPayloadSpec, PayloadIssue, PayloadV
 
 export { DJI_DOMAINS, DJI_METHOD_NAMES } from './methods';
 export type { DjiDomain, DjiMethodName, NameSource } from './methods';
-export type {
-  ConditionalRule,
-  DjiMethod,
-  FieldSpec,
-  FieldType,
-  PayloadIssue,
-  PayloadSource,
-  PayloadValidation,
-} from './types';
+export type { ConditionalRule, DjiMethod, FieldSpec, FieldType, PayloadIssue, PayloadSource, PayloadValidation } from './types';
 export { editDistance } from './suggest';
 export { catalogueLanguage, translateCatalogueText, translateSummary } from './translations';
 
@@ -82,7 +74,11 @@ const EXAMPLE_STRINGS: Record<string, string> = {
 /** Example value for a field: enum's first value, else a plausible value in range. */
 function exampleFor(spec: FieldSpec, fields: readonly FieldSpec[]): unknown {
   if (spec.enum && spec.enum.length > 0) return spec.enum[0];
-  const leaf = spec.path.split(/[.[\]]+/).filter(Boolean).pop() ?? '';
+  const leaf =
+    spec.path
+      .split(/[.[\]]+/)
+      .filter(Boolean)
+      .pop() ?? '';
   switch (spec.type) {
     case 'string':
       return EXAMPLE_STRINGS[leaf] ?? 'example';
@@ -261,7 +257,10 @@ export function commandTypeError(commandType: string): UtmosInputError | undefin
   if (findDjiMethod(commandType) || DJI_METHOD_NAME_PATTERN.test(commandType)) return undefined;
   const name = commandType.length > 64 ? `${commandType.slice(0, 63)}…` : commandType;
   const suggestions = didYouMean(commandType);
-  return new UtmosInputError('commandType', suggestions ? text('command.notMethodNameSuggest', { name, suggestions }) : text('command.notMethodName', { name }));
+  return new UtmosInputError(
+    'commandType',
+    suggestions ? text('command.notMethodNameSuggest', { name, suggestions }) : text('command.notMethodName', { name }),
+  );
 }
 
 /**

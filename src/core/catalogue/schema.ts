@@ -33,9 +33,7 @@ function rangeText(spec: FieldSpec, what: Text): Text {
     const unit = spec.type === 'array' ? 'item' : 'character';
     const count = (k: number) => text(k === 1 ? `count.${unit}` : `count.${unit}s`, { n: k });
     if (min !== undefined && max !== undefined) {
-      return min === max
-        ? text('expect.lengthExactly', { what, count: count(min) })
-        : text('expect.lengthBetween', { what, min, count: count(max) });
+      return min === max ? text('expect.lengthExactly', { what, count: count(min) }) : text('expect.lengthBetween', { what, min, count: count(max) });
     }
     if (min !== undefined) return text('expect.lengthAtLeast', { what, count: count(min) });
     return text('expect.lengthAtMost', { what, count: count(max as number) });
@@ -91,9 +89,7 @@ export function requiredText(spec: FieldSpec): Text {
 
 export function invalidText(spec: FieldSpec, input: unknown): Text {
   const params = { field: fieldName(spec.path), expect: expectationText(spec), got: describeValue(input) };
-  return spec.description
-    ? text('payload.invalidDescribed', { ...params, description: catalogueText(spec.description) })
-    : text('payload.invalid', params);
+  return spec.description ? text('payload.invalidDescribed', { ...params, description: catalogueText(spec.description) }) : text('payload.invalid', params);
 }
 
 // ---- schema building -------------------------------------------------------------------------
@@ -213,10 +209,7 @@ function buildField(spec: FieldSpec, node: Node): AnyZod {
 }
 
 /** The payload schema of one method: a plain object, extra keys allowed, known fields checked. */
-export function buildPayloadSchema(
-  fields: readonly FieldSpec[],
-  rules: readonly ConditionalRule[] = [],
-): z.ZodType<Record<string, unknown>> {
+export function buildPayloadSchema(fields: readonly FieldSpec[], rules: readonly ConditionalRule[] = []): z.ZodType<Record<string, unknown>> {
   const tree = buildTree(fields);
   const specByPath = new Map(fields.map((f) => [f.path, f]));
   const base = z.looseObject(objectShape(tree, ''), {

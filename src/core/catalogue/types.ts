@@ -81,6 +81,4 @@ export interface PayloadIssue {
   text: Text;
 }
 
-export type PayloadValidation =
-  | { ok: true; payload: Record<string, unknown> }
-  | { ok: false; issues: PayloadIssue[]; message: string };
+export type PayloadValidation = { ok: true; payload: Record<string, unknown> } | { ok: false; issues: PayloadIssue[]; message: string };

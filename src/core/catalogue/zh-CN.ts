@@ -111,7 +111,8 @@ export const ZH_CN_TEXTS: Readonly<Record<string, string>> = {
   'target height in metres (WGS84 ellipsoid height)': '目标高度，单位米（WGS84 椭球高）',
   'true shows wide and zoom side by side': 'true 时并排显示广角与变焦画面',
   '1 auto, 2 shutter priority, 3 aperture priority, 4 manual': '1 自动，2 快门优先，3 光圈优先，4 手动',
-  'exposure value as a string: "1" = -5.0 EV ... "16" = 0 EV ... "31" = +5.0 EV, "255" = fixed': '曝光值（字符串）："1" 为 -5.0 EV … "16" 为 0 EV … "31" 为 +5.0 EV，"255" 为固定',
+  'exposure value as a string: "1" = -5.0 EV ... "16" = 0 EV ... "31" = +5.0 EV, "255" = fixed':
+    '曝光值（字符串）："1" 为 -5.0 EV … "16" 为 0 EV … "31" 为 +5.0 EV，"255" 为固定',
   '0 manual (MF), 1 single auto (AF-S), 2 continuous auto (AF-C)': '0 手动对焦（MF），1 单次自动对焦（AF-S），2 连续自动对焦（AF-C）',
   'focus value (range reported by the camera)': '对焦值（范围由相机上报）',
   '0 recenter, 1 down, 2 recenter pan only, 3 pitch down only': '0 回中，1 朝下，2 仅偏航回中，3 仅俯仰朝下',
@@ -193,8 +194,10 @@ export const ZH_CN_TEXTS: Readonly<Record<string, string>> = {
   'MD5 of the licence file': '证书文件的 MD5',
   'device domain (DJI enum; 0 aircraft, 3 dock)': '设备域（DJI 枚举；0 飞行器，3 机场）',
   '0 Agora, 1 RTMP, 3 GB28181, 4 WebRTC (WHIP)': '0 声网 Agora，1 RTMP，3 GB28181，4 WebRTC（WHIP）',
-  'stream address (format depends on url_type), like "rtmp://live.example.com/live/dock"': '推流地址（格式取决于 url_type），如 "rtmp://live.example.com/live/dock"',
-  'stream id {sn}/{camera_index}/{video_index}, like "1581F5BMD228Q00A82XX/80-0-0/normal-0"': '视频流 ID {sn}/{camera_index}/{video_index}，如 "1581F5BMD228Q00A82XX/80-0-0/normal-0"',
+  'stream address (format depends on url_type), like "rtmp://live.example.com/live/dock"':
+    '推流地址（格式取决于 url_type），如 "rtmp://live.example.com/live/dock"',
+  'stream id {sn}/{camera_index}/{video_index}, like "1581F5BMD228Q00A82XX/80-0-0/normal-0"':
+    '视频流 ID {sn}/{camera_index}/{video_index}，如 "1581F5BMD228Q00A82XX/80-0-0/normal-0"',
   '0 adaptive, 1 smooth, 2 standard, 3 high, 4 super high definition': '0 自适应，1 流畅，2 标清，3 高清，4 超清',
   'lens: "normal", "wide", "zoom" or "ir"': '镜头："normal"（默认）、"wide"（广角）、"zoom"（变焦）或 "ir"（红外）',
   'object storage bucket': '对象存储桶',
@@ -207,7 +210,8 @@ export const ZH_CN_TEXTS: Readonly<Record<string, string>> = {
   'object key to upload to': '上传的目标对象键',
   'log module as a string: "0" aircraft, "3" dock': '日志模块（字符串）："0" 飞行器，"3" 机场',
   'boot index from fileupload_list': '来自 fileupload_list 的启动序号',
-  'DJI fileupload_start: the logs to upload, an array of {"boot_index": n} taken from fileupload_list': 'DJI fileupload_start：要上传的日志，取自 fileupload_list 的 {"boot_index": n} 数组',
+  'DJI fileupload_start: the logs to upload, an array of {"boot_index": n} taken from fileupload_list':
+    'DJI fileupload_start：要上传的日志，取自 fileupload_list 的 {"boot_index": n} 数组',
   'log modules as strings: "0" aircraft, "3" dock': '日志模块（字符串）："0" 飞行器，"3" 机场',
   '"cancel" (the only documented value)': '"cancel"（文档中唯一的取值）',
   'devices to upgrade': '要升级的设备',

@@ -46,8 +46,18 @@ export const TURN_MODES = [
 ] as const;
 export const ACTION_TRIGGERS = ['reachPoint', 'betweenAdjacentPoints', 'multipleTiming', 'multipleDistance'] as const;
 export const ACTUATOR_FUNCS = [
-  'takePhoto', 'startRecord', 'stopRecord', 'focus', 'zoom', 'customDirName', 'gimbalRotate', 'rotateYaw', 'hover',
-  'gimbalEvenlyRotate', 'accurateShoot', 'orientedShoot',
+  'takePhoto',
+  'startRecord',
+  'stopRecord',
+  'focus',
+  'zoom',
+  'customDirName',
+  'gimbalRotate',
+  'rotateYaw',
+  'hover',
+  'gimbalEvenlyRotate',
+  'accurateShoot',
+  'orientedShoot',
 ] as const;
 
 /** Ranges the specification states (min/max inclusive unless `exclusiveMin`). */

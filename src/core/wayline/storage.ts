@@ -27,8 +27,16 @@ export interface PublishedWayline {
 export function waylineObjectKey(prefix: string, name: string | undefined, now = Date.now()): string {
   const cleanPrefix = prefix.replace(/^\/+/, '');
   if (cleanPrefix.includes('../')) throw new UtmosInputError('objectKeyPrefix', text('wayline.prefix'));
-  const base = (name ?? '').normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 64) || 'wayline';
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base =
+    (name ?? '')
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 64) || 'wayline';
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${cleanPrefix}${base}-${stamp}-${randomUUID().slice(0, 8)}.kmz`;
 }
 

@@ -5,14 +5,7 @@
 import { UtmosInputError } from '../errors';
 import { Text, TextParam, raw, text } from '../text';
 import { isPlainObject } from '../plain-data';
-import {
-  AIRCRAFT,
-  AIRCRAFT_MODELS,
-  FINISH_ACTIONS,
-  RANGES,
-  RC_LOST_ACTIONS,
-  inRange,
-} from './spec';
+import { AIRCRAFT, AIRCRAFT_MODELS, FINISH_ACTIONS, RANGES, RC_LOST_ACTIONS, inRange } from './spec';
 import type { RawWaypoint, Waypoint, WaylineAction, WaylineActionType, WaylineSettings } from './types';
 
 /** DJI waypoint indices run from 0 to 65535. */
@@ -31,7 +24,10 @@ function numberIn(value: unknown, range: Range, field: string, what: Text | stri
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !inRange(n, range)) {
     const bounds = text(range.exclusiveMin ? 'wayline.rangeAboveMin' : 'wayline.range', { min: range.min, max: range.max, unit });
-    throw new UtmosInputError(field, text('wayline.outOfRange', { what: typeof what === 'string' ? raw(what) : what, range: bounds, got: shown(value), field }));
+    throw new UtmosInputError(
+      field,
+      text('wayline.outOfRange', { what: typeof what === 'string' ? raw(what) : what, range: bounds, got: shown(value), field }),
+    );
   }
   return n;
 }
@@ -44,10 +40,16 @@ export function checkSettings(s: WaylineSettings): WaylineSettings {
     throw new UtmosInputError('aircraft', text('wayline.aircraft', { got: shown(s.aircraft), choices: AIRCRAFT_MODELS.join(', ') }));
   }
   if (!FINISH_ACTIONS.includes(s.finishAction)) {
-    throw new UtmosInputError('finishAction', text('wayline.choice', { field: 'finishAction', got: shown(s.finishAction), choices: FINISH_ACTIONS.join(', ') }));
+    throw new UtmosInputError(
+      'finishAction',
+      text('wayline.choice', { field: 'finishAction', got: shown(s.finishAction), choices: FINISH_ACTIONS.join(', ') }),
+    );
   }
   if (s.lostLinkAction !== 'continue' && !RC_LOST_ACTIONS.includes(s.lostLinkAction)) {
-    throw new UtmosInputError('lostLinkAction', text('wayline.choice', { field: 'lostLinkAction', got: shown(s.lostLinkAction), choices: ['continue', ...RC_LOST_ACTIONS].join(', ') }));
+    throw new UtmosInputError(
+      'lostLinkAction',
+      text('wayline.choice', { field: 'lostLinkAction', got: shown(s.lostLinkAction), choices: ['continue', ...RC_LOST_ACTIONS].join(', ') }),
+    );
   }
   return {
     ...s,
@@ -86,7 +88,10 @@ function checkAction(input: unknown, at: string, index: number, settings: Waylin
       return { type, seconds: numberIn(spec.seconds, RANGES.hoverTime, `${at}.seconds`, atWaypoint(index, 'hover seconds'), ' s') };
     case 'gimbal_pitch': {
       const [min, max] = AIRCRAFT[settings.aircraft].pitch;
-      return { type, angle: numberIn(spec.angle, { min, max }, `${at}.angle`, atWaypoint(index, text('wayline.gimbalPitch', { aircraft: settings.aircraft })), '°') };
+      return {
+        type,
+        angle: numberIn(spec.angle, { min, max }, `${at}.angle`, atWaypoint(index, text('wayline.gimbalPitch', { aircraft: settings.aircraft })), '°'),
+      };
     }
     case 'rotate_yaw':
       return { type, heading: numberIn(spec.heading, RANGES.heading, `${at}.heading`, atWaypoint(index, 'heading'), '°') };
@@ -98,8 +103,10 @@ function checkAction(input: unknown, at: string, index: number, settings: Waylin
 function checkWaypoint(raw: RawWaypoint, index: number, settings: WaylineSettings): Waypoint {
   const latitude = numberIn(raw.latitude, RANGES.latitude, raw.at.latitude, atWaypoint(index, 'latitude'), '°');
   const longitude = numberIn(raw.longitude, RANGES.longitude, raw.at.longitude, atWaypoint(index, 'longitude'), '°');
-  const height = raw.height === undefined || raw.height === null ? settings.height : numberIn(raw.height, RANGES.height, raw.at.height, atWaypoint(index, 'height'), ' m');
-  const speed = raw.speed === undefined || raw.speed === null ? settings.speed : numberIn(raw.speed, RANGES.speed, raw.at.speed, atWaypoint(index, 'speed'), ' m/s');
+  const height =
+    raw.height === undefined || raw.height === null ? settings.height : numberIn(raw.height, RANGES.height, raw.at.height, atWaypoint(index, 'height'), ' m');
+  const speed =
+    raw.speed === undefined || raw.speed === null ? settings.speed : numberIn(raw.speed, RANGES.speed, raw.at.speed, atWaypoint(index, 'speed'), ' m/s');
   let actions: WaylineAction[] = [];
   if (raw.actions !== undefined && raw.actions !== null) {
     const list = Array.isArray(raw.actions) ? raw.actions : [raw.actions];

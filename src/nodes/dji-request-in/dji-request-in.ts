@@ -78,45 +78,47 @@ export = function register(RED: RedApi): void {
     };
 
     node.status({ fill: 'grey', shape: 'ring', text: texts.node('status.starting') });
-    loadSeen().then(({ seen, firstRun }) => {
-      if (closed) return;
-      subscription = connection.feed.subscribe({
-        filter: { vendor: def.vendor || 'dji', deviceId: def.deviceId || undefined, requestTypes, pendingOnly },
-        pollIntervalMs: pollSeconds * 1000,
-        seen,
-        firstRun,
-        onRequest: (request: DeviceRequest) => {
-          emitted++;
-          save(seen);
-          const msg: NodeMessage = {
-            topic: request.request_type,
-            payload: request,
-            request_id: request.request_id,
-            request_type: request.request_type,
-            device_id: request.device_id,
-          };
-          node.send(msg);
-        },
-        onPolled: ({ pending }) => {
-          lastErrorCode = undefined;
-          node.status({ fill: 'green', shape: 'dot', text: texts.node('status.polling', { pending, emitted }) });
-        },
-        onError: (error) => {
-          node.status(errorBadge(texts, error));
-          // Report each new kind of failure once, not every poll; Catch nodes get a msg to act on.
-          if (error.code !== lastErrorCode) {
-            lastErrorCode = error.code;
-            const msg: NodeMessage = {};
-            node.error(reportableError(texts, error, msg), msg);
-          }
-        },
+    loadSeen()
+      .then(({ seen, firstRun }) => {
+        if (closed) return;
+        subscription = connection.feed.subscribe({
+          filter: { vendor: def.vendor || 'dji', deviceId: def.deviceId || undefined, requestTypes, pendingOnly },
+          pollIntervalMs: pollSeconds * 1000,
+          seen,
+          firstRun,
+          onRequest: (request: DeviceRequest) => {
+            emitted++;
+            save(seen);
+            const msg: NodeMessage = {
+              topic: request.request_type,
+              payload: request,
+              request_id: request.request_id,
+              request_type: request.request_type,
+              device_id: request.device_id,
+            };
+            node.send(msg);
+          },
+          onPolled: ({ pending }) => {
+            lastErrorCode = undefined;
+            node.status({ fill: 'green', shape: 'dot', text: texts.node('status.polling', { pending, emitted }) });
+          },
+          onError: (error) => {
+            node.status(errorBadge(texts, error));
+            // Report each new kind of failure once, not every poll; Catch nodes get a msg to act on.
+            if (error.code !== lastErrorCode) {
+              lastErrorCode = error.code;
+              const msg: NodeMessage = {};
+              node.error(reportableError(texts, error, msg), msg);
+            }
+          },
+        });
+      })
+      .catch((err: unknown) => {
+        // Starting the subscription failed: say so on the badge and in the log, not as an unhandled rejection.
+        node.status(errorBadge(texts, err));
+        const msg: NodeMessage = {};
+        node.error(reportableError(texts, err, msg), msg);
       });
-    }).catch((err: unknown) => {
-      // Starting the subscription failed: say so on the badge and in the log, not as an unhandled rejection.
-      node.status(errorBadge(texts, err));
-      const msg: NodeMessage = {};
-      node.error(reportableError(texts, err, msg), msg);
-    });
 
     node.on('close', (removed: boolean, done: () => void) => {
       closed = true;
@@ -149,4 +151,3 @@ export = function register(RED: RedApi): void {
     }
   });
 };
-

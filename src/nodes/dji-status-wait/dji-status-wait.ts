@@ -125,11 +125,18 @@ export = function register(RED: RedApi): void {
           set.delete(handle);
           if (set.size === 0) waits.delete(commandId);
           msg.command_id = commandId;
-          deliverOutcome(node, texts, outcome, msg, { commandId, deviceId: held.deviceId, waitedSeconds: timeoutSeconds, until, kind: 'wait' }, {
-            send,
-            done,
-            show: (badge) => node.status(badge),
-          });
+          deliverOutcome(
+            node,
+            texts,
+            outcome,
+            msg,
+            { commandId, deviceId: held.deviceId, waitedSeconds: timeoutSeconds, until, kind: 'wait' },
+            {
+              send,
+              done,
+              show: (badge) => node.status(badge),
+            },
+          );
           showCount();
         })
         .catch(fail);

@@ -108,7 +108,11 @@ export = function register(RED: RedApi): void {
       const known = remembered.get(key);
       if (known) return Promise.resolve(known);
       return new Promise((resolve) =>
-        node.context().get(CONTEXT_KEY, (err, stored) => resolve(!err && isPlainObject(stored) && isPlainObject(stored[key]) ? (stored[key] as unknown as Remembered) : undefined)),
+        node
+          .context()
+          .get(CONTEXT_KEY, (err, stored) =>
+            resolve(!err && isPlainObject(stored) && isPlainObject(stored[key]) ? (stored[key] as unknown as Remembered) : undefined),
+          ),
       );
     }
 
@@ -118,7 +122,8 @@ export = function register(RED: RedApi): void {
       const built = buildWayline(msg.payload, s);
       const bucket = bucketOf(msg);
       const name = typeof msg.wayline_name === 'string' ? msg.wayline_name : node.name;
-      const objectKey = typeof msg.object_key === 'string' && msg.object_key.trim() ? msg.object_key.trim() : waylineObjectKey(def.objectKeyPrefix ?? 'waylines/', name);
+      const objectKey =
+        typeof msg.object_key === 'string' && msg.object_key.trim() ? msg.object_key.trim() : waylineObjectKey(def.objectKeyPrefix ?? 'waylines/', name);
       node.status({ fill: 'blue', shape: 'dot', text: texts.node('status.uploading') });
       const published = await publishWayline(client, built.kmz, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
       const facts = { fingerprint: built.fingerprint, distance_m: built.distance_m, duration_s: built.duration_s, waypoint_count: built.waypoint_count };
@@ -138,7 +143,14 @@ export = function register(RED: RedApi): void {
       const bucket = bucketOf(msg);
       const signed = await signWaylineDownload(client, { bucket, object_key: objectKey, expires_seconds: urlLifetime }, { signal: abort.signal });
       node.status({ fill: 'green', shape: 'dot', text: texts.node('status.renewed') });
-      return { url: signed.url, fingerprint, ...(known ? { distance_m: known.distance_m, duration_s: known.duration_s, waypoint_count: known.waypoint_count } : {}), object_key: objectKey, bucket, expires_at: signed.expires_at };
+      return {
+        url: signed.url,
+        fingerprint,
+        ...(known ? { distance_m: known.distance_m, duration_s: known.duration_s, waypoint_count: known.waypoint_count } : {}),
+        object_key: objectKey,
+        bucket,
+        expires_at: signed.expires_at,
+      };
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {

@@ -62,13 +62,7 @@ export interface RedApi {
     getNode(id: string): unknown;
   };
   util: {
-    evaluateNodeProperty(
-      value: unknown,
-      type: string,
-      node: Node,
-      msg: NodeMessage | undefined,
-      callback: (err: Error | null, result: unknown) => void,
-    ): void;
+    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage | undefined, callback: (err: Error | null, result: unknown) => void): void;
   };
   /** Runtime settings (settings.js), e.g. proxyOptions. */
   settings?: Record<string, unknown>;

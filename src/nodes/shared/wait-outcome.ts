@@ -60,7 +60,9 @@ function names(texts: RuntimeTexts, status: CommandStatus | undefined, ctx: Comm
 }
 
 function within(texts: RuntimeTexts, seconds: number | undefined): string {
-  return seconds !== undefined && Number.isFinite(seconds) ? texts.shared('words.withinSeconds', { seconds: Math.round(seconds) }) : texts.shared('words.inTime');
+  return seconds !== undefined && Number.isFinite(seconds)
+    ? texts.shared('words.withinSeconds', { seconds: Math.round(seconds) })
+    : texts.shared('words.inTime');
 }
 
 /** Seconds between the platform's acceptance and completion of a command, when both are known. */
@@ -136,8 +138,12 @@ function describeDeadline(texts: RuntimeTexts, last: CommandStatus | undefined, 
   const params = { device, command, within: within(texts, ctx.waitedSeconds), status: statusWord(texts, lastStatus), until };
   const key =
     ctx.kind === 'command'
-      ? undelivered ? 'outcome.resultTimeoutNotDelivered' : 'outcome.resultTimeout'
-      : undelivered ? 'outcome.waitTimeoutNotDelivered' : 'outcome.waitTimeout';
+      ? undelivered
+        ? 'outcome.resultTimeoutNotDelivered'
+        : 'outcome.resultTimeout'
+      : undelivered
+        ? 'outcome.waitTimeoutNotDelivered'
+        : 'outcome.waitTimeout';
   const line = texts.shared(key, params);
   const badge = undelivered ? texts.shared('reason.notDelivered', { device }) : texts.shared(ctx.kind === 'command' ? 'badge.noResult' : 'badge.gaveUp');
   const details: Record<string, unknown> = {

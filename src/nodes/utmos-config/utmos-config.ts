@@ -58,109 +58,114 @@ function proxySettings(raw: unknown): ProxySettings | undefined {
 }
 
 export = function register(RED: RedApi): void {
-  registerNode<ConfigDef>(RED, 'utmos-config', (node, def, texts) => {
-    const users = new Map<string, StatusListener | undefined>();
-    let connection: UtmosConnection | undefined;
-    let unsubscribeState: (() => void) | undefined;
-    let closing: Promise<void> | undefined;
+  registerNode<ConfigDef>(
+    RED,
+    'utmos-config',
+    (node, def, texts) => {
+      const users = new Map<string, StatusListener | undefined>();
+      let connection: UtmosConnection | undefined;
+      let unsubscribeState: (() => void) | undefined;
+      let closing: Promise<void> | undefined;
 
-    // A platform that throttles should be visible in the log, but not once per 429.
-    let lastRateWarning = -Infinity;
-    const rateChanged = (allowed: number, cap: number): void => {
-      if (allowed >= cap) {
-        node.log(texts.node('runtime.rateBack', { cap }));
-      } else if (Date.now() - lastRateWarning >= RATE_WARNING_INTERVAL_MS) {
-        lastRateWarning = Date.now();
-        node.warn(texts.node('runtime.rateSlowed', { allowed, cap }));
-      }
-    };
-
-    const open = (): UtmosConnection => {
-      if (connection) return connection;
-      const creds = node.credentials ?? {};
-      connection = new UtmosConnection({
-        baseUrl: String(def.baseUrl ?? ''),
-        apiId: String(creds.apiId ?? ''),
-        apiKey: String(creds.apiKey ?? ''),
-        ca: def.caCert ? String(def.caCert) : undefined,
-        requestTimeoutMs: numberSetting(texts, 'requestTimeout', def.requestTimeout, 10, 1, 120) * 1000,
-        maxRequestsPerSecond: numberSetting(texts, 'maxRequestsPerSecond', def.maxRequestsPerSecond, DEFAULT_MAX_REQUESTS_PER_SECOND, 1, 1000),
-        maxConcurrentRequests: numberSetting(texts, 'maxConcurrentRequests', def.maxConcurrentRequests, DEFAULT_MAX_CONCURRENT, 1, 100),
-        eventBrokerUrl: def.eventBrokerUrl ? String(def.eventBrokerUrl).trim() : undefined,
-        eventTopics: def.eventTopics ? String(def.eventTopics) : undefined,
-        eventUsername: creds.eventUsername || undefined,
-        eventPassword: creds.eventPassword || undefined,
-        eventClientId: `utmos-dji-${node.id}-${Math.random().toString(16).slice(2, 8)}`,
-        tracker: { onRateChange: rateChanged },
-        proxy: proxySettings(RED.settings?.proxyOptions),
-      });
-      const conn = connection;
-      for (const [what, via, problem] of [
-        [texts.node('runtime.forApi'), conn.client.proxy, conn.client.proxyProblem],
-        [texts.node('runtime.forEvents'), conn.events?.proxy, conn.events?.proxyProblem],
-      ] as const) {
-        if (via) node.log(texts.node('runtime.proxyUsed', { what, proxy: via }));
-        if (problem) node.warn(texts.node('runtime.proxyProblem', { what, problem }));
-      }
-      unsubscribeState = conn.onEventState((state, detail, detailText) => {
-        const badge = eventBadge(texts, state, detail);
-        for (const listener of users.values()) listener?.(badge);
-        if (state === 'disconnected' && detail) node.warn(texts.node('runtime.eventsDown', { detail: detailText ?? detail }));
-      });
-      return conn;
-    };
-
-    const shut = (): Promise<void> => {
-      const conn = connection;
-      connection = undefined;
-      unsubscribeState?.();
-      unsubscribeState = undefined;
-      if (!conn) return Promise.resolve();
-      closing = conn.close();
-      return closing;
-    };
-
-    offerConfig(node, {
-      register: (user: Node, onStatus?: StatusListener): UtmosConnection => {
-        const conn = open();
-        users.set(user.id, onStatus);
-        const badge = conn.eventState ? eventBadge(texts, conn.eventState) : undefined;
-        if (badge) onStatus?.(badge);
-        return conn;
-      },
-      deregister: (user: Node, done: () => void): void => {
-        users.delete(user.id);
-        if (users.size === 0) {
-          shut().then(done, done);
-        } else {
-          done();
+      // A platform that throttles should be visible in the log, but not once per 429.
+      let lastRateWarning = -Infinity;
+      const rateChanged = (allowed: number, cap: number): void => {
+        if (allowed >= cap) {
+          node.log(texts.node('runtime.rateBack', { cap }));
+        } else if (Date.now() - lastRateWarning >= RATE_WARNING_INTERVAL_MS) {
+          lastRateWarning = Date.now();
+          node.warn(texts.node('runtime.rateSlowed', { allowed, cap }));
         }
-      },
-      get userCount() {
-        return users.size;
-      },
-    });
-    // Visible for tests, benchmarks and diagnostics only.
-    Object.defineProperty(node, 'userCount', { get: () => users.size });
-    Object.defineProperty(node, 'connection', { get: () => connection });
+      };
 
-    node.on('close', (_removed: boolean, done: () => void) => {
-      users.clear();
-      shut()
-        .then(() => closing)
-        .then(
-          () => done(),
-          () => done(),
-        );
-    });
-  }, {
-    credentials: {
-      apiId: { type: 'text' },
-      apiKey: { type: 'password' },
-      eventUsername: { type: 'text' },
-      eventPassword: { type: 'password' },
+      const open = (): UtmosConnection => {
+        if (connection) return connection;
+        const creds = node.credentials ?? {};
+        connection = new UtmosConnection({
+          baseUrl: String(def.baseUrl ?? ''),
+          apiId: String(creds.apiId ?? ''),
+          apiKey: String(creds.apiKey ?? ''),
+          ca: def.caCert ? String(def.caCert) : undefined,
+          requestTimeoutMs: numberSetting(texts, 'requestTimeout', def.requestTimeout, 10, 1, 120) * 1000,
+          maxRequestsPerSecond: numberSetting(texts, 'maxRequestsPerSecond', def.maxRequestsPerSecond, DEFAULT_MAX_REQUESTS_PER_SECOND, 1, 1000),
+          maxConcurrentRequests: numberSetting(texts, 'maxConcurrentRequests', def.maxConcurrentRequests, DEFAULT_MAX_CONCURRENT, 1, 100),
+          eventBrokerUrl: def.eventBrokerUrl ? String(def.eventBrokerUrl).trim() : undefined,
+          eventTopics: def.eventTopics ? String(def.eventTopics) : undefined,
+          eventUsername: creds.eventUsername || undefined,
+          eventPassword: creds.eventPassword || undefined,
+          eventClientId: `utmos-dji-${node.id}-${Math.random().toString(16).slice(2, 8)}`,
+          tracker: { onRateChange: rateChanged },
+          proxy: proxySettings(RED.settings?.proxyOptions),
+        });
+        const conn = connection;
+        for (const [what, via, problem] of [
+          [texts.node('runtime.forApi'), conn.client.proxy, conn.client.proxyProblem],
+          [texts.node('runtime.forEvents'), conn.events?.proxy, conn.events?.proxyProblem],
+        ] as const) {
+          if (via) node.log(texts.node('runtime.proxyUsed', { what, proxy: via }));
+          if (problem) node.warn(texts.node('runtime.proxyProblem', { what, problem }));
+        }
+        unsubscribeState = conn.onEventState((state, detail, detailText) => {
+          const badge = eventBadge(texts, state, detail);
+          for (const listener of users.values()) listener?.(badge);
+          if (state === 'disconnected' && detail) node.warn(texts.node('runtime.eventsDown', { detail: detailText ?? detail }));
+        });
+        return conn;
+      };
+
+      const shut = (): Promise<void> => {
+        const conn = connection;
+        connection = undefined;
+        unsubscribeState?.();
+        unsubscribeState = undefined;
+        if (!conn) return Promise.resolve();
+        closing = conn.close();
+        return closing;
+      };
+
+      offerConfig(node, {
+        register: (user: Node, onStatus?: StatusListener): UtmosConnection => {
+          const conn = open();
+          users.set(user.id, onStatus);
+          const badge = conn.eventState ? eventBadge(texts, conn.eventState) : undefined;
+          if (badge) onStatus?.(badge);
+          return conn;
+        },
+        deregister: (user: Node, done: () => void): void => {
+          users.delete(user.id);
+          if (users.size === 0) {
+            shut().then(done, done);
+          } else {
+            done();
+          }
+        },
+        get userCount() {
+          return users.size;
+        },
+      });
+      // Visible for tests, benchmarks and diagnostics only.
+      Object.defineProperty(node, 'userCount', { get: () => users.size });
+      Object.defineProperty(node, 'connection', { get: () => connection });
+
+      node.on('close', (_removed: boolean, done: () => void) => {
+        users.clear();
+        shut()
+          .then(() => closing)
+          .then(
+            () => done(),
+            () => done(),
+          );
+      });
     },
-  });
+    {
+      credentials: {
+        apiId: { type: 'text' },
+        apiKey: { type: 'password' },
+        eventUsername: { type: 'text' },
+        eventPassword: { type: 'password' },
+      },
+    },
+  );
 
   // The command picker's data; behind the editor's read permission like every admin endpoint.
   // ?lang=zh-CN (or any zh-*) gives Chinese summaries and field descriptions, English where untranslated.

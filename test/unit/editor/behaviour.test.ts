@@ -70,7 +70,10 @@ describe('editor files: behaviour of definitions', () => {
     assert.equal(out(0, { waitForResult: false }), 'accepted');
     assert.equal(out(1, { waitForResult: true }), 'failed / timed out');
 
-    assert.ok(l.code.includes("$.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })"), 'catalogue loaded with a relative admin URL, in the editor language');
+    assert.ok(
+      l.code.includes("$.getJSON('utmos-dji/catalogue', { lang: RED.i18n.lang() })"),
+      'catalogue loaded with a relative admin URL, in the editor language',
+    );
     assert.ok(l.code.includes("url: 'utmos-dji/payload-check'"), 'static payloads are checked by the runtime');
     assert.match(l.code, /<optgroup>/, 'one optgroup per domain');
     assert.match(l.code, /templateFiller\(/, 'the shared template behaviour fills the payload');

@@ -15,7 +15,10 @@ for (const spec of SPECS) {
       const js = l.blocks.filter((b) => b.attrs.type === 'text/javascript');
       assert.ok(js.length >= 1, 'at least one <script type="text/javascript"> block');
       const literal = new RegExp(`RED\\.nodes\\.registerType\\(\\s*'${spec.type}'\\s*,\\s*\\{`);
-      assert.ok(js.some((b) => literal.test(b.body)), `literal RED.nodes.registerType('${spec.type}', {`);
+      assert.ok(
+        js.some((b) => literal.test(b.body)),
+        `literal RED.nodes.registerType('${spec.type}', {`,
+      );
       // No other script type than the three Node-RED understands.
       for (const b of l.blocks) assert.ok(['text/javascript', 'text/html'].includes(b.attrs.type ?? ''), `script type ${b.attrs.type}`);
       assert.ok(!/data-help-name/.test(l.html), 'help lives in locales/<lang>/<node>.html, not in the main .html');

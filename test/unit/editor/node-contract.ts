@@ -17,7 +17,6 @@ export interface NodeSpec {
   typed?: Record<string, string[]>;
 }
 
-
 export const SPECS: NodeSpec[] = [
   {
     type: 'utmos-config',

@@ -22,7 +22,14 @@ describe('editor files: shared behaviour', () => {
       try {
         assert.equal(drop([{ id: 'c1', type: 'utmos-config' }]), 'c1', `${spec.type}: the single connection`);
         assert.equal(drop([{ id: 'c1', type: 'utmos-config', z: 'tab-1' }]), 'c1', `${spec.type}: one scoped to this tab`);
-        assert.equal(drop([{ id: 'c1', type: 'utmos-config' }, { id: 'c2', type: 'utmos-config' }]), '', `${spec.type}: two, none chosen`);
+        assert.equal(
+          drop([
+            { id: 'c1', type: 'utmos-config' },
+            { id: 'c2', type: 'utmos-config' },
+          ]),
+          '',
+          `${spec.type}: two, none chosen`,
+        );
         assert.equal(drop([{ id: 'c1', type: 'utmos-config', z: 'other-tab' }]), '', `${spec.type}: one of another tab`);
         assert.equal(drop([{ id: 'm', type: 'mqtt-broker' }]), '', `${spec.type}: other config types do not count`);
         assert.equal(drop([{ id: 'c1', type: 'utmos-config' }], { server: 'c9' }), 'c9', `${spec.type}: a chosen one is kept`);
@@ -40,7 +47,10 @@ describe('editor files: shared behaviour', () => {
       for (const sel of rule[2]!.split(',')) assert.match(sel.trim(), /^\.utmos-/, `CSS selector "${sel.trim()}" is scoped to a utmos- class`);
     }
     for (const spec of SPECS) {
-      assert.ok(get(spec.type).html.includes('<link rel="stylesheet" href="resources/node-red-contrib-utmos-dji/editor-common.css">'), `${spec.type} loads the shared CSS`);
+      assert.ok(
+        get(spec.type).html.includes('<link rel="stylesheet" href="resources/node-red-contrib-utmos-dji/editor-common.css">'),
+        `${spec.type} loads the shared CSS`,
+      );
       assert.match(get(spec.type).template, /^\s*<div class="utmos-form">/, `${spec.type}: the form is in .utmos-form`);
     }
   });

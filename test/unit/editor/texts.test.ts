@@ -118,10 +118,12 @@ describe('editor texts: shared', () => {
       assert.equal(lookup(l.en, `${spec.type}.label.server`), 'Connection', spec.type);
       assert.equal(lookup(l.zh, `${spec.type}.label.server`), '连接', spec.type);
     }
-    const texts = SPECS.flatMap((spec) => ['en-US', 'zh-CN'].flatMap((lang) => [
-      ...Object.values(flatten(JSON.parse(read('src', 'nodes', spec.type, 'locales', lang, `${spec.type}.json`)))).map(String),
-      read('src', 'nodes', spec.type, 'locales', lang, `${spec.type}.html`),
-    ]));
+    const texts = SPECS.flatMap((spec) =>
+      ['en-US', 'zh-CN'].flatMap((lang) => [
+        ...Object.values(flatten(JSON.parse(read('src', 'nodes', spec.type, 'locales', lang, `${spec.type}.json`)))).map(String),
+        read('src', 'nodes', spec.type, 'locales', lang, `${spec.type}.html`),
+      ]),
+    );
     for (const t of texts) assert.doesNotMatch(t, /(?<!NTP )\bserver\b|(?<!NTP )服务器/i, 'no "server" for the connection (an NTP server is one)');
   });
 });

@@ -43,7 +43,10 @@ function sources(dir: string): Array<{ file: string; text: string }> {
     .filter((f) => f.endsWith('.ts'))
     .map((f) => ({
       file: path.join(dir, f),
-      text: fs.readFileSync(path.join(dir, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, ''),
+      text: fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, ''),
     }));
 }
 
@@ -92,7 +95,7 @@ function sharedKeysUsed(): Set<string> {
   return used;
 }
 
-test('every texts.node() key exists in the node\'s en-US and zh-CN catalogues', () => {
+test("every texts.node() key exists in the node's en-US and zh-CN catalogues", () => {
   let count = 0;
   for (const { type, files } of nodeSources) {
     for (const { file, text } of files) {
@@ -111,14 +114,15 @@ test('every texts.node() key exists in the node\'s en-US and zh-CN catalogues', 
   assert.ok(count > 20, `found the node keys (${count})`);
 });
 
-test('every field named in a message has a label in its node\'s catalogues', () => {
+test("every field named in a message has a label in its node's catalogues", () => {
   const calls = ['requireText(texts, ', 'toSeconds(texts, ', 'texts.label(', 'numberSetting(texts, '];
   for (const { type, files } of nodeSources) {
     for (const { file, text } of files) {
       for (const call of calls) {
         for (const arg of firstArguments(text, call)) {
           for (const field of literals(arg)) {
-            for (const lang of LANGS) assert.equal(typeof lookup(catalogue(type, lang), `${type}.label.${field}`), 'string', `${lang} ${type}.label.${field} (${path.basename(file)})`);
+            for (const lang of LANGS)
+              assert.equal(typeof lookup(catalogue(type, lang), `${type}.label.${field}`), 'string', `${lang} ${type}.label.${field} (${path.basename(file)})`);
           }
         }
       }
@@ -130,7 +134,7 @@ test('every field named in a message has a label in its node\'s catalogues', () 
   }
 });
 
-test('every shared key the code uses exists in utmos-config\'s en-US and zh-CN catalogues, and none is left unused', () => {
+test("every shared key the code uses exists in utmos-config's en-US and zh-CN catalogues, and none is left unused", () => {
   const used = sharedKeysUsed();
   for (const status of [...TERMINAL_STATUSES, 'ACCEPTED', 'DISPATCHING', 'DELIVERED', 'RUNNING', 'UNKNOWN']) used.add(`status.${status}`);
   assert.ok(used.size > 60, `found the shared keys (${used.size})`);
@@ -138,11 +142,15 @@ test('every shared key the code uses exists in utmos-config\'s en-US and zh-CN c
     const shared = (lookup(catalogue('utmos-config', lang), 'utmos-config.shared') ?? {}) as Record<string, unknown>;
     for (const key of used) assert.equal(typeof lookup(shared, key), 'string', `${lang} utmos-config.shared.${key}`);
     const defined = Object.keys(flatten(shared)).filter((k) => !k.startsWith('core.') && k !== 'language');
-    assert.deepEqual(defined.filter((k) => !used.has(k)), [], `${lang}: unused shared keys`);
+    assert.deepEqual(
+      defined.filter((k) => !used.has(k)),
+      [],
+      `${lang}: unused shared keys`,
+    );
   }
 });
 
-test('the core texts: the en-US copy is the core\'s English exactly, and zh-CN translates every one of them', () => {
+test("the core texts: the en-US copy is the core's English exactly, and zh-CN translates every one of them", () => {
   const en = flatten(lookup(catalogue('utmos-config', 'en-US'), 'utmos-config.shared.core'));
   const zh = flatten(lookup(catalogue('utmos-config', 'zh-CN'), 'utmos-config.shared.core'));
   assert.deepEqual(en, { ...CORE_TEXTS });
@@ -164,7 +172,8 @@ test('the runtime language tag sits where the adapters read it', () => {
 test('runtime code gives users no hard-coded English: messages and badges go through texts', () => {
   for (const { file, text: code } of allSources) {
     for (const m of code.matchAll(/\b(?:status|warn|log|error)\(\{[^}]*text:\s*(['`])/g)) assert.fail(`${file}: literal badge text near "${m[0]}"`);
-    for (const m of code.matchAll(/new UtmosInputError\('[^']*',\s*['`]|new Utmos(?!Input)\w*Error\(\s*['`]/g)) assert.fail(`${file}: literal error message near "${m[0]}"`);
+    for (const m of code.matchAll(/new UtmosInputError\('[^']*',\s*['`]|new Utmos(?!Input)\w*Error\(\s*['`]/g))
+      assert.fail(`${file}: literal error message near "${m[0]}"`);
     for (const m of code.matchAll(/node\.(?:warn|log|error)\((['`])/g)) assert.fail(`${file}: literal log text near "${m[0]}"`);
   }
 });

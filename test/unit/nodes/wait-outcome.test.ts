@@ -29,7 +29,7 @@ test('a known DJI code: its sentence and badge text, whatever the platform said'
   assert.equal(d.details.response_message, 'busy');
 });
 
-test('a code the table does not know: the platform\'s message, else failure_reason, else the bare code with a pointer', () => {
+test("a code the table does not know: the platform's message, else failure_reason, else the bare code with a pointer", () => {
   assert.equal(
     describeCommandFailure(texts, failed({ response_code: '399999', response_message: 'custom refusal' }), 'FAILED', ctx).line,
     'cover_open failed on dock-7 with DJI code 399999: custom refusal',
@@ -39,14 +39,20 @@ test('a code the table does not know: the platform\'s message, else failure_reas
     'cover_open failed on dock-7 with DJI code 399999: device said no',
   );
   const bare = describeCommandFailure(texts, failed({ response_code: '399999', response_message: null }), 'FAILED', ctx);
-  assert.equal(bare.line, 'cover_open failed on dock-7 with DJI code 399999, which this node does not describe: look the code up in the DJI Cloud API error codes');
+  assert.equal(
+    bare.line,
+    'cover_open failed on dock-7 with DJI code 399999, which this node does not describe: look the code up in the DJI Cloud API error codes',
+  );
   assert.equal(bare.reason, 'DJI code 399999');
   assert.equal(bare.details.response_code, '399999');
   assert.equal(bare.details.dji_code, undefined);
 });
 
-test('no code: the platform\'s reason, or a line saying none was given', () => {
-  assert.equal(describeCommandFailure(texts, failed({ failure_reason: 'payload refused by adapter' }), 'FAILED', ctx).line, 'cover_open failed on dock-7: payload refused by adapter');
+test("no code: the platform's reason, or a line saying none was given", () => {
+  assert.equal(
+    describeCommandFailure(texts, failed({ failure_reason: 'payload refused by adapter' }), 'FAILED', ctx).line,
+    'cover_open failed on dock-7: payload refused by adapter',
+  );
   const none = describeCommandFailure(texts, failed({}), 'FAILED', ctx);
   assert.equal(none.line, 'cover_open failed on dock-7 and the platform gave no reason: check the device, then retry');
   assert.equal(none.reason, 'no reason given');
@@ -54,26 +60,42 @@ test('no code: the platform\'s reason, or a line saying none was given', () => {
 
 test('TIMED_OUT: never delivered reads as a wrong serial number or an offline device; delivered without a reply says so too', () => {
   const never = describeCommandFailure(texts, failed({ status: 'TIMED_OUT', failure_code: 'DEVICE_TIMEOUT' }), 'TIMED_OUT', ctx);
-  assert.equal(never.line, 'dock-7 did not receive cover_open within 30 s: the serial number may be wrong or the device offline; check the device id and that the device is online');
+  assert.equal(
+    never.line,
+    'dock-7 did not receive cover_open within 30 s: the serial number may be wrong or the device offline; check the device id and that the device is online',
+  );
   assert.equal(never.reason, 'no answer from dock-7');
   assert.equal(never.details.code, 'DEVICE_TIMEOUT');
   const delivered = describeCommandFailure(texts, failed({ status: 'TIMED_OUT', delivered_at: '2025-01-01T00:00:01.000Z' }), 'TIMED_OUT', ctx);
-  assert.equal(delivered.line, 'dock-7 did not answer cover_open within 30 s: the device may be offline or busy, or the serial number wrong; check the device, then retry');
+  assert.equal(
+    delivered.line,
+    'dock-7 did not answer cover_open within 30 s: the device may be offline or busy, or the serial number wrong; check the device, then retry',
+  );
   const noTimes = describeCommandFailure(texts, failed({ status: 'TIMED_OUT', accepted_at: null, completed_at: null }), 'TIMED_OUT', ctx);
   assert.match(noTimes.line, /^dock-7 did not receive cover_open in time: /);
 });
 
 test('other endings and unnamed devices', () => {
-  const unmatched = describeCommandFailure(texts, failed({ status: 'UNMATCHED_RESPONSE', device_id: undefined, command_type: undefined }), 'UNMATCHED_RESPONSE', { commandId: 'c-1', kind: 'wait' });
-  assert.equal(unmatched.line, "the device answered the command with a reply the platform could not match: check the device's state before sending the command again");
+  const unmatched = describeCommandFailure(
+    texts,
+    failed({ status: 'UNMATCHED_RESPONSE', device_id: undefined, command_type: undefined }),
+    'UNMATCHED_RESPONSE',
+    { commandId: 'c-1', kind: 'wait' },
+  );
+  assert.equal(
+    unmatched.line,
+    "the device answered the command with a reply the platform could not match: check the device's state before sending the command again",
+  );
   assert.equal(describeCommandFailure(texts, failed({ status: 'CANCELLED' }), 'CANCELLED', ctx).reason, 'cancelled');
 });
 
-test('applyOutcome: a local deadline before delivery points at the serial number; the tracker\'s error object is passed on untouched', () => {
+test("applyOutcome: a local deadline before delivery points at the serial number; the tracker's error object is passed on untouched", () => {
   const msg: Record<string, unknown> = {};
   const report = applyOutcome(texts, { kind: 'deadline', last: { command_id: 'c-1', status: 'ACCEPTED' } }, msg, ctx);
   assert.equal(report.route, 'timeout');
-  assert.ok(report.route === 'timeout' && report.line.startsWith('dock-7 has not received cover_open within 60 s (still ACCEPTED): the serial number may be wrong'));
+  assert.ok(
+    report.route === 'timeout' && report.line.startsWith('dock-7 has not received cover_open within 60 s (still ACCEPTED): the serial number may be wrong'),
+  );
   assert.equal((msg.utmos_error as Record<string, unknown>).code, 'RESULT_TIMEOUT');
   assert.equal((msg.utmos_error as Record<string, unknown>).last_status, 'ACCEPTED');
   const error = new UtmosNotFoundError('gone', { code: 'COMMAND_NOT_FOUND', httpStatus: 404 });

@@ -32,7 +32,9 @@ function opened(settings: WaylineSettings = DEFAULT_SETTINGS, route: unknown = R
 /** DJI's samples hold the placeholder "longitude,latitude"; put real numbers there. */
 function djiSample(name: string): string {
   let i = 0;
-  return fs.readFileSync(path.join(FIXTURES, name), 'utf8').replace(/longitude,latitude/g, () => `${(115.9876 + 0.001 * i).toFixed(4)},${(23.9805 + 0.001 * i++).toFixed(4)}`);
+  return fs
+    .readFileSync(path.join(FIXTURES, name), 'utf8')
+    .replace(/longitude,latitude/g, () => `${(115.9876 + 0.001 * i).toFixed(4)},${(23.9805 + 0.001 * i++).toFixed(4)}`);
 }
 
 const wpml = (xml: string, name: string) => {
@@ -133,19 +135,33 @@ describe('KMZ structure against the DJI WPML specification (independent reader)'
       [waylines.replace(/<wpml:executeHeightMode>[^<]*<\/wpml:executeHeightMode>/, ''), 'waylines', /executeHeightMode> is required/],
       [template.replace('<wpml:hoverTime>2.5<', '<wpml:hoverTime>0<'), 'template', /hoverTime> 0 must be > 0/],
       [template.replace('<wpml:templateType>waypoint<', '<wpml:templateType>zigzag<'), 'template', /templateType> "zigzag"/],
-      [template.replace('<wpml:useGlobalHeight>0</wpml:useGlobalHeight>', '<wpml:useGlobalHeight>2</wpml:useGlobalHeight>'), 'template', /useGlobalHeight> "2"/],
+      [
+        template.replace('<wpml:useGlobalHeight>0</wpml:useGlobalHeight>', '<wpml:useGlobalHeight>2</wpml:useGlobalHeight>'),
+        'template',
+        /useGlobalHeight> "2"/,
+      ],
       [template.replace('xmlns:wpml="http://www.dji.com/wpmz/1.0.2"', 'xmlns:wpml="urn:other"'), 'template', /xmlns:wpml/],
     ];
     for (const [xml, kind, expected] of broken) {
       const problems = (kind === 'template' ? checkTemplateKml(xml) : checkWaylinesWpml(xml)).problems;
-      assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${JSON.stringify(problems)}`);
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `${expected} in ${JSON.stringify(problems)}`,
+      );
     }
   });
 });
 
 describe('route input, validation and estimates', () => {
   const geo = {
-    line: { type: 'LineString', coordinates: [[113.7034, 22.9078, 40], [113.7041, 22.9084, 50], [113.7031, 22.9089]] },
+    line: {
+      type: 'LineString',
+      coordinates: [
+        [113.7034, 22.9078, 40],
+        [113.7041, 22.9084, 50],
+        [113.7031, 22.9089],
+      ],
+    },
     points: {
       type: 'FeatureCollection',
       features: ROUTE.slice(0, 3).map((w) => ({
@@ -191,8 +207,22 @@ describe('route input, validation and estimates', () => {
       [[ROUTE[0]], 'payload', /at least 2 waypoints/],
       [[ROUTE[0], 'here'], 'payload[1]', /waypoint 1/],
       [{ type: 'Polygon', coordinates: [] }, 'payload.type', /not a GeoJSON route/],
-      [{ ...geo.points, features: [geo.points.features[0], { ...geo.points.features[1], properties: { height: -3000 } }] }, 'payload.features[1].properties.height', /waypoint 1: height/],
-      [{ ...geo.line, coordinates: [[113.7, 22.9], [213.7, 22.9]] }, 'payload.coordinates[1][0]', /waypoint 1: longitude/],
+      [
+        { ...geo.points, features: [geo.points.features[0], { ...geo.points.features[1], properties: { height: -3000 } }] },
+        'payload.features[1].properties.height',
+        /waypoint 1: height/,
+      ],
+      [
+        {
+          ...geo.line,
+          coordinates: [
+            [113.7, 22.9],
+            [213.7, 22.9],
+          ],
+        },
+        'payload.coordinates[1][0]',
+        /waypoint 1: longitude/,
+      ],
       ['not a route', 'payload', /not a route/],
     ];
     for (const [route, field, message] of cases) {

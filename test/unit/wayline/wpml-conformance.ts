@@ -22,10 +22,28 @@ const ENUMS = {
   gimbalPitchMode: ['manual', 'usePointSetting'],
   waypointHeadingMode: ['followWayline', 'manually', 'fixed', 'smoothTransition', 'towardPOI'],
   waypointHeadingPathMode: ['clockwise', 'counterClockwise', 'followBadArc'],
-  waypointTurnMode: ['coordinateTurn', 'toPointAndStopWithDiscontinuityCurvature', 'toPointAndStopWithContinuityCurvature', 'toPointAndPassWithContinuityCurvature'],
+  waypointTurnMode: [
+    'coordinateTurn',
+    'toPointAndStopWithDiscontinuityCurvature',
+    'toPointAndStopWithContinuityCurvature',
+    'toPointAndPassWithContinuityCurvature',
+  ],
   actionGroupMode: ['sequence'],
   actionTriggerType: ['reachPoint', 'betweenAdjacentPoints', 'multipleTiming', 'multipleDistance'],
-  actionActuatorFunc: ['takePhoto', 'startRecord', 'stopRecord', 'focus', 'zoom', 'customDirName', 'gimbalRotate', 'rotateYaw', 'hover', 'gimbalEvenlyRotate', 'accurateShoot', 'orientedShoot'],
+  actionActuatorFunc: [
+    'takePhoto',
+    'startRecord',
+    'stopRecord',
+    'focus',
+    'zoom',
+    'customDirName',
+    'gimbalRotate',
+    'rotateYaw',
+    'hover',
+    'gimbalEvenlyRotate',
+    'accurateShoot',
+    'orientedShoot',
+  ],
   gimbalRotateMode: ['relativeAngle', 'absoluteAngle'],
   aircraftPathMode: ['clockwise', 'counterClockwise'],
   bool: ['0', '1'],
@@ -58,7 +76,13 @@ function one(el: Element, name: string, r: Report, where: string, required = tru
   if (found.length === 0 && required) r.add(where, `<${name}> is required`);
   if (found.length > 1) r.add(where, `<${name}> appears ${found.length} times`);
   const e = found[0];
-  if (e && name !== 'Point' && name !== 'coordinates' && !['Document', 'Folder', 'Placemark'].includes(name) && e.namespaceURI?.startsWith(WPML_NS_PREFIX) !== true) {
+  if (
+    e &&
+    name !== 'Point' &&
+    name !== 'coordinates' &&
+    !['Document', 'Folder', 'Placemark'].includes(name) &&
+    e.namespaceURI?.startsWith(WPML_NS_PREFIX) !== true
+  ) {
     r.add(where, `<${name}> is not in the wpml namespace`);
   }
   return e;
@@ -74,7 +98,13 @@ function enumValue(el: Element, name: keyof typeof ENUMS | string, allowed: read
   return v;
 }
 
-function numberValue(el: Element, name: string, r: Report, where: string, opts: { min?: number; max?: number; gt?: number; int?: boolean; required?: boolean } = {}): number | undefined {
+function numberValue(
+  el: Element,
+  name: string,
+  r: Report,
+  where: string,
+  opts: { min?: number; max?: number; gt?: number; int?: boolean; required?: boolean } = {},
+): number | undefined {
   const raw = textOf(one(el, name, r, where, opts.required ?? true));
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -93,7 +123,11 @@ const ID = { min: 0, max: 65535, int: true };
 
 function parse(xml: string, r: Report): Element | undefined {
   const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level: string, msg: string) => { if (level !== 'warning') errors.push(msg); } }).parseFromString(xml, 'text/xml');
+  const doc = new DOMParser({
+    onError: (level: string, msg: string) => {
+      if (level !== 'warning') errors.push(msg);
+    },
+  }).parseFromString(xml, 'text/xml');
   for (const e of errors) r.add('xml', e);
   const root = doc.documentElement;
   if (!root || root.localName !== 'kml' || root.namespaceURI !== KML_NS) {
@@ -124,14 +158,16 @@ function checkMissionConfig(doc: Element, r: Report, file: 'template' | 'wayline
     const d = numberValue(drone, 'droneEnumValue', r, `${at}.droneInfo`, { int: true });
     if (d !== undefined && !(d in DRONES)) r.add(`${at}.droneInfo`, `droneEnumValue ${d} is not a DJI aircraft of the specification`);
     const sub = numberValue(drone, 'droneSubEnumValue', r, `${at}.droneInfo`, { int: true, required: d === 67 });
-    if (d !== undefined && sub !== undefined && DRONES[d] && !DRONES[d].includes(sub)) r.add(`${at}.droneInfo`, `droneSubEnumValue ${sub} is not a variant of ${d}`);
+    if (d !== undefined && sub !== undefined && DRONES[d] && !DRONES[d].includes(sub))
+      r.add(`${at}.droneInfo`, `droneSubEnumValue ${sub} is not a variant of ${d}`);
     pair = `${d}-${sub ?? 0}`;
   }
   const payload = one(mc, 'payloadInfo', r, at);
   if (payload) {
     const p = numberValue(payload, 'payloadEnumValue', r, `${at}.payloadInfo`, { int: true });
     if (p !== undefined && !PAYLOADS.includes(p)) r.add(`${at}.payloadInfo`, `payloadEnumValue ${p} is not a payload of the specification`);
-    if (p !== undefined && DOCK_CAMERAS[pair] !== undefined && DOCK_CAMERAS[pair] !== p) r.add(`${at}.payloadInfo`, `payload ${p} is not the camera of aircraft ${pair}`);
+    if (p !== undefined && DOCK_CAMERAS[pair] !== undefined && DOCK_CAMERAS[pair] !== p)
+      r.add(`${at}.payloadInfo`, `payload ${p} is not the camera of aircraft ${pair}`);
     enumValue(payload, 'payloadPositionIndex', ['0', '1', '2'], r, `${at}.payloadInfo`);
   }
 }
@@ -174,7 +210,8 @@ function checkActionGroups(pm: Element, r: Report, where: string, groupIds: Set<
       if (!param) continue;
       const pAt = `${at}.action(${func})`;
       if (func === 'hover') numberValue(param, 'hoverTime', r, pAt, { gt: 0 });
-      if (func === 'takePhoto' || func === 'startRecord' || func === 'stopRecord' || func === 'gimbalRotate') enumValue(param, 'payloadPositionIndex', ['0', '1', '2'], r, pAt);
+      if (func === 'takePhoto' || func === 'startRecord' || func === 'stopRecord' || func === 'gimbalRotate')
+        enumValue(param, 'payloadPositionIndex', ['0', '1', '2'], r, pAt);
       if (func === 'gimbalRotate') {
         enumValue(param, 'gimbalRotateMode', ENUMS.gimbalRotateMode, r, pAt);
         for (const axis of ['Pitch', 'Roll', 'Yaw']) {
@@ -230,7 +267,14 @@ export function checkTemplateKml(xml: string): { problems: string[]; templateIds
     }
     if (type !== 'waypoint') continue;
     const turn = enumValue(folder, 'globalWaypointTurnMode', ENUMS.waypointTurnMode, r, at);
-    enumValue(folder, 'globalUseStraightLine', ENUMS.bool, r, at, turn === 'toPointAndStopWithContinuityCurvature' || turn === 'toPointAndPassWithContinuityCurvature');
+    enumValue(
+      folder,
+      'globalUseStraightLine',
+      ENUMS.bool,
+      r,
+      at,
+      turn === 'toPointAndStopWithContinuityCurvature' || turn === 'toPointAndPassWithContinuityCurvature',
+    );
     const pitchMode = enumValue(folder, 'gimbalPitchMode', ENUMS.gimbalPitchMode, r, at);
     const heading = one(folder, 'globalWaypointHeadingParam', r, at, false);
     if (heading) checkHeading(heading, r, `${at}.globalWaypointHeadingParam`);
