@@ -1,50 +1,19 @@
 // The event stream stays connected but the broker stops forwarding the platform's events: no result
 // may be lost. A real Node-RED runtime, the simulator's HTTP API and its MQTT broker.
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Simulator } from '../../sim';
-import { ALL_NODES, collect, credsFor, flowWith, helper, simControl, sleep, withSimulator } from '../helpers/harness';
-import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
+import { ALL_NODES, collect, commandFlow, connectionOf, credsFor, helper, nodeRedForFile } from '../helpers/harness';
+import { simControl, simulatorForFile } from '../helpers/simulator';
+import { waitUntil } from '../helpers/wait';
 
-let sim: Simulator;
-
-before(async () => {
-  sim = await withSimulator({ docks: 1, replyDelayMs: 200 });
-});
-after(async () => {
-  await sim.close();
-});
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  await simControl(sim, 'POST', 'broker/events', { forwarding: true });
-  await helper.unload();
-  await helper.stopServer();
-});
-
-/** Waits (bounded) until `check` holds, looking again on every turn of a short poll. */
-async function until(check: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${limitMs} ms: ${what}`);
-    await sleep(20);
-  }
-}
+const sim = simulatorForFile({ docks: 1, replyDelayMs: 200 });
+nodeRedForFile({ afterEach: () => simControl(sim, 'POST', 'broker/events', { forwarding: true }) });
 
 test('the broker silently stops forwarding: every command still ends with its result, found by the check after its timeout', async () => {
-  const flow = flowWith({
-    sim,
-    config: { eventBrokerUrl: sim.mqtt },
-    nodes: [
-      { id: 'n1', ...DJI_COMMAND_DEFAULTS, deviceId: 'dock-001', timeoutSeconds: 2, wires: [['ok'], ['bad']] },
-      { id: 'ok', type: 'helper' },
-      { id: 'bad', type: 'helper' },
-      { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
-      { id: 'caught', type: 'helper' },
-    ],
-  });
+  const flow = commandFlow({ sim, props: { deviceId: 'dock-001', timeoutSeconds: 2 }, config: { eventBrokerUrl: sim.mqtt } });
   await helper.load(ALL_NODES, flow, credsFor(sim));
-  const connection = helper.getNode('c1').connection;
-  await until(() => connection.tracker.eventHealth === 'healthy', 'the event stream connects');
+  const connection = connectionOf();
+  await waitUntil(() => connection.tracker.eventHealth === 'healthy', 'the event stream connects');
   const ok = collect('ok');
   const bad = collect('bad');
   const caught = collect('caught');
