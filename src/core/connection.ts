@@ -31,7 +31,7 @@ export class UtmosConnection {
     this.client = new UtmosClient(options);
     this.tracker = new StatusTracker({
       source: this.client,
-      maxRequestsPerSecond: options.maxRequestsPerSecond,
+      rate: this.client.rate,
       maxConcurrent: options.maxConcurrentRequests,
       clock: options.clock,
       ...options.tracker,
@@ -50,6 +50,7 @@ export class UtmosConnection {
           clock: options.clock,
           onHint: (hint) => {
             if (hint.commandId) this.tracker.hint(hint.commandId, hint.claimedStatus);
+            else this.tracker.eventSeen();
             if (hint.requestId) this.feed.hint();
           },
           onState: (state, detail, detailText) => {
