@@ -141,9 +141,7 @@ export class EventStream {
     this.client = client;
     this.setState('connecting');
     client.on('connect', () => {
-      // QoS 0: with a clean session a QoS 1 event is not redelivered after a reconnect either, and
-      // a lost hint costs one safety-net poll; acknowledging every event cost CPU per command.
-      client.subscribe(this.options.topics, { qos: 0 }, (err) => {
+      client.subscribe(this.options.topics, { qos: 1 }, (err) => {
         if (err) this.setState('disconnected', coreText('eventStream.subscribeFailed', { reason: raw(err.message) }));
         else this.setState('connected');
       });
