@@ -50,10 +50,11 @@ export class UtmosConnection {
           clock: options.clock,
           onHint: (hint) => {
             if (hint.commandId) this.tracker.hint(hint.commandId, hint.claimedStatus);
-            if (hint.requestId) this.feed.hint();
+            if (hint.requestId) this.feed.hint(hint);
           },
           onState: (state, detail, detailText) => {
             this.tracker.setEventDriven(state === 'connected');
+            this.feed.setEventDriven(state === 'connected');
             for (const listener of this.stateListeners) listener(state, detail, detailText);
           },
         });
