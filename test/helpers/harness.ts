@@ -2,6 +2,7 @@
  * Test harness: the real nodes in a real Node-RED runtime (node-red-node-test-helper) against the
  * real simulator (HTTP platform + MQTT broker + docks). Nothing here is a mock.
  */
+import { after, afterEach, before, beforeEach } from 'node:test';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, Simulator, SimulatorOptions } from '../../sim';
 import { spawnSimulator } from '../../sim/spawn';
@@ -21,6 +22,32 @@ export const ALL_NODES = [configNode, commandNode, waitNode, requestInNode, repl
 
 export async function withSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ replyDelayMs: 50, ...options });
+}
+
+/**
+ * The hooks of a test file whose tests each run in a fresh Node-RED runtime against one simulator
+ * started for the whole file. The simulator returned stands for the one started in before(): read
+ * it in tests and hooks, not at the top level.
+ */
+export function simulatorPerFile(options: SimulatorOptions = {}): Simulator {
+  let started: Simulator | undefined;
+  before(async () => {
+    started = await withSimulator(options);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  beforeEach(() => helper.startServer());
+  afterEach(async () => {
+    await helper.unload();
+    await helper.stopServer();
+  });
+  return new Proxy({} as Simulator, {
+    get(_, key) {
+      if (!started) throw new Error('the simulator of this file starts in before(): read it inside a test');
+      return Reflect.get(started, key);
+    },
+  });
 }
 
 /** What a flow needs to reach a simulator, in-process or in a child process. */

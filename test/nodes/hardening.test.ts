@@ -1,24 +1,11 @@
 // Hardening in a real Node-RED runtime against the simulator: one failure seen by several nodes,
 // URLs with user info, and a broker URL that carries a password.
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import type { Simulator } from '../../sim';
-import { ALL_NODES, collect, commandFlow, credsFor, flowWith, helper, withSimulator } from '../helpers/harness';
+import { ALL_NODES, collect, commandFlow, credsFor, flowWith, helper, simulatorPerFile } from '../helpers/harness';
 
-let sim: Simulator;
-
-before(async () => {
-  sim = await withSimulator({ docks: 1, replyDelayMs: 20 });
-});
-after(async () => {
-  await sim.close();
-});
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  await helper.unload();
-  await helper.stopServer();
-});
+const sim = simulatorPerFile({ docks: 1, replyDelayMs: 20 });
 
 /** Everything the runtime showed: log lines, status badges of the given nodes. */
 function shown(nodeIds: string[]): string {

@@ -2,28 +2,15 @@
 // the connection polls the platform's list once per round for all of them (counted by the
 // simulator), and each node emits each request that matches its own filters exactly once.
 // Rounds are observed as users see them: a status node reports every node's badge after each round.
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Simulator } from '../../sim';
 import type { UtmosConnection } from '../../src/core/connection';
-import { ALL_NODES, collect, credsFor, flowWith, helper, withSimulator } from '../helpers/harness';
+import { ALL_NODES, collect, credsFor, flowWith, helper, simulatorPerFile } from '../helpers/harness';
 
 const LIST_CALLS = 'GET /api/v1/open/device-requests';
 const DOCKS = 6;
 
-let sim: Simulator;
-
-before(async () => {
-  sim = await withSimulator({ docks: DOCKS });
-});
-after(async () => {
-  await sim.close();
-});
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  await helper.unload();
-  await helper.stopServer();
-});
+const sim = simulatorPerFile({ docks: DOCKS });
 
 const listCalls = (): number => sim.control.counters().calls[LIST_CALLS] ?? 0;
 const dock = (k: number) => `dock-00${k}`;

@@ -1,22 +1,9 @@
 // dji-request-in and dji-request-reply in a real Node-RED runtime against the simulator.
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Simulator } from '../../sim';
-import { ALL_NODES, collect, credsFor, flowWith, helper, sleep, withSimulator } from '../helpers/harness';
+import { ALL_NODES, collect, credsFor, flowWith, helper, sleep, simulatorPerFile } from '../helpers/harness';
 
-let sim: Simulator;
-
-before(async () => {
-  sim = await withSimulator({ docks: 2 });
-});
-after(async () => {
-  await sim.close();
-});
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  await helper.unload();
-  await helper.stopServer();
-});
+const sim = simulatorPerFile({ docks: 2 });
 
 const requestIn = (props: Record<string, unknown> = {}) => ({
   id: 'in1',
