@@ -212,19 +212,34 @@
         confirmRow.insertAfter(row);
         var lastFilled = null;
 
+        /** A template is a JSON value, or `{expression}`: a JSONata expression that reads the message. */
         function fill(template) {
             confirmRow.hide();
+            if (isExpression(template)) {
+                input.typedInput('type', 'jsonata');
+                input.typedInput('value', template.expression);
+                lastFilled = 'jsonata:' + template.expression;
+                return;
+            }
             input.typedInput('type', 'json');
             input.typedInput('value', JSON.stringify(template, null, 2));
             lastFilled = JSON.stringify(template);
         }
 
-        /** A JSON payload the user has not changed: empty, {} or the template filled in last. */
+        function isExpression(template) {
+            return template !== null && typeof template === 'object' && typeof template.expression === 'string';
+        }
+
+        /** A payload the user has not changed: empty JSON, {} or the template filled in last. */
         function unchangedJson() {
-            if (input.typedInput('type') !== 'json') {
+            var type = input.typedInput('type');
+            var text = String(input.typedInput('value') || '').trim();
+            if (type === 'jsonata') {
+                return lastFilled !== null && 'jsonata:' + text === lastFilled;
+            }
+            if (type !== 'json') {
                 return false;
             }
-            var text = String(input.typedInput('value') || '').trim();
             var canonical = text === '' ? '{}' : canonicalJson(text);
             return canonical === '{}' || (lastFilled !== null && canonical === lastFilled);
         }
@@ -238,7 +253,7 @@
         return {
             /** The template the payload is known to come from (e.g. the command's, when the dialog opens). */
             remember: function (template) {
-                lastFilled = template ? JSON.stringify(template) : null;
+                lastFilled = !template ? null : isExpression(template) ? 'jsonata:' + template.expression : JSON.stringify(template);
             },
             /** Another command was chosen: follow it while the JSON payload is still a template. */
             follow: function (template) {

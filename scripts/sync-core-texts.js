@@ -2,7 +2,7 @@
 // Copies the core's English texts (src/core/texts-en.ts, compiled) into utmos-config's en-US
 // catalogue under "utmos-config.shared.core", where Node-RED's i18n serves them, and lists the
 // keys zh-CN still lacks. Run after changing a core text: `npm run build && node scripts/sync-core-texts.js`.
-// test/nodes/runtime-locales.test.ts fails until both catalogues match the core.
+// test/unit/nodes/runtime-locales.test.ts fails until both catalogues match the core.
 'use strict';
 const fs = require('fs');
 const path = require('path');

@@ -1,5 +1,5 @@
 /**
- * POST /api/v1/open/objects/presign as spec §4.6 documents it: body {bucket, object_key, method,
+ * POST /api/v1/open/objects/presign as the platform's object API defines it: body {bucket, object_key, method,
  * expires_seconds?, content_type?}; 200 {method, url, headers, expires_at}; 400 VALIDATION_FAILED,
  * 403 OBJECT_POLICY_DENIED when no policy of the tenant allows bucket, prefix, method and TTL.
  */

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Changes } from '../helpers/wait';
 import { HEADER_API_ID, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, parseRawQuery, signatureMatches } from '../../src/core/signer';
 
 export interface RecordedCall {
@@ -35,7 +36,7 @@ export interface SeedServer {
 
 export async function startSeedServer(handle: Handler, credential = { apiId: 'seed-api-id', apiKey: 'seed-api-key-0123456789abcdef' }): Promise<SeedServer> {
   const calls: RecordedCall[] = [];
-  const waiters = new Set<() => void>();
+  const changes = new Changes();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -61,7 +62,7 @@ export async function startSeedServer(handle: Handler, credential = { apiId: 'se
       const text = JSON.stringify(answer.body);
       res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
-      for (const w of [...waiters]) w();
+      changes.changed();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -72,25 +73,18 @@ export async function startSeedServer(handle: Handler, credential = { apiId: 'se
     apiKey: credential.apiKey,
     calls,
     waitForCalls(filter, count, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
+      return changes.until(
+        () => {
           const matching = calls.filter(filter);
-          if (matching.length < count) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(matching);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} matching call(s); got ${calls.filter(filter).length} of ${calls.length}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+          return matching.length >= count && matching;
+        },
+        () => `${count} matching call(s); got ${calls.filter(filter).length} of ${calls.length}`,
+        timeoutMs,
+      );
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const w of [...waiters]) waiters.delete(w);
+        changes.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Simulator, startSimulator } from '../../sim';
 import { validateDjiPayload } from '../../src/core/catalogue';
 import { UtmosClient } from '../../src/core/client';
 import { isPendingDeviceRequest } from '../../src/core/request-feed';
 import { CreateCommandRequestSchema, DeviceRequestFilterSchema } from '../../src/core/schemas';
+import { Simulator, startSim } from '../helpers/simulator';
+import { waitUntil } from '../helpers/wait';
 import { Creds, signed } from '../sim/helpers';
 import { SEED, SEED_DIR, exampleAfter, fixture, manifest, shapeDifferences } from './seed-fixtures';
 import { RecordedCall, SeedServer, startSeedServer } from './seed-server';
@@ -115,7 +116,7 @@ describe('(b) the simulator answers the same calls with the same fields, types a
   ];
   before(async () => {
     // one dock (dock-001 with aircraft drone-001, the device of the examples), raising `config` requests itself
-    sim = await startSimulator({ docks: 1, replyDelayMs: 10, configRequestIntervalMs: 200 });
+    sim = await startSim({ docks: 1, replyDelayMs: 10, configRequestIntervalMs: 200 });
     c = { base: sim.http, apiId: sim.apiId, apiKey: sim.apiKey };
   });
   after(() => sim.close());
@@ -152,11 +153,11 @@ describe('(b) the simulator answers the same calls with the same fields, types a
 
   test('the device-request list and detail examples: a pending config request with the documented fields and values', async () => {
     const query = { ...fixture(SEED.listQuery), device_id: 'dock-001' }; // the simulator's docks raise requests under their own SN
-    let list: any;
-    for (let i = 0; i < 250 && !list?.items?.length; i++) {
-      list = (await signed(c, 'GET', DR, { query: new URLSearchParams(query).toString() })).body;
-      if (!list.items.length) await new Promise((r) => setTimeout(r, 20));
-    }
+    const listed = async () => (await signed(c, 'GET', DR, { query: new URLSearchParams(query).toString() })).body;
+    const list = await waitUntil(async () => {
+      const body = await listed();
+      return body.items.length > 0 && body;
+    }, 'the dock to raise a config request', 5_000);
     assert.ok(list.items.length > 0, 'the dock raised a config request');
     assert.deepEqual(shapeDifferences(fixture(SEED.list), list, { extras: { '': ['request_id'] } }), []);
     const detail = (await signed(c, 'GET', `${DR}/${list.items[0].request_id}`)).body;

@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { captureLog, deploy, paletteDefaults, WARN_LEVEL } from './flows';
-import { Runtime, SimChild, startRuntime, startSim } from './support';
+import { paletteDefaults } from '../helpers/palette';
+import { LOG_WARN } from '../helpers/runtime-record';
+import { Runtime, startRuntime } from '../helpers/runtime';
+import { repliesAtDock, SimProcess, simControl, startSim } from '../helpers/simulator';
 
 const BUILDERS = ['json', 'function', 'context', 'change-json', 'change-jsonata', 'template', 'jsonata'] as const;
 type Builder = (typeof BUILDERS)[number];
@@ -100,12 +102,12 @@ function outcome(rt: Runtime, tag: string): string {
 }
 
 describe('payloads from function, change, template nodes and JSONata, in the embedded runtime', () => {
-  let sim: SimChild;
+  let sim: SimProcess;
   let rt: Runtime;
   const connection = () => ({ id: 'conn', type: 'utmos-config', ...paletteDefaults('utmos-config'), name: 'simulator', baseUrl: '' });
   before(async () => {
-    sim = await startSim(['--docks', '1', '--reply-delay-ms', '20', '--osd-interval-ms', '0']);
-    rt = await startRuntime([{ id: 'tab1', type: 'tab', label: 'realms' }, { ...connection(), baseUrl: sim.http }], { conn: { apiId: sim.apiId, apiKey: sim.apiKey } });
+    sim = await startSim({ docks: 1, replyDelayMs: 20, osdIntervalMs: 0 }, 'child process');
+    rt = await startRuntime({ flows: base(), credentials: { conn: { apiId: sim.apiId, apiKey: sim.apiKey } } });
   });
   after(async () => {
     await rt?.stop();
@@ -115,11 +117,8 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
 
   async function run(kind: 'command' | 'reply', cases: Case[], requestIds?: Record<string, string>): Promise<Map<string, string>> {
     const { flows, injects } = branches(kind, cases, requestIds);
-    await deploy(rt, [...base(), ...flows]);
-    for (const inject of injects) {
-      const res = await rt.post(`inject/${inject.id}`);
-      assert.equal(res.status, 200, res.body);
-    }
+    await rt.deploy([...base(), ...flows]);
+    for (const inject of injects) await rt.press(inject.id);
     await rt.waitFor('all', injects.length, 30_000);
     return new Map(injects.map((i) => [`${kind}-${i.name}-${i.builder}`, outcome(rt, `${kind}-${i.name}-${i.builder}`)]));
   }
@@ -134,7 +133,7 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
     }
     assert.match(results.get('command-invalid-json')!, /payload\.devices\[0\]\.firmware_upgrade_type is required/);
     // what reached the platform is the payload itself, for every builder
-    const commands = (await sim.control('GET', 'commands')).items.filter((c: any) => c.command_type === 'ota_create');
+    const commands = (await simControl(sim, 'GET', 'commands')).items.filter((c: any) => c.command_type === 'ota_create');
     assert.equal(commands.length, BUILDERS.length);
     for (const c of commands) assert.deepEqual(c.payload, valid);
   });
@@ -145,7 +144,7 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
     const requestIds: Record<string, string> = {};
     for (const c of cases) {
       for (const b of BUILDERS) {
-        const raised = await sim.control('POST', 'docks/dock-001/requests', { request_type: 'config', data: { scope: 'dock', items: ['network'] } });
+        const raised = await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'config', data: { scope: 'dock', items: ['network'] } });
         requestIds[`reply-${c.name}-${b}`] = raised.request_id;
       }
     }
@@ -155,40 +154,33 @@ describe('payloads from function, change, template nodes and JSONata, in the emb
       assert.equal(results.get(`reply-array-${b}`), results.get('reply-array-json'), `${b}: refused with the same text as typed JSON`);
     }
     assert.match(results.get('reply-array-json')!, /^Payload must be a JSON object such as \{"file":.*\(got an array\): choose "none" to send no payload$/);
-    let received: any[] = [];
-    for (let i = 0; i < 200 && received.length < BUILDERS.length; i++) {
-      received = (await sim.control('GET', 'docks/dock-001')).requests_replies_received.filter((r: any) => r.method === 'config');
-      if (received.length < BUILDERS.length) await new Promise((r) => setTimeout(r, 20));
-    }
+    // The platform answers 202 and then publishes requests_reply over MQTT.
+    const received = await repliesAtDock(sim, 'dock-001', 'config', BUILDERS.length);
     assert.equal(received.length, BUILDERS.length);
     for (const r of received) assert.deepEqual(r.data, { result: 0, output: valid });
   });
 
   test('a method the catalogue lacks: one translated warning per node, the platform\'s UNSUPPORTED_COMMAND reaches Catch', async () => {
-    const log = captureLog(rt);
-    try {
-      await deploy(rt, [
-        ...base(),
-        { id: 'inject-u', z: 'tab1', type: 'inject', props: [], repeat: '', once: false, wires: [['cmd-u']] },
-        { id: 'cmd-u', z: 'tab1', type: 'dji-command', ...paletteDefaults('dji-command'), server: 'conn', deviceId: 'drone-001', commandType: 'ir_metering_point_set', payload: '{"payload_index":"81-0-0","x":0.5,"y":0.5}', payloadType: 'json', wires: [['ok-u'], []] },
-        { id: 'catch-u', z: 'tab1', type: 'catch', scope: ['cmd-u'], uncaught: false, wires: [['caught-u']] },
-        { id: 'ok-u', z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
-        { id: 'caught-u', z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
-      ]);
-      await rt.post('inject/inject-u');
-      await rt.post('inject/inject-u');
-      const caught = await rt.waitFor('caught-u', 2, 20_000);
-      for (const msg of caught) {
-        assert.match(msg.error.message, /^The platform does not accept Command "ir_metering_point_set" for drone-001: check the method name/);
-        assert.equal(msg.utmos_error.code, 'UNSUPPORTED_COMMAND');
-        assert.equal(msg.utmos_error.http_status, 400);
-      }
-      const warnings = log.entries.filter((e) => e.level === WARN_LEVEL && e.id === 'cmd-u').map((e) => String(e.msg));
-      assert.deepEqual(warnings, [
-        'ir_metering_point_set is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.',
-      ]);
-    } finally {
-      log.stop();
+    const logsBefore = rt.logs.length;
+    await rt.deploy([
+      ...base(),
+      { id: 'inject-u', z: 'tab1', type: 'inject', props: [], repeat: '', once: false, wires: [['cmd-u']] },
+      { id: 'cmd-u', z: 'tab1', type: 'dji-command', ...paletteDefaults('dji-command'), server: 'conn', deviceId: 'drone-001', commandType: 'ir_metering_point_set', payload: '{"payload_index":"81-0-0","x":0.5,"y":0.5}', payloadType: 'json', wires: [['ok-u'], []] },
+      { id: 'catch-u', z: 'tab1', type: 'catch', scope: ['cmd-u'], uncaught: false, wires: [['caught-u']] },
+      { id: 'ok-u', z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
+      { id: 'caught-u', z: 'tab1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
+    ]);
+    await rt.press('inject-u');
+    await rt.press('inject-u');
+    const caught = await rt.waitFor('caught-u', 2, 20_000);
+    for (const msg of caught) {
+      assert.match(msg.error.message, /^The platform does not accept Command "ir_metering_point_set" for drone-001: check the method name/);
+      assert.equal(msg.utmos_error.code, 'UNSUPPORTED_COMMAND');
+      assert.equal(msg.utmos_error.http_status, 400);
     }
+    const warnings = rt.logs.slice(logsBefore).filter((e) => e.level === LOG_WARN && e.id === 'cmd-u').map((e) => String(e.msg));
+    assert.deepEqual(warnings, [
+      'ir_metering_point_set is not in the DJI command catalogue of this node: it is sent as it is, without payload checks. If the platform does not accept it, the command fails with UNSUPPORTED_COMMAND.',
+    ]);
   });
 });

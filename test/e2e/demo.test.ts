@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from './support';
+import { ROOT } from '../helpers/runtime';
+import { dockWhen } from '../helpers/simulator';
+import { withTimeout } from '../helpers/wait';
 
 /** Command lines of every process this user can see (Linux /proc; empty elsewhere). */
 function commandLines(): string[] {
@@ -47,18 +49,15 @@ async function startDemo(userDir: string): Promise<Demo> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   try {
-    const editor = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no editor URL within 60 s:\n${out}`)), 60_000);
+    const printed = new Promise<string>((resolve, reject) => {
       const check = () => {
         const m = /editor: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
+        if (m) resolve(m[1]);
       };
       child.stdout.on('data', check);
       child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${out}`)));
     });
+    const editor = await withTimeout(printed, 60_000, () => `the editor URL:\n${out}`);
     const simUrl = /API (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(simUrl, out);
     return {
@@ -67,7 +66,7 @@ async function startDemo(userDir: string): Promise<Demo> {
       output: () => out,
       async stop() {
         child.kill('SIGTERM');
-        const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 25_000))]);
+        const code = await withTimeout(exited, 25_000, 'the demo to exit after SIGTERM').catch((err: Error) => err.message);
         kill();
         assert.equal(code, 0, `demo exit code after SIGTERM:\n${out}`);
         assert.match(out, /\[demo\] stopped/);
@@ -84,12 +83,7 @@ async function startDemo(userDir: string): Promise<Demo> {
 async function dockDebugModeAfterInject(demo: Demo, dock: string): Promise<boolean> {
   const res = await fetch(`${demo.editor}inject/ex03-send`, { method: 'POST' });
   assert.equal(res.status, 200);
-  let state: any;
-  for (let i = 0; i < 100; i++) {
-    state = await (await fetch(`${demo.simUrl}/__sim/docks/${dock}`)).json();
-    if (state.debug_mode) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const state = await dockWhen({ http: demo.simUrl }, dock, (d) => d.debug_mode === true, 'debug mode on', 10_000).catch((err: Error) => ({ debug_mode: err.message }));
   return state.debug_mode === true;
 }
 

@@ -9,12 +9,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Endpoint, Runtime, SimChild, demoLib, expectedMajor, majorOf, startRuntime, startSim } from './support';
+import { Endpoint, Runtime, demoLib, expectedMajor, majorOf, startRuntime } from '../helpers/runtime';
+import { dockWhen, repliesAtDock, SimProcess, simControl, startSim } from '../helpers/simulator';
 
 const examples = demoLib.loadExamples();
 const ours = ['utmos-config', 'dji-command', 'dji-status-wait', 'dji-request-in', 'dji-request-reply', 'dji-wayline'];
 
-let sim: SimChild;
+let sim: SimProcess;
 let rt: Runtime;
 let flows: any[];
 
@@ -29,19 +30,16 @@ function silent(ids: string[]): void {
   }
 }
 
-async function press(id: string): Promise<void> {
-  const res = await rt.post(`inject/${encodeURIComponent(id)}`);
-  assert.equal(res.status, 200, `inject ${id}: ${res.status} ${res.body}`);
-}
+const press = (id: string): Promise<void> => rt.press(id);
 
 describe('shipped examples in the embedded Node-RED runtime against the simulator', () => {
   before(async () => {
-    sim = await startSim(['--docks', '3', '--reply-delay-ms', '50', '--time-factor', '0.01']);
+    sim = await startSim({ docks: 3, replyDelayMs: 50, timeFactor: 0.01 }, 'child process');
     // the examples wait for a route's flight time scaled like the simulated docks fly it
     process.env.UTMOS_TIME_SCALE = '0.01';
     const endpoint: Endpoint = { http: sim.http, mqtt: sim.mqtt, apiId: sim.apiId, apiKey: sim.apiKey };
     flows = demoLib.buildFlows(examples, endpoint);
-    rt = await startRuntime(flows, demoLib.credentialsFor(flows, endpoint));
+    rt = await startRuntime({ flows, credentials: demoLib.credentialsFor(flows, endpoint) });
   });
 
   after(async () => {
@@ -98,7 +96,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
 
   test('01 - Dock inspection mission: waypoints → wayline uploaded → prepare → execute → wait for the route → stop, upload; an expired URL answered', async () => {
     const tab = 'ex01-tab';
-    const before = await sim.control('GET', 'objects');
+    const before = await simControl(sim, 'GET', 'objects');
     await press(idsOf('inject', tab, 'Start inspection')[0]);
     const [done] = await rt.waitFor(idsOf('debug', tab, 'mission done')[0], 1, 60_000);
     assert.equal(done.status, 'SUCCEEDED');
@@ -108,7 +106,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(done.wayline.waypoint_count, 5);
     assert.ok(done.delay >= done.wayline.duration_s * 1000 * 0.01, 'the flow waited for the route, scaled like the dock flew it');
     // the dock downloaded the uploaded file, read its five waypoints and flew them to the end
-    const dock = await sim.control('GET', 'docks/dock-001');
+    const dock = await simControl(sim, 'GET', 'docks/dock-001');
     assert.equal(dock.mission.flight_id, done.flight_id);
     assert.equal(dock.mission.phase, 'finished', 'mission finished before the flow went on after the flight time');
     assert.equal(dock.mission.waypoint_count, 5);
@@ -116,23 +114,19 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(dock.recording['80-0-0'], false, 'recording stopped');
     assert.equal(dock.debug_mode, false);
     assert.equal(dock.services_received, 8, 'eight commands reached the dock');
-    const after = await sim.control('GET', 'objects');
+    const after = await simControl(sim, 'GET', 'objects');
     assert.equal(after.counters.puts - before.counters.puts, 1, 'one wayline uploaded');
     assert.ok(after.objects.some((o: any) => o.md5 === done.wayline.fingerprint), 'storage holds the fingerprinted file');
     silent([...idsOf('debug', tab, 'command failed'), ...idsOf('debug', tab, 'errors')]);
 
     // a dock whose URL expired asks for the file again: the flow answers with a fresh URL
-    const raised = await sim.control('POST', 'docks/dock-001/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: [done.flight_id] } });
+    const raised = await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: [done.flight_id] } });
     const [fileSent] = await rt.waitFor(idsOf('debug', tab, 'wayline file sent')[0], 1, 20_000);
     assert.equal(fileSent.request_id, raised.request_id);
     assert.equal(fileSent.request_type, 'flighttask_resource_get');
     assert.equal(fileSent.payload.reply_code, 'APPROVED');
-    let reply: any;
-    for (let i = 0; i < 100 && !reply; i++) {
-      const d = await sim.control('GET', 'docks/dock-001');
-      reply = d.requests_replies_received.find((r: any) => r.method === 'flighttask_resource_get');
-      if (!reply) await new Promise((r) => setTimeout(r, 20));
-    }
+    // The platform answers 202 and then publishes requests_reply over MQTT.
+    const [reply] = await repliesAtDock(sim, 'dock-001', 'flighttask_resource_get');
     assert.equal(reply.data.result, 0);
     assert.equal(reply.data.output.file.fingerprint, done.wayline.fingerprint);
     assert.match(reply.data.output.file.url, /\/objects\/tenant-media\/waylines\/.+\.kmz\?/);
@@ -145,20 +139,20 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const awaiting = idsOf('debug', tab, 'awaiting approval')[0];
     const manualSent = idsOf('debug', tab, 'manual reply sent')[0];
     // config request -> automatic reply
-    const cfg = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
+    const cfg = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
     const [a1] = await rt.waitFor(autoSent, 1, 20_000);
     assert.equal(a1.request_id, cfg.request_id);
     assert.equal(a1.request_type, 'config');
     assert.equal(a1.payload.reply_code, 'APPROVED');
     // a dock whose wayline URL expired -> a fresh URL for the last wayline built (example 01)
-    const res = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['any'] } });
+    const res = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['any'] } });
     const [, a2] = await rt.waitFor(autoSent, 2, 20_000);
     assert.equal(a2.request_id, res.request_id);
     assert.equal(a2.request_type, 'flighttask_resource_get');
     // pressing Approve with nothing held does nothing
     await press(idsOf('inject', tab, 'Approve')[0]);
     // a request that needs a person is held, then approved
-    const bind = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'airport_organization_bind', data: { bind_devices: [] } });
+    const bind = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'airport_organization_bind', data: { bind_devices: [] } });
     const [held] = await rt.waitFor(awaiting, 1, 20_000);
     assert.equal(held.payload.request_id, bind.request_id);
     assert.equal((rt.delivered.get(manualSent) ?? []).length, 0, 'nothing answered before the operator decided');
@@ -167,20 +161,18 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     assert.equal(m1.request_id, bind.request_id);
     assert.equal(m1.payload.reply_code, 'APPROVED');
     // another one, rejected
-    const bind2 = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'airport_organization_bind', data: { bind_devices: [] } });
+    const bind2 = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'airport_organization_bind', data: { bind_devices: [] } });
     await rt.waitFor(awaiting, 2, 20_000);
     await press(idsOf('inject', tab, 'Reject')[0]);
     const [, m2] = await rt.waitFor(manualSent, 2, 20_000);
     assert.equal(m2.request_id, bind2.request_id);
     assert.equal(m2.payload.reply_code, 'REJECTED');
     // what the dock received: result 0 for approvals, non-zero for the rejection. The platform
-    // answers 202 and then publishes requests_reply over MQTT, so allow the last one a moment to arrive.
-    let dock = await sim.control('GET', 'docks/dock-002');
-    const byMethod = (m: string) => dock.requests_replies_received.filter((r: any) => r.method === m).map((r: any) => r.data.result);
-    for (let i = 0; i < 100 && byMethod('airport_organization_bind').length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      dock = await sim.control('GET', 'docks/dock-002');
-    }
+    // answers 202 and then publishes requests_reply over MQTT: wait for all four to arrive.
+    const repliesOf = (d: any, m: string) => d.requests_replies_received.filter((r: any) => r.method === m).map((r: any) => r.data.result);
+    const all = (d: any) => repliesOf(d, 'config').length >= 1 && repliesOf(d, 'flighttask_resource_get').length >= 1 && repliesOf(d, 'airport_organization_bind').length >= 2;
+    const dock = await dockWhen(sim, 'dock-002', all, 'the four requests_reply messages');
+    const byMethod = (m: string) => repliesOf(dock, m);
     assert.deepEqual(byMethod('config'), [0]);
     assert.deepEqual(byMethod('flighttask_resource_get'), [0]);
     assert.deepEqual(byMethod('airport_organization_bind'), [0, 1]);
@@ -204,7 +196,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const [stopped] = await rt.waitFor(idsOf('debug', tab, 'recording stopped')[0], 1, 30_000);
     assert.equal(stopped.status, 'SUCCEEDED');
     assert.ok(Date.now() - started >= 5_000, 'the stop came after the 5 s delay');
-    const dock = await sim.control('GET', 'docks/dock-003');
+    const dock = await simControl(sim, 'GET', 'docks/dock-003');
     assert.equal(dock.recording['80-0-0'], false);
     assert.equal(dock.debug_mode, true, 'debug_mode_open reached the dock');
     silent([...idsOf('debug', tab, 'failed or timed out'), ...idsOf('debug', tab, 'errors')]);
@@ -217,7 +209,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const [first] = await rt.waitFor(flown, 1, 60_000);
     assert.equal(first.status, 'SUCCEEDED');
     assert.equal(first.wayline.waypoint_count, 4);
-    let dock = await sim.control('GET', 'docks/dock-002');
+    let dock = await simControl(sim, 'GET', 'docks/dock-002');
     assert.equal(dock.mission.flight_id, first.flight_id);
     assert.equal(dock.mission.phase, 'finished');
     assert.equal(dock.mission.waypoint_count, 4);
@@ -225,7 +217,7 @@ describe('shipped examples in the embedded Node-RED runtime against the simulato
     const [, second] = await rt.waitFor(flown, 2, 60_000);
     assert.equal(second.wayline.waypoint_count, 4);
     assert.notEqual(second.wayline.fingerprint, first.wayline.fingerprint);
-    dock = await sim.control('GET', 'docks/dock-002');
+    dock = await simControl(sim, 'GET', 'docks/dock-002');
     assert.equal(dock.mission.flight_id, second.flight_id);
     assert.equal(dock.mission.phase, 'finished');
     silent([...idsOf('debug', tab, 'command failed'), ...idsOf('debug', tab, 'errors')]);

@@ -9,8 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import { SEED, answeredRequest as answered, fixture, pendingRequest } from '../conformance/seed-fixtures';
 import { RecordedCall, SeedServer, startSeedServer } from '../conformance/seed-server';
 import { signed } from '../sim/helpers';
-import { deploy, paletteDefaults } from './flows';
-import { Runtime, SimChild, startRuntime, startSim } from './support';
+import { paletteDefaults } from '../helpers/palette';
+import { Runtime, startRuntime } from '../helpers/runtime';
+import { morePlatformCalls, SimProcess, simControl, startSim } from '../helpers/simulator';
 
 const DR = '/api/v1/open/device-requests';
 const DOCUMENTED_QUERY = new Set(['vendor', 'device_id', 'request_type']);
@@ -39,7 +40,7 @@ const emittedIds = (rt: Runtime) => (rt.delivered.get('out') ?? []).map((m) => m
 describe('dji-request-in at its editor defaults, in the embedded runtime', () => {
   let rt: Runtime;
   let server: SeedServer;
-  let sim: SimChild;
+  let sim: SimProcess;
   let connections: object[];
   // What the plain server lists: the requests page's pending example, one answered and one auto-answered.
   const items: any[] = [
@@ -56,11 +57,14 @@ describe('dji-request-in at its editor defaults, in the embedded runtime', () =>
       const matching = items.filter((r) => Object.entries(filter).every(([k, v]) => r[k] === v));
       return { status: 200, body: { items: matching } };
     });
-    sim = await startSim(['--docks', '2', '--reply-delay-ms', '20', '--osd-interval-ms', '0', '--auto-reply-types', 'storage_config_get']);
+    sim = await startSim({ docks: 2, replyDelayMs: 20, osdIntervalMs: 0, autoReplyRequestTypes: ['storage_config_get'] }, 'child process');
     connections = [connection('conn-seed', server.url), connection('conn-sim', sim.http)];
-    rt = await startRuntime(connections, {
-      'conn-seed': { apiId: server.apiId, apiKey: server.apiKey },
-      'conn-sim': { apiId: sim.apiId, apiKey: sim.apiKey },
+    rt = await startRuntime({
+      flows: connections,
+      credentials: {
+        'conn-seed': { apiId: server.apiId, apiKey: server.apiKey },
+        'conn-sim': { apiId: sim.apiId, apiKey: sim.apiKey },
+      },
     });
   });
   after(async () => {
@@ -72,7 +76,7 @@ describe('dji-request-in at its editor defaults, in the embedded runtime', () =>
   test('against a plain HTTP server serving the requests page\'s example bodies', async () => {
     const lists = (c: RecordedCall) => c.method === 'GET' && c.path === DR;
     try {
-      await deploy(rt, [...connections, ...requestInFlow('conn-seed')]);
+      await rt.deploy([...connections, ...requestInFlow('conn-seed')]);
       const [first] = await rt.waitFor('out', 1, 15_000);
       assert.equal(first.request_id, '2b0056c3-b4c8-4994-a286-047e130d38d7');
       assert.equal(first.request_type, 'config');
@@ -94,32 +98,29 @@ describe('dji-request-in at its editor defaults, in the embedded runtime', () =>
         assert.deepEqual(call.query, [['vendor', 'dji']], 'only documented query parameters: the vendor filter of the defaults');
       }
     } finally {
-      await deploy(rt, connections);
+      await rt.deploy(connections);
     }
   });
 
   test('against the simulator (docks\' update_topo and auto-answered types are never emitted)', async () => {
     const creds = { base: sim.http, apiId: sim.apiId, apiKey: sim.apiKey };
-    const listCalls = async () => (await sim.control('GET', 'counters')).calls['GET /api/v1/open/device-requests'] as number;
     try {
-      const config = await sim.control('POST', 'docks/dock-001/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
-      await sim.control('POST', 'docks/dock-002/requests', { request_type: 'storage_config_get', data: { module: 0 } });
-      await deploy(rt, [...connections, ...requestInFlow('conn-sim')]);
+      const config = await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
+      await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'storage_config_get', data: { module: 0 } });
+      await rt.deploy([...connections, ...requestInFlow('conn-sim')]);
       const [first] = await rt.waitFor('out', 1, 15_000);
       assert.equal(first.request_id, config.request_id);
       assert.equal(first.payload.reply_code, 'PENDING');
 
       const answer = await signed(creds, 'POST', `${DR}/${config.request_id}/reply`, { body: { reply_code: 'APPROVED' } });
       assert.equal(answer.status, 202);
-      const later = await sim.control('POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['f-2'] } });
-      await sim.control('POST', 'docks/dock-001/requests', { request_type: 'storage_config_get', data: { module: 1 } });
+      const later = await simControl(sim, 'POST', 'docks/dock-002/requests', { request_type: 'flighttask_resource_get', data: { resource_type: 'wayline', resource_ids: ['f-2'] } });
+      await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: 'storage_config_get', data: { module: 1 } });
       await rt.waitFor('out', 2, 15_000);
-      const seen = await listCalls();
-      for (let i = 0; i < 400 && (await listCalls()) < seen + 2; i++) await new Promise((r) => setTimeout(r, 50));
-      assert.ok((await listCalls()) >= seen + 2, 'two more polls happened');
+      await morePlatformCalls(sim, 'GET /api/v1/open/device-requests', 2, 20_000); // two more polls
       assert.deepEqual(emittedIds(rt), [config.request_id, later.request_id]);
     } finally {
-      await deploy(rt, connections);
+      await rt.deploy(connections);
     }
   });
 });

@@ -9,10 +9,11 @@
  * output is not wired, and that the log entry behind the debug sidebar is that readable line.
  */
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
-import { Endpoint, Runtime, SimChild, startRuntime, startSim } from './support';
+import { LOG_ERROR, LOG_WARN } from '../helpers/runtime-record';
+import { Endpoint, Runtime, startRuntime } from '../helpers/runtime';
+import { SimProcess, startSim } from '../helpers/simulator';
 
 export interface ExpectedTexts {
   lang: 'en-US' | 'zh-CN';
@@ -27,8 +28,6 @@ export interface ExpectedTexts {
 }
 
 const CJK = /[\u4e00-\u9fff]/;
-const LOG_ERROR = 20;
-const LOG_WARN = 30;
 
 function flows(sim: Endpoint): any[] {
   const command = (id: string, props: Record<string, unknown>, wires: string[][]) => ({ id, z: 'tx', ...DJI_COMMAND_DEFAULTS, x: 400, ...props, wires });
@@ -61,42 +60,20 @@ function flows(sim: Endpoint): any[] {
 
 export function runtimeTextScenario(expected: ExpectedTexts): void {
   describe(`runtime texts with lang ${expected.lang}`, () => {
-    let sim: SimChild;
+    let sim: SimProcess;
     let rt: Runtime;
-    const logs: Array<{ level: number; id?: string; msg: unknown }> = [];
-    const logHandler = new EventEmitter();
-    logHandler.on('log', (entry: { level: number; id?: string; msg: unknown }) => logs.push(entry));
 
-    const press = async (id: string) => {
-      const res = await rt.post(`inject/${id}`);
-      assert.equal(res.status, 200, res.body);
-    };
+    const press = (id: string) => rt.press(id);
     const statusOf = (source: string, text: string) => (m: any) => m.status?.source?.id === source && m.status?.text === text;
-    const logged = (level: number, id: string) => logs.filter((l) => l.level === level && l.id === id);
-    const nextLogMatching = (test: (entry: { level: number; id?: string; msg: unknown }) => boolean, timeoutMs: number) =>
-      new Promise<void>((resolve, reject) => {
-        const onLog = (entry: { level: number; id?: string; msg: unknown }) => {
-          if (!test(entry)) return;
-          clearTimeout(timer);
-          logHandler.off('log', onLog);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          logHandler.off('log', onLog);
-          reject(new Error(`no matching log entry within ${timeoutMs} ms`));
-        }, timeoutMs);
-        logHandler.on('log', onLog);
-      });
+    const logged = (level: number, id: string) => rt.logged(level, id);
 
     before(async () => {
-      sim = await startSim(['--docks', '1', '--reply-delay-ms', '20']);
+      sim = await startSim({ docks: 1, replyDelayMs: 20 }, 'child process');
       const endpoint: Endpoint = { http: sim.http, mqtt: '', apiId: sim.apiId, apiKey: sim.apiKey };
-      rt = await startRuntime(flows(endpoint), { c1: { apiId: sim.apiId, apiKey: sim.apiKey } }, 'warn', { lang: expected.lang });
-      rt.RED.log.addHandler(logHandler);
+      rt = await startRuntime({ flows: flows(endpoint), credentials: { c1: { apiId: sim.apiId, apiKey: sim.apiKey } }, settings: { lang: expected.lang } });
     });
 
     after(async () => {
-      rt?.RED.log.removeHandler(logHandler);
       await rt?.stop();
       await sim?.close();
     });
@@ -194,13 +171,11 @@ export function runtimeTextScenario(expected: ExpectedTexts): void {
       // node puts it in the sidebar) as given to done().
       const current = JSON.parse((await rt.get('flows')).body);
       const withoutCatch = (Array.isArray(current) ? current : current.flows).filter((n: any) => n.id !== 'catch');
-      const restarted = new Promise<void>((resolve) => rt.RED.events.once('flows:started', () => resolve()));
-      const deployed = await rt.post('flows', withoutCatch, { 'Node-RED-Deployment-Type': 'full' });
-      assert.equal(deployed.status, 204, deployed.body);
-      await restarted;
+      await rt.deploy(withoutCatch);
       const before = logged(LOG_ERROR, 'cmd-bad').length;
+      const from = rt.logs.length;
       await press('i-bad');
-      await nextLogMatching((l) => l.level === LOG_ERROR && l.id === 'cmd-bad', 10_000);
+      await rt.waitForLog((l) => l.level === LOG_ERROR && l.id === 'cmd-bad', 10_000, from);
       const entries = logged(LOG_ERROR, 'cmd-bad');
       assert.equal(entries.length, before + 1);
       const entry = entries[entries.length - 1];

@@ -10,9 +10,10 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { zipSync } from 'fflate';
 import { UtmosClient } from '../../src/core/client';
-import { Endpoint, Runtime, SimChild, demoLib, startRuntime, startSim } from './support';
+import { Endpoint, Runtime, demoLib, startRuntime } from '../helpers/runtime';
+import { dockWhen, SimProcess, simControl, startSim } from '../helpers/simulator';
 
-let sim: SimChild;
+let sim: SimProcess;
 let rt: Runtime;
 
 const CENTER = { lat: 22.9078, lon: 113.7034 };
@@ -90,25 +91,14 @@ function flows(endpoint: Endpoint): any[] {
 
 const receive = (id: string, msg: Record<string, unknown>) => rt.RED.nodes.getNode(id).receive(msg);
 /** The next message at a node: waits for one more than it has now. */
-async function next(id: string): Promise<any> {
-  const got = await rt.waitFor(id, (rt.delivered.get(id) ?? []).length + 1);
-  return got.at(-1);
-}
+const next = (id: string): Promise<any> => rt.next(id);
 const counters = async () => {
-  const platform = await sim.control('GET', 'counters');
-  const objects = await sim.control('GET', 'objects');
+  const platform = await simControl(sim, 'GET', 'counters');
+  const objects = await simControl(sim, 'GET', 'objects');
   return { presigns: platform.calls['POST /api/v1/open/objects/presign'] ?? 0, puts: objects.counters.puts, gets: objects.counters.gets, objects };
 };
 
-async function dockUntil(sn: string, done: (d: any) => boolean, timeoutMs = 20_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const dock = await sim.control('GET', `docks/${sn}`);
-    if (done(dock)) return dock;
-    if (Date.now() > deadline) throw new Error(`dock ${sn} not there after ${timeoutMs} ms: ${JSON.stringify(dock.mission)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const dockUntil = (sn: string, done: (d: any) => boolean): Promise<any> => dockWhen(sim, sn, done, 'its mission');
 
 /** Stores raw bytes in the simulator's object storage with the product client (presigned PUT), returns a GET URL. */
 async function storeRaw(bytes: Buffer): Promise<{ url: string; fingerprint: string }> {
@@ -126,15 +116,11 @@ async function storeRaw(bytes: Buffer): Promise<{ url: string; fingerprint: stri
 
 describe('dji-wayline in the embedded runtime against the simulated platform and docks', () => {
   before(async () => {
-    sim = await startSim(['--docks', '3', '--reply-delay-ms', '20', '--time-factor', '0.01']);
+    sim = await startSim({ docks: 3, replyDelayMs: 20, timeFactor: 0.01 }, 'child process');
     const endpoint: Endpoint = { http: sim.http, mqtt: sim.mqtt, apiId: sim.apiId, apiKey: sim.apiKey };
     const f = flows(endpoint);
-    rt = await startRuntime(f, demoLib.credentialsFor(f, endpoint));
-    // RED.start() resolves before the flows have started
-    for (let i = 0; !rt.RED.nodes.getNode('route'); i++) {
-      if (i > 400) throw new Error('flows did not start within 10 s');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    rt = await startRuntime({ flows: f, credentials: demoLib.credentialsFor(f, endpoint) });
+    assert.ok(rt.RED.nodes.getNode('route'), 'the flows run');
   });
 
   after(async () => {
@@ -165,7 +151,7 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
 
     const prepared = await preparedNext;
     assert.equal(prepared.status, 'SUCCEEDED');
-    let dock = await sim.control('GET', 'docks/dock-001');
+    let dock = await simControl(sim, 'GET', 'docks/dock-001');
     assert.equal(dock.mission.phase, 'prepared');
     assert.equal(dock.mission.waypoint_count, 4, 'the dock read the four waypoints from the file');
     assert.equal(dock.mission.fingerprint, built.payload.fingerprint);
@@ -261,7 +247,7 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
     assert.equal(prepared.status, 'SUCCEEDED');
     const builtUrl = (rt.delivered.get('built') ?? []).at(-1).payload.url;
     const presignsBefore = (await counters()).presigns;
-    await sim.control('POST', 'objects/clock', { advance_ms: 2 * 3600_000 });
+    await simControl(sim, 'POST', 'objects/clock', { advance_ms: 2 * 3600_000 });
     try {
       const answeredNext = next('answered');
       receive('exec', { flight_id: 'wl-expired', dock: 'dock-003' });
@@ -277,7 +263,7 @@ describe('dji-wayline in the embedded runtime against the simulated platform and
       assert.equal(reply.data.output.file.url, dock.mission.file_url);
       assert.equal((await counters()).presigns - presignsBefore, 1, 'one fresh GET presigned');
     } finally {
-      await sim.control('POST', 'objects/clock', { advance_ms: -2 * 3600_000 });
+      await simControl(sim, 'POST', 'objects/clock', { advance_ms: -2 * 3600_000 });
     }
   });
 });

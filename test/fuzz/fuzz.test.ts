@@ -4,30 +4,22 @@
 // the runtime never crashes, each message ends in exactly one output or one Catch error, the error
 // text names a broken field and says what to do, the platform sees no request at all, and no
 // secret appears in anything captured.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Simulator } from '../../sim';
-import { ALL_NODES, flowWith, helper, simCounters, sleep, withSimulator } from '../helpers/harness';
+import { ALL_NODES, connectionOf, flowWith, helper, nodeRedForFile } from '../helpers/harness';
+import { simCounters, simulatorForFile } from '../helpers/simulator';
+import { Changes, eventStreamState } from '../helpers/wait';
 import { SecretScanner, prng } from '../reliability/capture';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 424242);
 const TOTAL = Number(process.env.FUZZ_COUNT ?? 10_200);
 const BATCH = 300;
 
-let sim: Simulator;
 const apiKey = randomBytes(32).toString('hex');
 const eventPassword = `fuzz-evpw-${randomBytes(12).toString('hex')}`;
-
-before(async () => {
-  sim = await withSimulator({ docks: 2, apiKey, mqttUsername: 'fuzz', mqttPassword: eventPassword });
-  await helper.startServer();
-});
-after(async () => {
-  await helper.unload();
-  await helper.stopServer();
-  await sim.close();
-});
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 50, apiKey, mqttUsername: 'fuzz', mqttPassword: eventPassword });
+nodeRedForFile();
 
 type Gen = ReturnType<typeof prng>;
 
@@ -266,18 +258,38 @@ function flow() {
   });
 }
 
+/** One more invalid message per fuzzed node, sent after the fuzzed ones. */
+const MARKERS: Record<string, Record<string, unknown>> = {
+  cmd: { device: '', ctype: 'debug_mode_open', payload: {}, key: 'marker' },
+  cmdJ: { device: 'dock-001', ctype: 'debug_mode_open', payload: {}, key: 'marker' },
+  cmdBadTimeout: { device: 'dock-001', ctype: 'debug_mode_open', payload: {}, key: 'marker' },
+  wait: { command_id: '', timeout: 5 },
+  waitJ: { command_id: '00000000-0000-4000-8000-000000000001' },
+  reply: { request_id: '', code: 'APPROVED' },
+};
+
 const FIX_WORDS = /\b(must|required|set|use|remove|choose|pick|check|fix|convert|flatten|send|did you mean|e\.g\.|between|from \d|at most|at least|not allowed|not a DJI method)\b/i;
 
 test(`fuzz: ${TOTAL} invalid messages (seed ${SEED}) end in one Catch error each, naming the field and the fix; nothing reaches the platform`, { timeout: 300_000 }, async () => {
   await helper.load(ALL_NODES, flow(), { c1: { apiId: sim.apiId, apiKey, eventUsername: 'fuzz', eventPassword } });
   const scanner = new SecretScanner([apiKey, eventPassword]);
-  await sleep(300);
+  await eventStreamState(connectionOf());
   const before = await simCounters(sim);
   const r = prng(SEED);
   const cases = new Map<number, Case>();
   const seen = new Map<number, { outputs: number; errors: string[]; fields: unknown[] }>();
   let stray = 0;
+  const markers = new Set<string>();
+  const changes = new Changes();
   const record = (msg: any, error?: string) => {
+    try {
+      count(msg, error);
+    } finally {
+      changes.changed();
+    }
+  };
+  const count = (msg: any, error?: string) => {
+    if (typeof msg?.fz_marker === 'string') return void markers.add(msg.fz_marker);
     const i = msg?.fz_i;
     if (typeof i !== 'number') return void stray++;
     let s = seen.get(i);
@@ -310,18 +322,19 @@ test(`fuzz: ${TOTAL} invalid messages (seed ${SEED}) end in one Catch error each
         byNode[c.node] = (byNode[c.node] ?? 0) + 1;
         helper.getNode(c.node).receive(c.msg);
       }
-      // Wait for this batch (bounded), then scan and forget what the spies recorded.
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline) {
-        let done = 0;
-        for (let i = start; i < end; i++) if (seen.has(i)) done++;
-        if (done === end - start) break;
-        await sleep(5);
-      }
+      // Wait for this batch (bounded; what never ends is reported below), then scan and forget what the spies recorded.
+      const batchDone = () => {
+        for (let i = start; i < end; i++) if (!seen.has(i)) return false;
+        return true;
+      };
+      await changes.until(batchDone, `batch at ${start}`, 20_000).catch(() => undefined);
       scanner.drainHelperSpies();
       assert.equal(crashed, undefined, `no uncaught exception or unhandled rejection (batch at ${start})`);
     }
-    await sleep(500); // a second outcome for any message would arrive now
+    // A second outcome for any message would come before the outcome of one more bad message sent
+    // to each node after them all.
+    for (const [node, msg] of Object.entries(MARKERS)) helper.getNode(node).receive({ ...msg, fz_marker: node });
+    await changes.until(() => markers.size === Object.keys(MARKERS).length, () => `an outcome for the marker of each node; got ${[...markers].join(', ')}`, 20_000);
   } finally {
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);

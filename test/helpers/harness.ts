@@ -1,11 +1,9 @@
 /**
- * Test harness: the real nodes in a real Node-RED runtime (node-red-node-test-helper) against the
- * real simulator (HTTP platform + MQTT broker + docks). Nothing here is a mock.
+ * Test harness: the real nodes in a real Node-RED runtime (node-red-node-test-helper) against a
+ * real platform (the simulator of simulator.ts, or a plain test server). Nothing here is a mock.
  */
-import { after, afterEach, before, beforeEach } from 'node:test';
+import { after, afterEach } from 'node:test';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, Simulator, SimulatorOptions } from '../../sim';
-import { spawnSimulator } from '../../sim/spawn';
 import configNode = require('../../src/nodes/utmos-config/utmos-config');
 import commandNode = require('../../src/nodes/dji-command/dji-command');
 import waitNode = require('../../src/nodes/dji-status-wait/dji-status-wait');
@@ -13,6 +11,9 @@ import requestInNode = require('../../src/nodes/dji-request-in/dji-request-in');
 import replyNode = require('../../src/nodes/dji-request-reply/dji-request-reply');
 import waylineNode = require('../../src/nodes/dji-wayline/dji-wayline');
 import { DJI_COMMAND_DEFAULTS } from './node-defs';
+import type { SimEndpoint } from './simulator';
+import { setUp } from './setup';
+import { Changes } from './wait';
 
 // NODE_RED_PATH runs the suite against another node-red install (scripts/test-nr5.sh: Node-RED 5 on Node 22).
 helper.init(require.resolve(process.env.NODE_RED_PATH || 'node-red'));
@@ -20,52 +21,26 @@ helper.init(require.resolve(process.env.NODE_RED_PATH || 'node-red'));
 export { helper };
 export const ALL_NODES = [configNode, commandNode, waitNode, requestInNode, replyNode, waylineNode];
 
-export async function withSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  return startSimulator({ replyDelayMs: 50, ...options });
-}
-
 /**
- * The hooks of a test file whose tests each run in a fresh Node-RED runtime against one simulator
- * started for the whole file. The simulator returned stands for the one started in before(): read
- * it in tests and hooks, not at the top level.
+ * The test helper's runtime for the whole file (its server started once), the flows of each test
+ * unloaded after it; `afterEach` runs first (e.g. to put the simulator back as the next test expects).
  */
-export function simulatorPerFile(options: SimulatorOptions = {}): Simulator {
-  let started: Simulator | undefined;
-  before(async () => {
-    started = await withSimulator(options);
-  });
-  after(async () => {
-    await started?.close();
-  });
-  beforeEach(() => helper.startServer());
+export function nodeRedForFile(hooks: { afterEach?: () => Promise<void> | void } = {}): void {
+  setUp(() => helper.startServer());
   afterEach(async () => {
+    await hooks.afterEach?.();
     await helper.unload();
-    await helper.stopServer();
   });
-  return new Proxy({} as Simulator, {
-    get(_, key) {
-      if (!started) throw new Error('the simulator of this file starts in before(): read it inside a test');
-      return Reflect.get(started, key);
-    },
-  });
-}
-
-/** What a flow needs to reach a simulator, in-process or in a child process. */
-export interface SimEndpoint {
-  http: string;
-  mqtt: string;
-  apiId: string;
-  apiKey: string;
+  after(() => helper.stopServer());
 }
 
 export interface FlowSpec {
   sim: SimEndpoint;
   nodes: object[];
   config?: Record<string, unknown>;
-  credentials?: Record<string, string>;
 }
 
-/** A flow with tab t1, config node c1 wired to the simulator, and the given nodes (z: t1 added). */
+/** A flow with tab t1, config node c1 wired to the platform, and the given nodes (z: t1 added). */
 export function flowWith({ sim, nodes, config = {} }: FlowSpec): object[] {
   return [
     { id: 't1', type: 'tab', label: 'test' },
@@ -74,14 +49,18 @@ export function flowWith({ sim, nodes, config = {} }: FlowSpec): object[] {
   ];
 }
 
-/** Flow: dji-command n1 (debug_mode_open on dock-001, waits for the result) → helper ok; Catch k1 → helper caught. */
-export function commandFlow({ sim, config = {} }: { sim: SimEndpoint; config?: Record<string, unknown> }): object[] {
+/**
+ * Flow: dji-command n1 (palette-like defaults: debug_mode_open on dock-001, waits for the result)
+ * → helpers ok and bad (outputs 1 and 2); Catch k1 → helper caught.
+ */
+export function commandFlow({ sim, config = {}, props = {} }: { sim: SimEndpoint; config?: Record<string, unknown>; props?: Record<string, unknown> }): object[] {
   return flowWith({
     sim,
     config,
     nodes: [
-      { id: 'n1', ...DJI_COMMAND_DEFAULTS, timeoutSeconds: 10, wires: [['ok'], ['ok']] },
+      { id: 'n1', ...DJI_COMMAND_DEFAULTS, wires: [['ok'], ['bad']], ...props },
       { id: 'ok', type: 'helper' },
+      { id: 'bad', type: 'helper' },
       { id: 'k1', type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
       { id: 'caught', type: 'helper' },
     ],
@@ -92,71 +71,75 @@ export function credsFor(sim: SimEndpoint, extra: Record<string, string> = {}): 
   return { c1: { apiId: sim.apiId, apiKey: sim.apiKey, ...extra } };
 }
 
-/** Collects messages arriving at a helper node. */
-export function collect(id: string): { messages: any[]; next(): Promise<any>; waitFor(n: number, timeoutMs?: number): Promise<any[]> } {
-  const node = helper.getNode(id);
+export interface Collected {
+  id: string;
+  messages: any[];
+  /** Called after each message. */
+  onMessage(listener: () => void): void;
+  /** The next message from now on. */
+  next(timeoutMs?: number): Promise<any>;
+  /** The first `n` messages, once there are that many. */
+  waitFor(n: number, timeoutMs?: number): Promise<any[]>;
+  /** The first message that satisfies `test`. */
+  waitUntil(test: (msg: any) => boolean, timeoutMs?: number): Promise<any>;
+}
+
+/** Collects the messages arriving at a helper node. */
+export function collect(id: string): Collected {
   const messages: any[] = [];
-  const waiters: Array<() => void> = [];
-  node.on('input', (msg: any) => {
+  const listeners: Array<() => void> = [];
+  const changes = new Changes();
+  listeners.push(() => changes.changed());
+  helper.getNode(id).on('input', (msg: any) => {
     messages.push(msg);
-    for (const w of waiters.splice(0)) w();
+    for (const listener of listeners) listener();
   });
-  const waitFor = (n: number, timeoutMs = 10_000) =>
-    new Promise<any[]>((resolve, reject) => {
-      const check = () => {
-        if (messages.length >= n) {
-          clearTimeout(timer);
-          resolve(messages.slice(0, n));
-        } else waiters.push(check);
-      };
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${n} message(s) at ${id}; got ${messages.length}`)), timeoutMs);
-      check();
-    });
-  return { messages, waitFor, next: () => waitFor(messages.length + 1).then((m) => m[m.length - 1]) };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Signed-API call counters of the simulator. */
-export async function simCounters(sim: SimEndpoint): Promise<any> {
-  const res = await fetch(`${sim.http}/__sim/counters`);
-  return res.json();
-}
-
-export async function simControl(sim: SimEndpoint, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${sim.http}/__sim/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`sim control ${method} ${path} -> ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-export interface SimProcess {
-  http: string;
-  mqtt: string;
-  apiId: string;
-  apiKey: string;
-  tenantId: string;
-  close(): Promise<void>;
-}
-
-/**
- * The simulator as a separate process (the `utmos-dji-sim` CLI), for tests that count this
- * process's own timers and sockets and must not see the simulator's.
- */
-export async function startSimulatorProcess(args: string[] = []): Promise<SimProcess> {
-  const { info, close } = await spawnSimulator(args);
+  const waitFor = (n: number, timeoutMs = 10_000): Promise<any[]> =>
+    changes.until(() => messages.length >= n && messages.slice(0, n), () => `${n} message(s) at ${id}; got ${messages.length}`, timeoutMs);
   return {
-    http: info.http,
-    mqtt: info.mqtt,
-    apiId: info.api_id,
-    apiKey: info.api_key,
-    tenantId: typeof info.tenant_id === 'string' ? info.tenant_id : 'tenant-001',
-    close,
+    id,
+    messages,
+    onMessage: (listener) => listeners.push(listener),
+    waitFor,
+    waitUntil: (test, timeoutMs = 10_000) => changes.until(() => messages.find(test), `a matching message at ${id}; got ${messages.length}`, timeoutMs),
+    next: (timeoutMs) => waitFor(messages.length + 1, timeoutMs).then((m) => m[m.length - 1]),
   };
+}
+
+/** Resolves once the collectors together hold `n` messages (e.g. every outcome, whichever output). */
+export function totalOf(collected: Collected[], n: number, timeoutMs = 10_000): Promise<true> {
+  const changes = new Changes();
+  for (const c of collected) c.onMessage(() => changes.changed());
+  const total = () => collected.reduce((sum, c) => sum + c.messages.length, 0);
+  return changes.until(() => total() >= n, () => `${n} messages at ${collected.map((c) => c.id).join(', ')}; got ${total()}`, timeoutMs);
+}
+
+/** Whether node `id` (this instance, not another with the same id before a redeploy) showed a badge matching `status`. */
+export function showedBadge(id: string, status: Record<string, unknown>): boolean {
+  const node = helper.getNode(id);
+  // The test helper spies on Node.prototype: one spy for every node.
+  return node.status.getCalls().some((call: any) => call.thisValue === node && call.calledWithMatch(status));
+}
+
+/** Resolves once node `id` has shown a badge matching `status`. */
+export async function badgeShown(id: string, status: Record<string, unknown>, timeoutMs = 10_000): Promise<void> {
+  const node = helper.getNode(id);
+  const changes = new Changes();
+  // the test helper emits call:status on the node after each status() call
+  const changed = (): void => changes.changed();
+  node.on('call:status', changed);
+  try {
+    await changes.until(
+      () => showedBadge(id, status),
+      () => `${id} to show ${JSON.stringify(status)}; it showed ${JSON.stringify(node.status.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => c.args[0]))}`,
+      timeoutMs,
+    );
+  } finally {
+    node.off('call:status', changed);
+  }
+}
+
+/** The live connection of config node `id` (for its event stream and tracker). */
+export function connectionOf(id = 'c1'): any {
+  return helper.getNode(id).connection;
 }

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { Changes } from './wait';
 
 export type Misbehaviour =
   | { kind: 'drip'; intervalMs: number }
@@ -46,11 +47,9 @@ export async function startMisbehavingFront(upstream: string, tls?: { key: strin
   const target = new URL(upstream);
   const rules: Rule[] = [];
   const records: MisbehavedRequest[] = [];
-  const listeners = new Set<() => void>();
+  const changes = new Changes();
   const sockets = new Set<Socket>();
-  const notify = () => {
-    for (const l of [...listeners]) l();
-  };
+  const notify = () => changes.changed();
 
   const forward = (req: http.IncomingMessage, onResponse: (up: http.IncomingMessage) => void, onError: () => void) => {
     const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, onResponse);
@@ -147,22 +146,14 @@ export async function startMisbehavingFront(upstream: string, tls?: { key: strin
     rules,
     records,
     waitForRecords: (kind, n, timeoutMs = 15_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
+      changes.until(
+        () => {
           const got = records.filter((r) => r.kind === kind);
-          if (got.length >= n) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(got);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timed out waiting for ${n} ${kind} request(s); got ${records.filter((r) => r.kind === kind).length}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      }),
+          return got.length >= n && got;
+        },
+        () => `${n} ${kind} request(s); got ${records.filter((r) => r.kind === kind).length}`,
+        timeoutMs,
+      ),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));

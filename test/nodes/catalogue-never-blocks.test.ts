@@ -1,16 +1,17 @@
 // The DJI catalogue never blocks the platform: dji-command in a real Node-RED runtime against a
 // plain HTTP server that accepts any command (as a platform whose catalogue is larger than ours).
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALL_NODES, collect, credsFor, flowWith, helper } from '../helpers/harness';
+import { ALL_NODES, collect, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
 import { SEED, fixture } from '../conformance/seed-fixtures';
 import { RecordedCall, SeedServer, startSeedServer } from '../conformance/seed-server';
+import { setUp } from '../helpers/setup';
 
 const CMD = '/api/v1/open/downlink/commands';
 let server: SeedServer;
 let endpoint: { http: string; mqtt: string; apiId: string; apiKey: string };
 
-before(async () => {
+setUp(async () => {
   let n = 0;
   server = await startSeedServer((call: RecordedCall) => {
     if (call.method !== 'POST' || call.path !== CMD) return undefined;
@@ -20,11 +21,7 @@ before(async () => {
   endpoint = { http: server.url, mqtt: '', apiId: server.apiId, apiKey: server.apiKey };
 });
 after(() => server.close());
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  await helper.unload();
-  await helper.stopServer();
-});
+nodeRedForFile();
 
 function load(props: Record<string, unknown>) {
   return helper.load(

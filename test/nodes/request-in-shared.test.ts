@@ -5,12 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UtmosConnection } from '../../src/core/connection';
-import { ALL_NODES, collect, credsFor, flowWith, helper, simulatorPerFile } from '../helpers/harness';
+import { ALL_NODES, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
+import { simulatorForFile } from '../helpers/simulator';
+import { eventStreamState } from '../helpers/wait';
 
 const LIST_CALLS = 'GET /api/v1/open/device-requests';
 const DOCKS = 6;
 
-const sim = simulatorPerFile({ docks: DOCKS });
+const sim = simulatorForFile({ docks: DOCKS, replyDelayMs: 50 });
+nodeRedForFile();
 
 const listCalls = (): number => sim.control.counters().calls[LIST_CALLS] ?? 0;
 const dock = (k: number) => `dock-00${k}`;
@@ -56,7 +59,7 @@ test('seven nodes on one connection: one list call per round for all, each node 
   const got = Array.from({ length: DOCKS }, (_, i) => collect(`got${i + 1}`));
   const gotAll = collect('gotAll');
   await rounds.next(1);
-  const connection: UtmosConnection = helper.getNode('c1').connection;
+  const connection: UtmosConnection = connectionOf();
   assert.equal(connection.feed.subscriberCount, DOCKS + 1);
 
   const idleFrom = listCalls();
@@ -95,17 +98,8 @@ test('with the event stream connected, rounds become a 60 s safety net and an ev
   const got4 = collect('got4');
   const gotAll = collect('gotAll');
   const rounds = roundsWatcher();
-  const connection: UtmosConnection = helper.getNode('c1').connection;
-  if (connection.eventState !== 'connected') {
-    await new Promise<void>((resolve) => {
-      const stop = connection.onEventState((state) => {
-        if (state === 'connected') {
-          stop();
-          resolve();
-        }
-      });
-    });
-  }
+  const connection: UtmosConnection = connectionOf();
+  await eventStreamState(connection);
   assert.equal(connection.feed.pollIntervalMs, 60_000);
   // The round a (re)connected stream starts, in case an event was missed meanwhile.
   await rounds.next(1);
@@ -125,14 +119,14 @@ test('with the event stream connected, rounds become a 60 s safety net and an ev
 test('a redeploy that removes nodes unsubscribes them; the ones left share the poll and still get each request once', async () => {
   const flow = fleetFlow(1);
   await helper.load(ALL_NODES, flow, credsFor(sim));
-  const connection: UtmosConnection = helper.getNode('c1').connection;
+  const connection: UtmosConnection = connectionOf();
   await roundsWatcher().next(1);
   assert.equal(connection.feed.subscriberCount, DOCKS + 1);
 
   const kept = new Set(['in1', 'got1', 'in2', 'got2', 'st', 'rounds']);
   const smaller = flow.filter((n: any) => !n.id.startsWith('in') && !n.id.startsWith('got') || kept.has(n.id));
   await helper.setFlows(smaller, 'nodes', credsFor(sim));
-  assert.equal(helper.getNode('c1').connection, connection, 'the connection (and its feed) lives on');
+  assert.equal(connectionOf(), connection, 'the connection (and its feed) lives on');
   assert.equal(connection.feed.subscriberCount, 2, 'the removed nodes left the feed');
 
   const got1 = collect('got1');

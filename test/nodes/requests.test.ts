@@ -1,9 +1,14 @@
 // dji-request-in and dji-request-reply in a real Node-RED runtime against the simulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALL_NODES, collect, credsFor, flowWith, helper, sleep, simulatorPerFile } from '../helpers/harness';
+import { ALL_NODES, badgeShown, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
+import { morePlatformCalls, repliesAtDock, simulatorForFile } from '../helpers/simulator';
+import { eventStreamState } from '../helpers/wait';
 
-const sim = simulatorPerFile({ docks: 2 });
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 50 });
+nodeRedForFile();
+
+const LIST = 'GET /api/v1/open/device-requests';
 
 const requestIn = (props: Record<string, unknown> = {}) => ({
   id: 'in1',
@@ -31,7 +36,7 @@ test('each matching request is emitted once, filtered by type and device, and no
   assert.equal(msg.device_id, 'dock-001');
   assert.equal(msg.payload.request_id, wanted.request_id);
   assert.deepEqual(msg.payload.inbound_payload, { scope: 'dock', items: ['network', 'storage'] });
-  await sleep(2_500); // two more polls
+  await morePlatformCalls(sim, LIST, 2); // two more polls
   assert.equal(got.messages.length, 1, 'emitted once only');
 
   // Redeploy (full): the new node instance remembers what was emitted.
@@ -40,7 +45,7 @@ test('each matching request is emitted once, filtered by type and device, and no
   const fresh = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config' });
   const [after] = await got.waitFor(1);
   assert.equal(after.request_id, fresh.request_id);
-  await sleep(1_500);
+  await morePlatformCalls(sim, LIST, 2); // a poll after the fresh one, answered
   assert.equal(got.messages.length, 1, 'nothing re-emitted after the redeploy');
 });
 
@@ -48,7 +53,8 @@ test('an event wakes the feed before the next poll', async () => {
   const flow = flowWith({ sim, config: { eventBrokerUrl: sim.mqtt }, nodes: [requestIn({ pollInterval: 3600, requestType: 'update_topo' }), { id: 'got', type: 'helper' }] });
   await helper.load(ALL_NODES, flow, credsFor(sim));
   const got = collect('got');
-  await sleep(500);
+  await eventStreamState(connectionOf());
+  await badgeShown('in1', { fill: 'green' }); // the first poll is answered; the next is an hour away
   const started = Date.now();
   const raised = await sim.control.raiseDeviceRequest('dock-002', { request_type: 'update_topo' });
   const [msg] = await got.waitFor(1, 5_000);
@@ -73,7 +79,7 @@ test('with pendingOnly, requests already replied are not emitted', async () => {
   await helper.unload();
   await helper.load(ALL_NODES, flowWith({ sim, nodes: [requestIn({ requestType: 'storage_config_get' }), { id: 'got', type: 'helper' }] }), credsFor(sim));
   const got = collect('got');
-  await sleep(1_500);
+  await badgeShown('in1', { fill: 'green' }); // the first poll, answered
   assert.equal(got.messages.length, 0);
 });
 
@@ -94,14 +100,8 @@ test('a reply with a payload reaches the dock on requests_reply, and the platfor
   assert.equal(msg.request_id, raised.request_id);
   assert.equal(msg.payload.reply_code, 'APPROVED');
   assert.equal(msg.payload.reply_source, 'manual');
-  type Received = Array<{ tid: string; method: string; data: { result: number; output: { file: { url: string } } } }>;
-  // The platform answers 202 and then publishes requests_reply over MQTT: allow it a moment to arrive.
-  let reply: Received[number] | undefined;
-  for (let i = 0; i < 100 && !reply; i++) {
-    const dock = sim.control.getDock('dock-002') as { requests_replies_received: Received };
-    reply = dock.requests_replies_received.find((r) => r.method === 'flighttask_resource_get');
-    if (!reply) await sleep(20);
-  }
+  // The platform answers 202 and then publishes requests_reply over MQTT.
+  const [reply] = await repliesAtDock(sim, 'dock-002', 'flighttask_resource_get');
   assert.ok(reply, 'the dock received the reply');
   assert.equal(reply.data.result, 0);
   assert.equal(reply.data.output.file.url, 'https://example.com/w.kmz');

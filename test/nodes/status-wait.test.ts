@@ -1,28 +1,23 @@
 // dji-status-wait in a real Node-RED runtime against the simulator.
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Simulator } from '../../sim';
-import { UtmosClient } from '../../src/core';
-import { ALL_NODES, collect, credsFor, flowWith, helper, sleep, withSimulator } from '../helpers/harness';
+import { UtmosClient } from '../../src/core/client';
+import { ALL_NODES, badgeShown, collect, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
+import { simulatorForFile } from '../helpers/simulator';
+import { setUp } from '../helpers/setup';
 
-let sim: Simulator;
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 30 });
+nodeRedForFile({
+  afterEach: async () => {
+    for (const sn of sim.dockSns) await sim.control.configureDock(sn, { silent: false });
+  },
+});
 let client: UtmosClient;
 let seq = 0;
-
-before(async () => {
-  sim = await withSimulator({ docks: 2, replyDelayMs: 30 });
+setUp(() => {
   client = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
 });
-after(async () => {
-  client.close();
-  await sim.close();
-});
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  for (const sn of sim.dockSns) await sim.control.configureDock(sn, { silent: false });
-  await helper.unload();
-  await helper.stopServer();
-});
+after(() => client.close());
 
 function waitFlow(props: Record<string, unknown> = {}) {
   return flowWith({
@@ -78,15 +73,20 @@ test('until DELIVERED emits as soon as the command is delivered', async () => {
 
 test('the local timeout goes to output 3 with status WAIT_TIMEOUT', async () => {
   await sim.control.configureDock('dock-001', { silent: true });
-  await helper.load(ALL_NODES, waitFlow({ timeout: '0.4' }), credsFor(sim));
+  await helper.load(ALL_NODES, waitFlow({ timeout: 'wait', timeoutType: 'msg' }), credsFor(sim));
   const timeout = collect('timeout');
   const completed = collect('completed');
   const id = await send('debug_mode_open', 'dock-001');
-  helper.getNode('w1').receive({ command_id: id });
+  // A longer wait on the same command learns its status first (waits on one command share one
+  // poll stream), so the short one below has a last known status however slow the first poll is.
+  helper.getNode('w1').receive({ command_id: id, wait: 60 });
+  await badgeShown('w1', { text: 'waiting for dock-001 (DELIVERED)' });
+  helper.getNode('w1').receive({ command_id: id, wait: 0.4, short: true });
   const msg = await timeout.next();
+  assert.equal(msg.short, true);
   assert.equal(msg.status, 'WAIT_TIMEOUT');
   assert.equal(msg.payload.status, 'DELIVERED', 'the last known status rides along');
-  await completed.next();
+  assert.equal((await completed.next()).short, true);
 });
 
 test('msg.reset cancels the waits on that command_id; every held message still gets done()', async () => {
@@ -101,7 +101,7 @@ test('msg.reset cancels the waits on that command_id; every held message still g
   w1.receive({ command_id: a, n: 1 });
   w1.receive({ command_id: a, n: 2 });
   w1.receive({ command_id: b, n: 3 });
-  await sleep(200);
+  await badgeShown('w1', { text: 'waiting for 3 commands' });
   assert.ok(w1.status.calledWithMatch({ text: 'waiting for 3 commands' }));
   w1.receive({ command_id: a, reset: true });
   const done = await completed.waitFor(3);
@@ -136,6 +136,7 @@ test('a timeout beyond the 2^31-1 ms timer limit does not fire early', async () 
   const timeout = collect('timeout');
   const id = await send('debug_mode_open', 'dock-001');
   helper.getNode('w1').receive({ command_id: id });
-  await sleep(300);
+  // An overflowing timer would fire after 1 ms; the wait seeing the command delivered comes later.
+  await badgeShown('w1', { text: 'waiting for dock-001 (DELIVERED)' });
   assert.equal(timeout.messages.length, 0);
 });

@@ -4,54 +4,32 @@
 // the broker) while the flow is live and none after, no process listeners or warnings added, no
 // duplicate output, and every message a superseded node held got exactly one done() (counted with
 // the runtime's onComplete hook, which fires for done() and done(err) alike, and a Complete node).
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UtmosClient } from '../../src/core';
+import { UtmosClient } from '../../src/core/client';
 import { pooledAgentCount } from '../../src/core/http-transport';
-import { ALL_NODES, SimProcess, collect, credsFor, flowWith, helper, simControl, sleep, startSimulatorProcess } from '../helpers/harness';
+import { ALL_NODES, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile, showedBadge } from '../helpers/harness';
+import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
+import { leftBehind, resources, socketsTo } from '../helpers/resources';
+import { callCount, simControl, simulatorForFile } from '../helpers/simulator';
+import { eventStreamState, waitUntil } from '../helpers/wait';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const hooks = require('@node-red/util').hooks;
 
-let sim: SimProcess;
-before(async () => {
-  sim = await startSimulatorProcess(['--docks', '2', '--reply-delay-ms', '20']);
-  await helper.startServer();
-});
-// Bounded, so that a failed assertion can never leave the run hanging.
-after(async () => {
-  hooks.remove('onComplete.lifecycle100');
-  await helper.unload().catch(() => undefined);
-  await helper.stopServer();
-  await sim.close();
-}, { timeout: 30_000 });
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 20 }, 'child process');
+nodeRedForFile();
+after(() => hooks.remove('onComplete.lifecycle100'));
 
 /** Waits (bounded) for a count that settles asynchronously, e.g. sockets finishing their close handshake. */
 async function settledCount(read: () => number, want: number, maxMs = 10_000): Promise<number> {
-  const until = Date.now() + maxMs;
-  let value = read();
-  while (value !== want && Date.now() < until) {
-    await sleep(100);
-    value = read();
-  }
-  return value;
+  await waitUntil(() => read() === want, `${want}`, maxMs).catch(() => undefined);
+  return read();
 }
 
-function handles(): any[] {
-  return (process as unknown as { _getActiveHandles(): any[] })._getActiveHandles();
-}
-function resources() {
-  const info = process.getActiveResourcesInfo();
-  const mqttPort = Number(new URL(sim.mqtt).port);
-  const httpPort = Number(new URL(sim.http).port);
-  const sockets = handles().filter((h) => h?.constructor?.name === 'Socket' && !h.destroyed);
-  return {
-    timers: info.filter((r) => r === 'Timeout').length,
-    sockets: info.filter((r) => r === 'TCPSocketWrap').length,
-    mqtt: sockets.filter((s) => s.remotePort === mqttPort).length,
-    http: sockets.filter((s) => s.remotePort === httpPort).length,
-  };
-}
+const mqttSockets = () => socketsTo(Number(new URL(sim.mqtt).port));
+const httpSockets = () => socketsTo(Number(new URL(sim.http).port));
+const CREATE = 'POST /api/v1/open/downlink/commands';
 const LISTENED = ['exit', 'SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection', 'warning', 'beforeExit'] as const;
 const processListeners = () => Object.fromEntries(LISTENED.map((e) => [e, process.listenerCount(e)]));
 
@@ -61,8 +39,8 @@ function flow(v: number) {
     sim,
     config: { eventBrokerUrl: sim.mqtt },
     nodes: [
-      { id: 'cmd', type: 'dji-command', name: `fast ${label}`, server: 'c1', deviceId: 'dock-001', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 30, waitForResult: true, wires: [['ok'], ['ok']] },
-      { id: 'slow', type: 'dji-command', name: `slow ${label}`, server: 'c1', deviceId: 'dock-002', deviceIdType: 'str', commandType: 'debug_mode_open', commandTypeType: 'str', payload: '{}', payloadType: 'json', idempotencyKeyType: 'auto', timeoutSeconds: 300, waitForResult: true, wires: [['ok'], ['ok']] },
+      { id: 'cmd', ...DJI_COMMAND_DEFAULTS, name: `fast ${label}`, wires: [['ok'], ['ok']] },
+      { id: 'slow', ...DJI_COMMAND_DEFAULTS, name: `slow ${label}`, deviceId: 'dock-002', timeoutSeconds: 300, wires: [['ok'], ['ok']] },
       { id: 'wait', type: 'dji-status-wait', name: `wait ${label}`, server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '600', timeoutType: 'num', wires: [['ok'], ['ok'], ['ok']] },
       { id: 'in', type: 'dji-request-in', name: `in ${label}`, server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['req']] },
       { id: 'rep', type: 'dji-request-reply', name: `reply ${label}`, server: 'c1', requestId: 'request_id', requestIdType: 'msg', replyCode: 'APPROVED', replyCodeType: 'str', payloadType: 'none', wires: [['ok']] },
@@ -75,7 +53,6 @@ function flow(v: number) {
 }
 
 test('100 redeploys with work in flight: nothing left behind, one done() per message, no duplicates', { timeout: 180_000 }, async () => {
-  await sleep(300);
   const baseline = resources();
   const listenersBefore = processListeners();
   const agentsBefore = pooledAgentCount();
@@ -103,32 +80,40 @@ test('100 redeploys with work in flight: nothing left behind, one done() per mes
   await helper.load(ALL_NODES, flow(0), credsFor(sim));
   helper.getNode('completed').on('input', () => completeNodeCount++);
   for (let v = 1; v <= 100; v++) {
+    const creates = await callCount(sim, CREATE);
     for (const id of ['slow', 'wait']) {
       const i = n++;
       sent.add(i);
       helper.getNode(id).receive({ lc_i: i, command_id: longRunning });
     }
-    await sleep(v % 10 === 0 ? 150 : 15); // the create of `slow` is in flight or accepted, the wait is polling
+    // The create of `slow` has reached the platform (every tenth time: it was accepted) when the
+    // redeploy comes.
+    const accepted = v % 10 === 0;
+    await waitUntil(
+      async () => (accepted ? showedBadge('slow', { text: 'waiting for dock-002 (not delivered yet)' }) : (await callCount(sim, CREATE)) > creates),
+      `redeploy ${v}: the create of slow ${accepted ? 'accepted' : 'at the platform'}`,
+    );
     await helper.setFlows(flow(v), types[v % 3], credsFor(sim));
     helper.getNode('completed').on('input', () => completeNodeCount++);
   }
   assert.equal(helper.getNode('c1').userCount, 5, 'one registration per live user node');
-  await sleep(1500); // the event stream of the live flow connects
+  await eventStreamState(connectionOf());
   // A superseded event client may still be finishing its graceful MQTT disconnect (bounded at 2 s,
   // plus the broker's side of the close on a loaded machine).
-  const liveMqtt = await settledCount(() => resources().mqtt, 1);
+  const liveMqtt = await settledCount(mqttSockets, 1);
   assert.equal(liveMqtt, 1, 'exactly one MQTT connection (the live event client) after 100 redeploys');
 
   // The live flow works and emits once.
   const ok = collect('ok');
   helper.getNode('cmd').receive({ once: true });
   await ok.waitFor(1, 15_000);
-  await sleep(500);
+  // A duplicate of the first output would come before the output of a message sent after it.
+  helper.getNode('cmd').receive({ later: true });
+  await ok.waitUntil((m) => m.later, 15_000);
   assert.equal(ok.messages.filter((m) => m.once).length, 1, 'no duplicate output after 100 redeploys');
   assert.equal(ok.messages.filter((m) => typeof m.lc_i === 'number').length, 0, 'no superseded message was emitted late');
 
   await helper.unload();
-  await sleep(500);
   hooks.remove('onComplete.lifecycle100');
   process.off('warning', onWarning);
 
@@ -138,12 +123,10 @@ test('100 redeploys with work in flight: nothing left behind, one done() per mes
   assert.deepEqual(twice, [], 'no message completed twice');
   assert.ok(completeNodeCount > 0, `the Complete node saw the waits that ended with done() (${completeNodeCount})`);
 
-  assert.equal(await settledCount(() => resources().mqtt, 0), 0, 'no MQTT connection left');
-  assert.equal(await settledCount(() => resources().http, 0), 0, 'no HTTP connection to the platform left');
-  const now = resources();
+  assert.equal(await settledCount(mqttSockets, 0), 0, 'no MQTT connection left');
+  assert.equal(await settledCount(httpSockets, 0), 0, 'no HTTP connection to the platform left');
   assert.equal(pooledAgentCount(), agentsBefore, 'the keep-alive agent was released');
-  assert.ok(now.timers <= baseline.timers, `timers: ${now.timers} now vs ${baseline.timers} before`);
-  assert.ok(now.sockets <= baseline.sockets, `sockets: ${now.sockets} now vs ${baseline.sockets} before`);
+  await leftBehind(baseline);
   assert.deepEqual(processListeners(), listenersBefore, 'no process listeners added');
   assert.deepEqual(warnings, [], 'no MaxListenersExceeded or other process warnings');
   await simControl(sim, 'POST', 'docks/dock-002', { silent: false });

@@ -1,24 +1,25 @@
 // A Node-RED restart with a persistent context store (localfilesystem in a temp userDir), the real
 // runtime loading the real package: dji-request-in emits nothing again that it emitted before the
 // restart, and emits what the docks raised while Node-RED was down.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SimProcess, simControl, sleep, startSimulatorProcess } from '../helpers/harness';
-import { startRuntime } from './nr-runtime';
+import { RuntimeProcess, startRuntimeProcess } from '../helpers/runtime-process';
+import { morePlatformCalls, simControl, simulatorForFile } from '../helpers/simulator';
+import { setUp } from '../helpers/setup';
 
-let sim: SimProcess;
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 20 }, 'child process');
 let userDir: string;
-before(async () => {
-  sim = await startSimulatorProcess(['--docks', '2', '--reply-delay-ms', '20']);
+setUp(() => {
   userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-restart-'));
 });
-after(async () => {
-  await sim.close();
+after(() => {
   fs.rmSync(userDir, { recursive: true, force: true });
 });
+
+const LIST = 'GET /api/v1/open/device-requests';
 
 const contextStorage = { default: { module: 'localfilesystem' } };
 
@@ -29,6 +30,11 @@ function flows() {
     { id: 'in1', z: 't1', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 1, wires: [['d1']] },
     { id: 'd1', z: 't1', type: 'debug', active: true, tosidebar: false, console: false, complete: 'true', wires: [] },
   ];
+}
+
+/** Messages delivered to any node of the runtime. */
+function deliveries(rt: RuntimeProcess): number {
+  return [...rt.delivered.values()].reduce((n, list) => n + list.length, 0);
 }
 
 async function raise(n: number, tag: string): Promise<string[]> {
@@ -42,17 +48,15 @@ async function raise(n: number, tag: string): Promise<string[]> {
 
 test('restart with localfilesystem context: nothing emitted twice, nothing raised while down is missed', { timeout: 90_000 }, async () => {
   // Run 1: deploy, emit the first requests.
-  const first = await startRuntime({ userDir, contextStorage, report: ['d1'] });
+  const first = await startRuntimeProcess({ userDir, settings: { contextStorage, credentialSecret: 'reliability-test-secret' } });
   let beforeIds: string[];
   try {
-    const deployed = await first.request('POST', '/flows', { body: flows(), headers: { 'Node-RED-Deployment-Type': 'full' } });
-    assert.equal(deployed.status, 204, deployed.text);
-    await sleep(500);
+    await first.deploy(flows());
     beforeIds = await raise(4, 'before');
-    const got = await first.waitFor('d1', 4);
+    const got = await first.waitFor('d1', 4, 15_000);
     assert.deepEqual(got.map((m) => m.request_id).sort(), [...beforeIds].sort());
-    await sleep(1200); // a few more polls: still nothing new
-    assert.equal(first.deliveries.length, 4, 'each request emitted once before the restart');
+    await morePlatformCalls(sim, LIST, 2); // a few more polls: still nothing new
+    assert.equal(deliveries(first), 4, 'each request emitted once before the restart');
   } finally {
     await first.stop();
   }
@@ -63,14 +67,15 @@ test('restart with localfilesystem context: nothing emitted twice, nothing raise
   const whileDown = await raise(3, 'down');
 
   // Run 2: same userDir, flows and credentials from disk.
-  const second = await startRuntime({ userDir, contextStorage, report: ['d1'] });
+  const second = await startRuntimeProcess({ userDir, settings: { contextStorage, credentialSecret: 'reliability-test-secret' } });
   try {
     const got = await second.waitFor('d1', 3, 20_000);
     assert.deepEqual(got.map((m) => m.request_id).sort(), [...whileDown].sort(), 'exactly the requests raised while down');
     const after = await raise(1, 'after');
     await second.waitFor('d1', 4, 10_000);
-    await sleep(2500); // several poll cycles: nothing from before the restart shows up again
-    const all = second.deliveries.map((d) => d.msg.request_id);
+    await morePlatformCalls(sim, LIST, 3); // several poll cycles: nothing from before the restart shows up again
+    assert.equal(deliveries(second), (second.delivered.get('d1') ?? []).length, 'only d1 receives messages');
+    const all = (second.delivered.get('d1') ?? []).map((m) => m.request_id);
     assert.deepEqual(all.sort(), [...whileDown, ...after].sort());
     for (const id of beforeIds) assert.ok(!all.includes(id), `${id} was emitted before the restart and not again`);
     assert.equal(new Set(all).size, all.length, 'no duplicates');

@@ -2,20 +2,14 @@
 // broker goes away and comes back on the same port; docks, platform and event clients reconnect),
 // POST /__sim/broker/events (a silent event stream: connected, but no events delivered) and
 // GET /__sim/commands (every command of this run with its idempotency key).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import { startSimulator, Simulator } from '../../sim';
-import { UtmosClient } from '../../src/core';
-import { simControl, sleep } from '../helpers/harness';
+import { UtmosClient } from '../../src/core/client';
+import { simControl, simulatorForFile } from '../helpers/simulator';
+import { waitUntil, withTimeout } from '../helpers/wait';
 
-let sim: Simulator;
-before(async () => {
-  sim = await startSimulator({ docks: 2, replyDelayMs: 20 });
-});
-after(async () => {
-  await sim.close();
-});
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 20 });
 
 test('broker restart: clients are dropped, the port refuses connections while down, everything reconnects and commands work again', async () => {
   const events: string[] = [];
@@ -24,10 +18,15 @@ test('broker restart: clients are dropped, the port refuses connections while do
   await client.subscribeAsync(`tenant/${sim.tenantId}/command/+`, { qos: 1 });
   client.on('message', (topic) => events.push(topic));
   let closes = 0;
-  client.on('close', () => closes++);
+  const dropped = new Promise<void>((resolve) =>
+    client.on('close', () => {
+      closes++;
+      resolve();
+    }),
+  );
 
   const restart = simControl(sim, 'POST', 'broker/restart', { down_ms: 600 });
-  await sleep(250);
+  await withTimeout(dropped, 5_000, 'the broker to drop the connected client');
   // While down: a fresh TCP connection to the broker port is refused.
   const refused = await new Promise<boolean>((resolve) => {
     const probe = mqtt.connect(sim.mqtt, { reconnectPeriod: 0, connectTimeout: 500 });
@@ -44,15 +43,21 @@ test('broker restart: clients are dropped, the port refuses connections while do
   assert.equal(refused, true, 'the broker port refuses connections while down');
   assert.deepEqual(await restart, { down_ms: 600 });
   assert.ok(closes >= 1, 'the connected client was dropped');
-  await new Promise<void>((resolve) => (client.connected ? resolve() : client.once('connect', () => resolve())));
-  await sleep(800); // docks and platform reconnect (500 ms reconnect period) and resubscribe
+  await withTimeout(
+    new Promise<void>((resolve) => (client.connected ? resolve() : client.once('connect', () => resolve()))),
+    5_000,
+    'the observer to reconnect',
+  );
+  // The docks reconnect (500 ms reconnect period) and listen on their topics again; the platform's
+  // publishes wait in its client until it is back too.
+  await waitUntil(() => sim.dockSns.every((sn) => sim.control.getDock(sn).online === true), 'every dock back on the broker');
 
   const api = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
   try {
     const created = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'after-broker-restart', timeout_seconds: 5 });
     const rec = await sim.control.waitForCommand(created.command_id, 5000);
     assert.equal(rec.status, 'SUCCEEDED', 'the dock got the command over the restarted broker and answered');
-    await sleep(200);
+    await waitUntil(() => events.some((t) => t.endsWith('/command/completed')), 'the observer gets events again', 5_000).catch(() => undefined);
     assert.ok(events.some((t) => t.endsWith('/command/completed')), 'the observer gets events again');
   } finally {
     api.close();
@@ -84,13 +89,18 @@ test('broker events off: the subscriber stays connected and gets no events while
   client.on('message', (topic) => events.push(topic));
   let closes = 0;
   client.on('close', () => closes++);
+  let pings = 0;
+  client.on('packetreceive', (packet) => {
+    if (packet.cmd === 'pingresp') pings++;
+  });
   const api = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
   try {
     assert.deepEqual(await simControl(sim, 'POST', 'broker/events', { forwarding: false }), { forwarding: false });
     const silent = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'silent-stream', timeout_seconds: 5 });
     assert.equal((await sim.control.waitForCommand(silent.command_id, 5000)).status, 'SUCCEEDED', 'docks still work: only tenant events are held back');
-    // Longer than two keep-alive periods: pings are still answered, so the connection stays up.
-    await sleep(2500);
+    // Two keep-alive periods after the command ended: pings are still answered, the connection stays up.
+    const pingsAtEnd = pings;
+    await waitUntil(() => pings >= pingsAtEnd + 2, 'two keep-alive pings answered while forwarding is off', 10_000);
     assert.equal(events.length, 0, `no event delivered while forwarding is off: ${events.join(', ')}`);
     assert.equal(closes, 0, 'the connection was never closed');
     assert.ok(client.connected);
@@ -98,9 +108,7 @@ test('broker events off: the subscriber stays connected and gets no events while
     assert.deepEqual(await simControl(sim, 'POST', 'broker/events', { forwarding: true }), { forwarding: true });
     const loud = await api.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'loud-stream', timeout_seconds: 5 });
     await sim.control.waitForCommand(loud.command_id, 5000);
-    const until = Date.now() + 5000;
-    while (!events.some((t) => t.endsWith('/command/completed')) && Date.now() < until) await sleep(20);
-    assert.ok(events.some((t) => t.endsWith('/command/completed')), 'events flow again');
+    await waitUntil(() => events.some((t) => t.endsWith('/command/completed')), 'events flow again', 5000);
   } finally {
     await simControl(sim, 'POST', 'broker/events', { forwarding: true });
     api.close();

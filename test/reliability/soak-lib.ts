@@ -24,9 +24,12 @@
  * connection refused after its retries); nothing hangs, nothing is emitted twice.
  */
 import { randomBytes } from 'node:crypto';
-import { startSimulator, Simulator } from '../../sim';
-import { ALL_NODES, flowWith, helper, sleep } from '../helpers/harness';
+import { ALL_NODES, flowWith, helper } from '../helpers/harness';
+import { Simulator, startSim } from '../helpers/simulator';
+import { Changes, waitUntil } from '../helpers/wait';
 import { SecretScanner, prng } from './capture';
+import { countMessages, countPlatformCommands, Outcome, simulatorCounts } from './soak-count';
+import { FaultInjector } from './soak-faults';
 
 export interface SoakOptions {
   commands?: number;
@@ -71,17 +74,7 @@ export interface SoakDetails {
 
 const TIMEOUT_SECONDS = 3;
 const RESULT_GRACE_SECONDS = 30;
-const CREATE = 'POST /api/v1/open/downlink/commands';
-const POLL = 'GET /api/v1/open/downlink/commands/';
 const COMMAND_TYPES = ['debug_mode_open', 'debug_mode_close', 'return_home'] as const;
-
-interface Outcome {
-  outputs: number;
-  errors: number;
-  key?: string;
-  status?: string;
-  code?: string;
-}
 
 export async function runSoak(options: SoakOptions = {}): Promise<{ summary: SoakSummary; details: SoakDetails }> {
   const total = options.commands ?? 1000;
@@ -103,7 +96,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
     mqttUsername: 'soak-events',
     mqttPassword: eventPassword,
   };
-  let sim: Simulator = await startSimulator(simOptions);
+  let sim: Simulator = await startSim(simOptions);
   const ports = { port: Number(new URL(sim.http).port), mqttPort: Number(new URL(sim.mqtt).port) };
   const instances: Simulator[] = [sim];
   const scanner = new SecretScanner([apiKey, eventPassword]);
@@ -142,11 +135,12 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
   const outcomes = new Map<number, Outcome>();
   let strayErrors = 0;
   let finishedCount = 0;
-  const faultsByKind: Record<string, number> = {};
-  const timers = new Set<NodeJS.Timeout>();
-  let injecting = true;
+  const changes = new Changes();
+  /** Probes sent after the run: their outcomes and idempotency keys. */
+  const probes = new Map<string, { outcomes: number; key?: string }>();
   let restarting: Promise<void> | undefined;
   let restartIso: string | undefined;
+  const faults = new FaultInjector(rnd, () => sim.http, dockCount, () => restarting);
 
   try {
     await helper.load(ALL_NODES, flow, credentials);
@@ -161,113 +155,40 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
       if (typeof msg.idempotency_key === 'string') o.key = msg.idempotency_key;
       return o;
     };
-    for (const id of ['out1', 'out2']) {
-      helper.getNode(id).on('input', (msg: any) => {
-        const o = outcomeOf(msg);
-        if (!o) return void strayErrors++;
-        o.outputs++;
-        o.status = msg.status;
-        scanner.add(`message on ${id}`, msg);
-      });
-    }
-    helper.getNode('caught').on('input', (msg: any) => {
+    const probeOf = (msg: any): boolean => {
+      const probe = typeof msg?.soak_probe === 'string' ? probes.get(msg.soak_probe) : undefined;
+      if (!probe) return false;
+      probe.outcomes++;
+      if (typeof msg.idempotency_key === 'string') probe.key = msg.idempotency_key;
+      return true;
+    };
+    const onOutput = (id: string, msg: any) => {
+      if (probeOf(msg)) return;
+      const o = outcomeOf(msg);
+      if (!o) return void strayErrors++;
+      o.outputs++;
+      o.status = msg.status;
+      scanner.add(`message on ${id}`, msg);
+    };
+    const onError = (msg: any) => {
+      if (probeOf(msg)) return;
       const o = outcomeOf(msg);
       if (!o) return void strayErrors++;
       o.errors++;
       o.code = msg.utmos_error?.code ?? 'UNKNOWN';
       scanner.add('caught error', msg);
-    });
-
-    // ---- fault injection through /__sim/
-    const control = async (method: string, path: string, body?: unknown): Promise<boolean> => {
+    };
+    const counted = (handle: (msg: any) => void) => (msg: any) => {
       try {
-        const res = await fetch(`${sim.http}/__sim/${path}`, {
-          method,
-          headers: { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        await res.text();
-        return res.ok;
-      } catch {
-        return false; // the simulator is restarting
+        handle(msg);
+      } finally {
+        changes.changed();
       }
     };
-    const later = (ms: number, fn: () => Promise<unknown>) => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        void fn();
-      }, ms);
-      timers.add(t);
-    };
-    const count = (kind: string) => {
-      faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
-    };
-    const dockSn = () => `dock-${String(rnd.int(1, dockCount)).padStart(3, '0')}`;
-    const matchOf = () => rnd.pick([CREATE, POLL, undefined]);
-    const KINDS = ['5xx', '429', 'latency', 'drop_before', 'drop_after', 'dock_failure', 'dock_silent', 'dock_offline', 'broker_restart'] as const;
-    let round: Array<(typeof KINDS)[number]> = [];
-    const injectOne = async (): Promise<void> => {
-      // Every kind once per round, in a shuffled order.
-      if (round.length === 0) {
-        round = [...KINDS];
-        for (let j = round.length - 1; j > 0; j--) {
-          const k = rnd.int(0, j);
-          [round[j], round[k]] = [round[k], round[j]];
-        }
-      }
-      const kind = round.pop()!;
-      let ok = false;
-      switch (kind) {
-        case '5xx':
-          ok = await control('POST', 'faults', { status: rnd.pick([500, 502, 503]), count: rnd.int(1, 3), match: matchOf() });
-          break;
-        case '429':
-          ok = await control('POST', 'faults', { status: 429, count: rnd.int(1, 2), retry_after: 1, match: matchOf() });
-          break;
-        case 'latency':
-          // Beyond the 1 s client timeout: the attempt is abandoned and retried.
-          ok = await control('POST', 'latency', { ms: 1500, count: rnd.int(1, 2), match: matchOf() });
-          break;
-        case 'drop_before':
-          ok = await control('POST', 'drop', { count: 1, phase: 'before', match: rnd.pick([CREATE, undefined]) });
-          break;
-        case 'drop_after':
-          // The platform accepted the create, the response is lost: the retry must not create a second command.
-          ok = await control('POST', 'drop', { count: 1, phase: 'after', match: CREATE });
-          break;
-        case 'dock_failure': {
-          const sn = dockSn();
-          ok = await control('POST', `docks/${sn}`, { failure_rate: 1, failure_code: 514300 });
-          later(rnd.int(500, 2000), () => control('POST', `docks/${sn}`, { failure_rate: 0 }));
-          break;
-        }
-        case 'dock_silent': {
-          const sn = dockSn();
-          ok = await control('POST', `docks/${sn}`, { silent: true });
-          later(rnd.int(1000, 4000), () => control('POST', `docks/${sn}`, { silent: false }));
-          break;
-        }
-        case 'dock_offline': {
-          const sn = dockSn();
-          ok = await control('POST', `docks/${sn}`, { online: false });
-          later(rnd.int(500, 2500), () => control('POST', `docks/${sn}`, { online: true }));
-          break;
-        }
-        case 'broker_restart':
-          // The event stream (and the docks) lose the broker; the nodes fall back to polling.
-          ok = await control('POST', 'broker/restart', { down_ms: rnd.int(200, 1500) });
-          break;
-      }
-      if (ok) count(kind);
-    };
-    const injector = (async () => {
-      while (injecting) {
-        await sleep(rnd.int(30, 150));
-        if (!injecting) break;
-        if (restarting) await restarting;
-        await injectOne();
-      }
-    })();
+    for (const id of ['out1', 'out2']) helper.getNode(id).on('input', counted((msg) => onOutput(id, msg)));
+    helper.getNode('caught').on('input', counted(onError));
+
+    faults.start();
 
     const restartSimulator = async (): Promise<void> => {
       log(`soak: restarting the simulator after ${restartAt} messages`);
@@ -275,9 +196,20 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
       restartIso = new Date().toISOString();
       await old.close();
       log(`soak: simulator closed at ${restartIso}`);
-      sim = await startSimulator({ ...simOptions, ...ports });
+      // The same ports, so the nodes find the new instance where the old one was. A port can be
+      // taken for a moment by a client connection of this machine that happened to get it as its
+      // own: try again until it is free (bounded).
+      sim = await waitUntil(
+        () => startSim({ ...simOptions, ...ports }).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EADDRINUSE') throw err;
+          return undefined;
+        }),
+        `ports ${ports.port} and ${ports.mqttPort} free again for the restarted simulator`,
+        10_000,
+        100,
+      );
       instances.push(sim);
-      count('simulator_restart');
+      faults.count('simulator_restart');
     };
 
     // ---- the messages
@@ -288,137 +220,80 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
         restarting = restartSimulator();
         void restarting.finally(() => (restarting = undefined));
       }
-      while (i - finishedCount >= concurrency) await sleep(10);
+      if (i - finishedCount >= concurrency) {
+        await changes.until(() => i - finishedCount < concurrency, `message ${i}: fewer than ${concurrency} waiting for their outcome`, (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000);
+      }
       const useKey = rnd.chance(0.5);
-      const msg: Record<string, unknown> = { soak_i: i, dock: dockSn(), ctype: rnd.pick(COMMAND_TYPES), payload: { n: i } };
+      const msg: Record<string, unknown> = { soak_i: i, dock: dockSn(rnd, dockCount), ctype: rnd.pick(COMMAND_TYPES), payload: { n: i } };
       if (useKey) msg.key = `soak-${seed}-${i}`;
       (useKey ? cmdKey : cmdAuto).receive(msg);
       if (i % 100 === 99) {
         log(`soak: sent ${i + 1}/${total}`);
         scanner.drainHelperSpies();
       }
-      await sleep(rnd.int(0, 8));
+      // The load's own pace: 0..8 ms between messages, seeded.
+      await new Promise((resolve) => setTimeout(resolve, rnd.int(0, 8)));
     }
     if (restarting) await restarting;
 
-    // ---- wait for every message (bounded), then stop injecting
-    const deadline = Date.now() + (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000;
-    let stopAt = Date.now() + 3000;
-    while (finishedCount < total && Date.now() < deadline) {
-      if (injecting && Date.now() > stopAt) injecting = false;
-      await sleep(100);
-    }
-    injecting = false;
-    await injector;
-    stopAt = 0;
-    // Anything extra (a second emission) would arrive now.
-    await sleep(1500);
+    // ---- wait for every message (bounded: what never ends is counted as lost); stop injecting 3 s after the last was sent
+    const stopInjecting = setTimeout(() => void faults.stop(), 3000);
+    await changes.until(() => finishedCount >= total, 'every message to end', (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000).catch(() => undefined);
+    clearTimeout(stopInjecting);
+    await faults.stop();
+    // A second emission of any message would come before the outcome of a probe sent through each
+    // node after them all.
+    const probeTo = (node: any, name: string, msg: Record<string, unknown>) => {
+      probes.set(name, { outcomes: 0 });
+      node.receive({ ...msg, soak_probe: name, dock: 'dock-001', ctype: 'debug_mode_open', payload: {} });
+    };
+    probeTo(cmdKey, 'probe-key', { key: `soak-${seed}-probe` });
+    probeTo(cmdAuto, 'probe-auto', {});
+    await changes.until(() => [...probes.values()].every((p) => p.outcomes > 0), 'an outcome for each probe', (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS) * 1000);
     scanner.drainHelperSpies();
-    for (const t of timers) clearTimeout(t);
-    timers.clear();
+    faults.clear();
 
     // ---- count
-    let outputs = 0;
-    let errors = 0;
-    let lost = 0;
-    let multiple = 0;
-    const errorsByCode: Record<string, number> = {};
-    const outputsByStatus: Record<string, number> = {};
-    const keyOwners = new Map<string, number>();
-    for (let i = 0; i < total; i++) {
-      const o = outcomes.get(i);
-      if (!o || o.outputs + o.errors === 0) {
-        lost++;
-        continue;
-      }
-      outputs += o.outputs;
-      errors += o.errors;
-      if (o.outputs + o.errors > 1) multiple++;
-      if (o.errors) errorsByCode[o.code ?? 'UNKNOWN'] = (errorsByCode[o.code ?? 'UNKNOWN'] ?? 0) + 1;
-      if (o.outputs) outputsByStatus[o.status ?? '?'] = (outputsByStatus[o.status ?? '?'] ?? 0) + 1;
-      if (o.key) keyOwners.set(o.key, i);
-    }
-    interface Made {
-      instance: number;
-      text: string;
-      acceptedMs: number;
-    }
-    const commandsByKey = new Map<string, Made[]>();
-    let platformCommands = 0;
-    instances.forEach((instance, n) => {
-      for (const c of instance.control.listCommands()) {
-        platformCommands++;
-        const key = String(c.idempotency_key);
-        const made = { instance: n, acceptedMs: Date.parse(String(c.accepted_at)), text: `instance ${n} command ${String(c.command_id)} ${String(c.status)} accepted ${String(c.accepted_at)}` };
-        commandsByKey.set(key, [...(commandsByKey.get(key) ?? []), made]);
-      }
-    });
-    let duplicates = 0;
-    let orphans = 0;
-    let recreatedAfterRestart = 0;
-    const duplicateKeys: string[] = [];
-    const restartMs = restartIso ? Date.parse(restartIso) : NaN;
-    for (const [key, list] of commandsByKey) {
-      const describeKey = () => `key ${key}: ${list.map((m) => m.text).join('; ')}`;
-      if (!keyOwners.has(key)) {
-        orphans += list.length;
-        duplicateKeys.push(`orphan ${describeKey()}`);
-        continue;
-      }
-      if (list.length === 1) continue;
-      const perInstance = new Set(list.map((m) => m.instance));
-      // The restarted simulator forgot every idempotency key (its state is in memory). A create the
-      // old instance accepted just before the restart, whose response was lost, is retried with the
-      // same key and accepted again by the new instance: that is the platform's amnesia, counted
-      // apart. Anything else (two commands in one instance, or a second create long after) is a duplicate.
-      const amnesia =
-        perInstance.size === list.length &&
-        list.length === 2 &&
-        list.every((m) => m.instance !== 0 || (Number.isFinite(restartMs) && restartMs - m.acceptedMs < 5_000 && restartMs >= m.acceptedMs));
-      if (amnesia) recreatedAfterRestart++;
-      else duplicates++;
-      duplicateKeys.push(`${amnesia ? 'recreated after restart' : 'DUPLICATE'} message ${keyOwners.get(key)} ${describeKey()}`);
-    }
-    let simFaults = 0;
-    let nonceReplayed = 0;
-    for (const instance of instances) {
-      const c = instance.control.counters();
-      simFaults += c.faults_injected;
-      nonceReplayed += c.auth_failures.NONCE_REPLAYED ?? 0;
-    }
+    const messages = countMessages(outcomes, total);
+    const probeKeys = new Set([...probes.values()].map((p) => p.key).filter((k): k is string => k !== undefined));
+    const platform = countPlatformCommands(instances, messages.keyOwners, restartIso, probeKeys);
+    const fromSimulators = simulatorCounts(instances);
     const summary: SoakSummary = {
       commands: total,
-      outputs,
-      errors,
-      duplicates_at_platform: duplicates + orphans,
-      lost,
-      faults_injected: Object.values(faultsByKind).reduce((a, b) => a + b, 0),
+      outputs: messages.outputs,
+      errors: messages.errors,
+      duplicates_at_platform: platform.duplicates + platform.orphans,
+      lost: messages.lost,
+      faults_injected: Object.values(faults.faultsByKind).reduce((a, b) => a + b, 0),
     };
     const details: SoakDetails = {
       seed,
       seconds: Math.round((Date.now() - started) / 1000),
-      multiple_outcomes: multiple,
-      orphan_commands: orphans,
-      platform_commands: platformCommands,
+      multiple_outcomes: messages.multiple,
+      orphan_commands: platform.orphans,
+      platform_commands: platform.platformCommands,
       platform_instances: instances.length,
-      faults_by_kind: faultsByKind,
-      sim_injected_http_faults: simFaults,
-      nonce_replayed: nonceReplayed,
-      errors_by_code: errorsByCode,
-      outputs_by_status: outputsByStatus,
+      faults_by_kind: faults.faultsByKind,
+      sim_injected_http_faults: fromSimulators.injectedHttpFaults,
+      nonce_replayed: fromSimulators.nonceReplayed,
+      errors_by_code: messages.errorsByCode,
+      outputs_by_status: messages.outputsByStatus,
       secret_hits: scanner.hits.slice(0, 10),
       scanned_chars: scanner.scanned,
       stray_errors: strayErrors,
-      duplicate_keys: duplicateKeys.slice(0, 10),
-      recreated_after_restart: recreatedAfterRestart,
+      duplicate_keys: platform.duplicateKeys.slice(0, 10),
+      recreated_after_restart: platform.recreatedAfterRestart,
       restart_at_iso: restartIso,
     };
     return { summary, details };
   } finally {
-    injecting = false;
-    for (const t of timers) clearTimeout(t);
+    faults.clear();
     await helper.unload().catch(() => undefined);
     await helper.stopServer().catch(() => undefined);
     await sim.close();
   }
+}
+
+function dockSn(rnd: ReturnType<typeof prng>, dockCount: number): string {
+  return `dock-${String(rnd.int(1, dockCount)).padStart(3, '0')}`;
 }

@@ -1,27 +1,23 @@
 // Nonces are never reused, even across retries and many parallel calls; events are hints only:
 // forged events cannot complete a wait or put data into a flow (dji-command's own forged-event
 // test is in test/nodes/dji-command.test.ts; these cover dji-status-wait and dji-request-in).
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import type { Simulator } from '../../sim';
-import { UtmosClient } from '../../src/core';
-import { ALL_NODES, collect, credsFor, flowWith, helper, simCounters, sleep, withSimulator } from '../helpers/harness';
+import { UtmosClient } from '../../src/core/client';
+import { ALL_NODES, badgeShown, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
+import { resetDocks, simCounters, simulatorForFile } from '../helpers/simulator';
+import { eventStreamState } from '../helpers/wait';
 
-let sim: Simulator;
-before(async () => {
-  sim = await withSimulator({ docks: 2, replyDelayMs: 20 });
-});
-after(async () => {
-  await sim.close();
-});
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  sim.control.clearFaults();
-  for (const sn of sim.dockSns) await sim.control.configureDock(sn, { silent: false });
-  await helper.unload();
-  await helper.stopServer();
-});
+const REPLY_DELAY_MS = 20;
+const sim = simulatorForFile({ docks: 2, replyDelayMs: REPLY_DELAY_MS });
+nodeRedForFile({ afterEach: () => resetDocks(sim, REPLY_DELAY_MS) });
+
+/** Loads `nodes` behind a connection with the event stream, once the stream is connected. */
+async function loadWithEvents(nodes: object[]): Promise<void> {
+  await helper.load(ALL_NODES, flowWith({ sim, config: { eventBrokerUrl: sim.mqtt }, nodes }), credsFor(sim));
+  await eventStreamState(connectionOf());
+}
 
 test('500 parallel calls with injected 5xx, 429 and dropped connections: every attempt signs a fresh nonce (NONCE_REPLAYED stays 0)', async () => {
   const before = await simCounters(sim);
@@ -68,25 +64,16 @@ test('a forged command.completed event cannot end a dji-status-wait nor put its 
   const client = new UtmosClient({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey });
   const created = await client.createCommand({ device_id: 'dock-002', command_type: 'debug_mode_open', payload: {}, idempotency_key: 'forged-wait', timeout_seconds: 3 });
   client.close();
-  await helper.load(
-    ALL_NODES,
-    flowWith({
-      sim,
-      config: { eventBrokerUrl: sim.mqtt },
-      nodes: [
-        { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '20', timeoutType: 'num', wires: [['ok'], ['failed'], ['timeout']] },
-        { id: 'ok', type: 'helper' },
-        { id: 'failed', type: 'helper' },
-        { id: 'timeout', type: 'helper' },
-      ],
-    }),
-    credsFor(sim),
-  );
-  await sleep(400); // the event stream connects
+  await loadWithEvents([
+    { id: 'wait', type: 'dji-status-wait', server: 'c1', commandId: 'command_id', commandIdType: 'msg', until: 'terminal', timeout: '20', timeoutType: 'num', wires: [['ok'], ['failed'], ['timeout']] },
+    { id: 'ok', type: 'helper' },
+    { id: 'failed', type: 'helper' },
+    { id: 'timeout', type: 'helper' },
+  ]);
   const ok = collect('ok');
   const failed = collect('failed');
   helper.getNode('wait').receive({ command_id: created.command_id });
-  await sleep(200);
+  await badgeShown('wait', { text: 'waiting for the command' }); // the wait is on
   const forger = await mqtt.connectAsync(sim.mqtt);
   await forger.publishAsync(
     `tenant/${sim.tenantId}/command/completed`,
@@ -94,28 +81,19 @@ test('a forged command.completed event cannot end a dji-status-wait nor put its 
     { qos: 1 },
   );
   await forger.endAsync();
-  await sleep(500);
-  assert.equal(ok.messages.length, 0, 'the forged SUCCEEDED did not end the wait');
-  // The platform's own answer ends it: TIMED_OUT (the dock is silent), with the platform's data only.
+  // The platform's own answer ends it: TIMED_OUT (the dock is silent, 3 s), with the platform's data only.
   const msg = await failed.next();
+  assert.equal(ok.messages.length, 0, 'the forged SUCCEEDED did not end the wait');
   assert.equal(msg.status, 'TIMED_OUT');
   assert.equal(JSON.stringify(msg).includes('evil'), false, 'nothing from the forged event reached the flow');
 });
 
 test('a forged device_request/received event cannot make dji-request-in emit a request the platform does not have', async () => {
-  await helper.load(
-    ALL_NODES,
-    flowWith({
-      sim,
-      config: { eventBrokerUrl: sim.mqtt },
-      nodes: [
-        { id: 'in', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 60, wires: [['req']] },
-        { id: 'req', type: 'helper' },
-      ],
-    }),
-    credsFor(sim),
-  );
-  await sleep(600);
+  await loadWithEvents([
+    { id: 'in', type: 'dji-request-in', server: 'c1', vendor: 'dji', pendingOnly: true, pollInterval: 60, wires: [['req']] },
+    { id: 'req', type: 'helper' },
+  ]);
+  await badgeShown('in', { fill: 'green' }); // its first poll is answered; the next is a minute away
   const req = collect('req');
   const forger = await mqtt.connectAsync(sim.mqtt);
   await forger.publishAsync(
@@ -124,11 +102,11 @@ test('a forged device_request/received event cannot make dji-request-in emit a r
     { qos: 1 },
   );
   await forger.endAsync();
-  await sleep(700);
-  assert.equal(req.messages.length, 0, 'the forged request was not emitted');
-  // A real request raised by a dock is still emitted (the event only wakes the poll).
+  // The forged event only woke a poll, which found nothing; a real request raised by a dock is still
+  // emitted, and it is the only one.
   const real = await sim.control.raiseDeviceRequest('dock-001', { request_type: 'config', data: { scope: 'dock', items: ['network', 'storage'] } });
   const msg = await req.next();
+  assert.deepEqual(req.messages.map((m) => m.request_id), [real.request_id], 'the forged request was not emitted');
   assert.equal(msg.request_id, real.request_id);
   assert.equal(JSON.stringify(msg).includes('evil'), false);
 });

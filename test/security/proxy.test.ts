@@ -2,7 +2,7 @@
 // the signed API over https (private CA) and plain http through the tunnel, NO_PROXY bypass, a
 // proxy that refuses, the event stream over ws through the proxy, mqtt:// straight to the broker,
 // a dji-command in a real Node-RED runtime, and no tunnel left open after close.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,10 +14,14 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { startSimulator, Simulator } from '../../sim';
-import { UtmosClient, UtmosConnection, UtmosNetworkError } from '../../src/core';
+import { UtmosClient } from '../../src/core/client';
+import { UtmosConnection } from '../../src/core/connection';
+import { UtmosNetworkError } from '../../src/core/errors';
 import { ALL_NODES, collect, commandFlow, credsFor, helper } from '../helpers/harness';
 import { MisbehavingFront, startMisbehavingFront } from '../helpers/misbehaving-front';
+import { simulatorForFile } from '../helpers/simulator';
+import { eventStreamState, waitUntil, withTimeout } from '../helpers/wait';
+import { setUp } from '../helpers/setup';
 
 // npm sets npm_config_* for scripts it runs; Node-RED (and so this package) reads those too.
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_http_proxy', 'npm_config_no_proxy'];
@@ -80,14 +84,6 @@ async function startConnectProxy(): Promise<ConnectProxy> {
   return proxy as ConnectProxy;
 }
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Serves the simulator's MQTT broker over WebSocket on `server` (http or https). */
 async function brokerOverWebSocket<S extends http.Server>(server: S): Promise<S> {
   const broker = new URL(sim.mqtt);
@@ -100,7 +96,9 @@ async function brokerOverWebSocket<S extends http.Server>(server: S): Promise<S>
   return server;
 }
 
-let sim: Simulator;
+// No proxy variable from the environment (npm sets some) may reach the simulator's own clients.
+for (const v of PROXY_VARS) delete process.env[v];
+const sim = simulatorForFile({ docks: 1, replyDelayMs: 20 });
 let proxy: ConnectProxy;
 let tlsFront: MisbehavingFront;
 let tlsUrl: string;
@@ -112,9 +110,7 @@ let wssUrl: string;
 let dir: string;
 let seq = 0;
 
-before(async () => {
-  for (const v of PROXY_VARS) delete process.env[v];
-  sim = await startSimulator({ docks: 1, replyDelayMs: 20 });
+setUp(async () => {
   proxy = await startConnectProxy();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-proxy-'));
   execFileSync('openssl', [
@@ -138,7 +134,6 @@ after(async () => {
   }
   await tlsFront.close();
   await proxy.close();
-  await sim.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
@@ -164,7 +159,7 @@ describe('the signed API through a CONNECT proxy', () => {
       assert.ok(proxy.targets.includes(hostPort(tlsUrl)), `CONNECT ${hostPort(tlsUrl)} seen: ${proxy.targets.join(', ')}`);
       assert.ok(proxy.openTunnels() > 0, 'the keep-alive tunnel stays open while the client lives');
       c.close();
-      await until(() => proxy.openTunnels() === 0, 'no tunnel left after close');
+      await waitUntil(() => proxy.openTunnels() === 0, 'no tunnel left after close');
     });
   }
 
@@ -175,7 +170,7 @@ describe('the signed API through a CONNECT proxy', () => {
       await roundTrip(c);
       assert.ok(proxy.targets.includes(hostPort(sim.http)), `CONNECT ${hostPort(sim.http)} seen: ${proxy.targets.join(', ')}`);
       c.close();
-      await until(() => proxy.openTunnels() === 0, 'no tunnel left after close');
+      await waitUntil(() => proxy.openTunnels() === 0, 'no tunnel left after close');
     });
   }
 
@@ -230,18 +225,7 @@ describe('the signed API through a CONNECT proxy', () => {
 });
 
 describe('the event stream and a proxy', () => {
-  const connected = (conn: UtmosConnection) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`event stream state ${conn.eventState}`)), 10_000);
-      const check = (state?: string) => {
-        if (state === 'connected') {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      conn.onEventState((s) => check(s));
-      check(conn.eventState);
-    });
+  const connected = (conn: UtmosConnection) => eventStreamState(conn);
 
   test('ws:// goes through HTTP_PROXY; events arrive through the tunnel; close leaves no tunnel', async () => {
     process.env.HTTP_PROXY = proxy.url;
@@ -253,11 +237,11 @@ describe('the event stream and a proxy', () => {
       const created = await conn.client.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: `proxy-ev-${seq++}`, timeout_seconds: 30 });
       const outcome = await conn.tracker.wait({ commandId: created.command_id, until: 'terminal', deadlineMs: 10_000 }).promise;
       assert.equal(outcome.kind, 'reached');
-      await until(() => conn.tracker.stats.hints > 0, 'an event hint arrived through the tunnel');
+      await waitUntil(() => conn.tracker.stats.hints > 0, 'an event hint arrived through the tunnel');
     } finally {
       await conn.close();
     }
-    await until(() => proxy.openTunnels() === 0, 'no tunnel left after close');
+    await waitUntil(() => proxy.openTunnels() === 0, 'no tunnel left after close');
   });
 
   test('wss:// (private CA) goes through HTTPS_PROXY', async () => {
@@ -269,7 +253,7 @@ describe('the event stream and a proxy', () => {
     } finally {
       await conn.close();
     }
-    await until(() => proxy.openTunnels() === 0, 'no tunnel left after close');
+    await waitUntil(() => proxy.openTunnels() === 0, 'no tunnel left after close');
   });
 
   test('a proxy that refuses the WebSocket tunnel: the stream says so (without the proxy password) and polling goes on', async () => {
@@ -279,16 +263,15 @@ describe('the event stream and a proxy', () => {
     const details: string[] = [];
     const conn = new UtmosConnection({ baseUrl: sim.http, apiId: sim.apiId, apiKey: sim.apiKey, eventBrokerUrl: wsUrl });
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no disconnect detail; state ${conn.eventState}`)), 10_000);
+      const disconnected = new Promise<void>((resolve) => {
         conn.onEventState((state, detail) => {
           if (state === 'disconnected' && detail) {
             details.push(detail);
-            clearTimeout(timer);
             resolve();
           }
         });
       });
+      await withTimeout(disconnected, 10_000, () => `a disconnect detail; state ${conn.eventState}`);
       assert.match(details[0], /^the proxy http:\/\/127\.0\.0\.1:\d+ refused the tunnel \(HTTP 407\)$/);
       assert.ok(!details.join('\n').includes('proxy-pw-778'));
       const created = await conn.client.createCommand({ device_id: 'dock-001', command_type: 'debug_mode_open', payload: {}, idempotency_key: `proxy-ev-${seq++}`, timeout_seconds: 30 });
@@ -317,7 +300,7 @@ describe('in a real Node-RED runtime', () => {
     process.env.HTTP_PROXY = proxy.url;
     await helper.startServer();
     try {
-      await helper.load(ALL_NODES, commandFlow({ sim }), credsFor(sim));
+      await helper.load(ALL_NODES, commandFlow({ sim, props: { timeoutSeconds: 10 } }), credsFor(sim));
       const ok = collect('ok');
       helper.getNode('n1').receive({ payload: 1 });
       assert.equal((await ok.next()).status, 'SUCCEEDED');
@@ -326,6 +309,6 @@ describe('in a real Node-RED runtime', () => {
       await helper.unload();
       await helper.stopServer();
     }
-    await until(() => proxy.openTunnels() === 0, 'no tunnel left after the flow stopped');
+    await waitUntil(() => proxy.openTunnels() === 0, 'no tunnel left after the flow stopped');
   });
 });

@@ -2,40 +2,36 @@
 // endpoint needs a token, and the API key and event-broker password never appear in the runtime
 // log, delivered messages (outputs, Catch errors, Status events), flows.json, the encrypted
 // credentials file, GET /flows, GET /credentials, or the editor (GET / and GET /nodes as HTML).
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { SimProcess, sleep, startSimulatorProcess } from '../helpers/harness';
+import { Runtime, startRuntime } from '../helpers/runtime';
+import { simulatorForFile } from '../helpers/simulator';
+import { eventStreamState } from '../helpers/wait';
 import { SecretScanner } from '../reliability/capture';
-import { Runtime, startRuntime } from '../reliability/nr-runtime';
+import { setUp } from '../helpers/setup';
 
 const eventPassword = `evpw-${randomBytes(12).toString('hex')}`;
+const token = `admin-token-${randomBytes(16).toString('hex')}`;
 const adminAuth = {
   type: 'credentials',
   // bcrypt of "pw-admin-1234"
   users: [{ username: 'admin', password: '$2b$08$c2sAirxnCCqLLvPlSEmkku3h/IctqY87xbSa.zPqo3frmjUrT.Z8q', permissions: '*' }],
+  // An API token of the settings file: a session from POST /auth/token would leave Node-RED's
+  // week-long session-expiry timer in this process after the runtime stops.
+  tokens: [{ token, user: 'admin', scope: ['*'] }],
 };
 
-let sim: SimProcess;
-let userDir: string;
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 20, mqttUsername: 'events', mqttPassword: eventPassword }, 'child process');
 let rt: Runtime;
-let token: string;
 
-before(async () => {
-  sim = await startSimulatorProcess(['--docks', '2', '--reply-delay-ms', '20', '--mqtt-username', 'events', '--mqtt-password', eventPassword]);
-  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-secrets-'));
-  rt = await startRuntime({ userDir, adminAuth });
-  const res = await rt.request('POST', '/auth/token', { body: { client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: 'admin', password: 'pw-admin-1234' } });
-  assert.equal(res.status, 200, res.text);
-  token = res.json().access_token;
+setUp(async () => {
+  rt = await startRuntime({ settings: { adminAuth, credentialSecret: 'reliability-test-secret' } });
 });
 after(async () => {
   await rt?.stop();
-  await sim.close();
-  fs.rmSync(userDir, { recursive: true, force: true });
 });
 
 test('the admin endpoints (catalogue, payload check) sit behind RED.auth.needsPermission: 401 without a token, 200 with one', async () => {
@@ -45,7 +41,7 @@ test('the admin endpoints (catalogue, payload check) sit behind RED.auth.needsPe
   assert.equal(bogus.status, 401);
   const authed = await rt.request('GET', '/utmos-dji/catalogue', { token });
   assert.equal(authed.status, 200);
-  assert.ok(authed.text.includes('debug_mode_open'), 'the catalogue itself');
+  assert.ok(authed.body.includes('debug_mode_open'), 'the catalogue itself');
   const body = { commandType: 'debug_mode_open', payload: '{}' };
   assert.equal((await rt.request('POST', '/utmos-dji/payload-check', { body })).status, 401, 'the payload check too');
   const checked = await rt.request('POST', '/utmos-dji/payload-check', { body, token });
@@ -75,14 +71,16 @@ test('secrets appear nowhere: logs, messages, errors, status, flows.json, creden
     { id: 's1', z: 't1', type: 'status', scope: null, wires: [['d1']] },
     { id: 'd1', z: 't1', type: 'debug', active: true, tosidebar: true, console: false, complete: 'true', wires: [] },
   ];
-  const deployed = await rt.request('POST', '/flows', { body: flows, token, headers: { 'Node-RED-Deployment-Type': 'full' } });
-  assert.equal(deployed.status, 204, deployed.text);
+  await rt.deploy(flows, token);
   await rt.waitFor('d1', 3, 15_000);
-  await sleep(1500); // statuses settle, the event stream connects
+  // Everything the run shows: the event stream connected (with the password) and each command's last badge.
+  await eventStreamState(rt.RED.nodes.getNode('c1').connection);
+  const badge = (source: string, text: RegExp) => rt.waitUntil('d1', (m) => m.status?.source?.id === source && text.test(m.status.text ?? ''), 15_000);
+  await Promise.all([badge('cmd', /^SUCCEEDED$/), badge('bad', /not supported/), badge('wrong', /API key rejected/)]);
   const wrongKeyPart = `${sim.apiKey.slice(0, -4)}0000`;
   const scanner = new SecretScanner([sim.apiKey, eventPassword, wrongKeyPart]);
 
-  const delivered = rt.deliveries.filter((d) => d.to === 'd1').map((d) => d.msg);
+  const delivered = rt.delivered.get('d1') ?? [];
   assert.ok(delivered.some((m) => m.status === 'SUCCEEDED'), 'the good command succeeded');
   assert.ok(
     delivered.some((m) => /^The platform does not accept Command "cover_opne" for dock-001/.test(m.error?.message ?? '') && m.utmos_error?.code === 'UNSUPPORTED_COMMAND'),
@@ -93,32 +91,32 @@ test('secrets appear nowhere: logs, messages, errors, status, flows.json, creden
     'the wrong key reached Catch as 401',
   );
   assert.ok(delivered.some((m) => m.status && m.status.source), 'status events were captured');
-  scanner.add('delivered messages', rt.deliveries);
+  scanner.add('delivered messages', [...rt.delivered.entries()]);
   assert.ok(rt.logs.length > 5, 'the runtime log was captured');
   scanner.add('runtime log', rt.logs);
 
-  const flowsFile = fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8');
+  const flowsFile = fs.readFileSync(path.join(rt.userDir, 'flows.json'), 'utf8');
   assert.ok(flowsFile.includes('utmos-config'));
   scanner.add('flows.json', flowsFile);
-  const credFile = fs.readFileSync(path.join(userDir, 'flows_cred.json'), 'utf8');
+  const credFile = fs.readFileSync(path.join(rt.userDir, 'flows_cred.json'), 'utf8');
   assert.ok(credFile.includes('"$"'), 'credentials are stored encrypted');
   scanner.add('flows_cred.json', credFile);
 
   const exported = await rt.request('GET', '/flows', { token, headers: { 'Node-RED-API-Version': 'v2' } });
   assert.equal(exported.status, 200);
-  scanner.add('GET /flows', exported.text);
+  scanner.add('GET /flows', exported.body);
   const creds = await rt.request('GET', '/credentials/utmos-config/c1', { token });
   assert.equal(creds.status, 200);
   assert.equal(creds.json().has_apiKey, true);
   assert.equal(creds.json().has_eventPassword, true);
-  scanner.add('GET /credentials', creds.text);
+  scanner.add('GET /credentials', creds.body);
   const editor = await rt.request('GET', '/', { headers: { accept: 'text/html' } });
   assert.equal(editor.status, 200);
-  scanner.add('GET /', editor.text);
+  scanner.add('GET /', editor.body);
   const nodes = await rt.request('GET', '/nodes', { token, headers: { accept: 'text/html' } });
   assert.equal(nodes.status, 200);
-  assert.ok(nodes.text.includes('data-template-name="utmos-config"'), 'the editor HTML of our nodes');
-  scanner.add('GET /nodes', nodes.text);
+  assert.ok(nodes.body.includes('data-template-name="utmos-config"'), 'the editor HTML of our nodes');
+  scanner.add('GET /nodes', nodes.body);
 
   assert.deepEqual(scanner.hits, [], 'no secret anywhere');
   assert.ok(scanner.scanned > 50_000);

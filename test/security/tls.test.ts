@@ -2,17 +2,19 @@
 // private CA pasted into utmos-config is trusted for a loopback HTTPS server with a self-signed
 // certificate (made at test time with openssl); without it the node fails with a clear, catchable
 // TLS certificate error, and nothing in the package turns certificate checks off.
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Simulator } from '../../sim';
-import { ALL_NODES, collect, commandFlow, helper, withSimulator } from '../helpers/harness';
+import { ALL_NODES, collect, commandFlow, helper, nodeRedForFile } from '../helpers/harness';
 import { MisbehavingFront, startMisbehavingFront } from '../helpers/misbehaving-front';
+import { simCounters, simulatorForFile } from '../helpers/simulator';
+import { setUp } from '../helpers/setup';
 
-let sim: Simulator;
+const sim = simulatorForFile({ docks: 1, replyDelayMs: 20 });
+nodeRedForFile();
 let front: MisbehavingFront;
 let frontUrl: string;
 let caPem: string;
@@ -29,28 +31,21 @@ function makeCa(name: string): { key: string; cert: string } {
   return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
 }
 
-before(async () => {
+setUp(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-tls-'));
   const self = makeCa('utmos-test-platform');
   caPem = self.cert;
   otherCaPem = makeCa('some-other-ca').cert;
-  sim = await withSimulator({ docks: 1, replyDelayMs: 20 });
   // A TLS front on loopback that forwards every request unchanged to the simulator.
   front = await startMisbehavingFront(sim.http, { key: self.key, cert: self.cert });
   frontUrl = front.url;
 });
 after(async () => {
   await front.close();
-  await sim.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => helper.startServer());
-afterEach(async () => {
-  await helper.unload();
-  await helper.stopServer();
-});
 
-const flow = (config: Record<string, unknown>) => commandFlow({ sim, config });
+const flow = (config: Record<string, unknown>) => commandFlow({ sim, config, props: { timeoutSeconds: 10 } });
 const creds = () => ({ c1: { apiId: sim.apiId, apiKey: sim.apiKey } });
 
 test('with the private CA pasted into utmos-config, commands go through the HTTPS front', async () => {
@@ -63,18 +58,18 @@ test('with the private CA pasted into utmos-config, commands go through the HTTP
 
 for (const [label, ca] of [['without a CA', undefined], ['with a CA that did not sign the certificate', 'other']] as const) {
   test(`${label}, the certificate is refused: a clear TLS error reaches Catch, nothing is sent`, async () => {
-    const before = ((await (await fetch(`${sim.http}/__sim/counters`)).json()) as any).total_calls;
+    const before = (await simCounters(sim)).total_calls;
     await helper.load(ALL_NODES, flow({ baseUrl: frontUrl, ...(ca ? { caCert: otherCaPem } : {}) }), creds());
     const caught = collect('caught');
-    const ok = collect('ok');
+    const outputs = [collect('ok'), collect('bad')];
     helper.getNode('n1').receive({ payload: 1 });
     const msg = await caught.next();
     assert.equal(msg.utmos_error.code, 'TLS_CERTIFICATE_ERROR');
     assert.match(String(msg.utmos_error.detail), /^[A-Z_]+$/, 'the TLS error code stays in the details');
     assert.match(msg.error.message, /TLS certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted/);
     assert.match(msg.error.message, /paste its certificate into the utmos-config node/);
-    assert.equal(ok.messages.length, 0);
-    const after = ((await (await fetch(`${sim.http}/__sim/counters`)).json()) as any).total_calls;
+    assert.equal(outputs[0].messages.length + outputs[1].messages.length, 0);
+    const after = (await simCounters(sim)).total_calls;
     assert.equal(after, before, 'no request reached the platform through an untrusted connection');
     assert.ok(helper.getNode('n1').status.calledWithMatch({ fill: 'red', text: 'certificate not trusted' }));
   });

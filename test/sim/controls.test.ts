@@ -88,23 +88,22 @@ describe('/__sim/ controls', () => {
     assert.match(r.body.message, /status/);
   });
 
-  test('latency delays matching calls', async () => {
+  test('latency delays matching calls, as many times as asked, until cleared', async () => {
+    const latency = async () => (await control(sim.http, 'GET', '/__sim/faults')).body.latency as Array<{ ms: number; remaining: number | null }>;
     await control(sim.http, 'POST', '/__sim/latency', { ms: 500, count: 1, match: 'GET /api/v1/open/device-requests' });
+    assert.deepEqual((await latency()).map((l) => [l.ms, l.remaining]), [[500, 1]]);
     let t = Date.now();
     await signed(c, 'GET', '/api/v1/open/device-requests');
     assert.ok(Date.now() - t >= 480, 'delayed');
-    t = Date.now();
-    await signed(c, 'GET', '/api/v1/open/device-requests');
-    assert.ok(Date.now() - t < 450, 'only once');
+    assert.deepEqual(await latency(), [], 'used up by the one call it was for');
     await control(sim.http, 'POST', '/__sim/latency', { ms: 300 });
     t = Date.now();
     await signed(c, 'GET', '/api/v1/open/device-requests');
     await signed(c, 'GET', '/api/v1/open/device-requests');
     assert.ok(Date.now() - t >= 590, 'without count: every call until cleared');
+    assert.deepEqual((await latency()).map((l) => [l.ms, l.remaining]), [[300, null]], 'still there after two calls');
     await control(sim.http, 'DELETE', '/__sim/faults');
-    t = Date.now();
-    await signed(c, 'GET', '/api/v1/open/device-requests');
-    assert.ok(Date.now() - t < 290, 'cleared');
+    assert.deepEqual(await latency(), [], 'cleared');
   });
 
   test('drop before: nothing processed; drop after: the command exists, no response', async () => {
@@ -186,30 +185,25 @@ describe('/__sim/ controls', () => {
   });
 });
 
-test('start is fast and close() leaves nothing that keeps the process alive', () => {
+test('close() leaves nothing that keeps the process alive', () => {
   const index = path.join(__dirname, '..', '..', 'sim', 'index.js');
   const script = `
     const { startSimulator } = require(${JSON.stringify(index)});
     (async () => {
-      const t0 = Date.now();
       const sim = await startSimulator({ docks: 3, osdIntervalMs: 50, configRequestIntervalMs: 50 });
-      const startMs = Date.now() - t0;
       // the docks' OSD and config timers run: as many config requests as docks have come in
       const deadline = Date.now() + 5000;
       while (sim.control.counters().device_requests_received < 2 * sim.dockSns.length) {
         if (Date.now() > deadline) throw new Error('the docks raised no config requests');
         await new Promise((r) => setTimeout(r, 10));
       }
-      const t1 = Date.now();
       await sim.close();
-      process.stdout.write(JSON.stringify({ startMs, closeMs: Date.now() - t1 }));
+      process.stdout.write('closed');
     })();
   `;
-  const t = Date.now();
+  // The 10 s guard kills a process that something keeps alive after close().
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(r.signal, null, 'the process exited by itself, not killed by the 10 s guard');
   assert.equal(r.status, 0, r.stderr);
-  const { startMs, closeMs } = JSON.parse(r.stdout) as { startMs: number; closeMs: number };
-  assert.ok(startMs < 1000, `start took ${startMs} ms`);
-  assert.ok(closeMs < 1000, `close took ${closeMs} ms`);
-  assert.ok(Date.now() - t < 5000, 'the process exited by itself');
+  assert.equal(r.stdout, 'closed');
 });

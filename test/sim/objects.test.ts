@@ -1,5 +1,5 @@
 /**
- * The simulated POST /api/v1/open/objects/presign (spec §4.6: body, response, scope, errors) and the
+ * The simulated POST /api/v1/open/objects/presign (the platform's object API: body, response, scope, errors) and the
  * object storage behind its URLs (signature, method, Content-Type and expiry enforced).
  */
 import assert from 'node:assert/strict';

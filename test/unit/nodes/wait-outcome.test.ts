@@ -3,11 +3,11 @@
 // en-US catalogue here (no i18n runtime); the real runtime in both languages is in test/e2e.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UtmosNotFoundError } from '../../src/core/errors';
-import type { CommandStatus } from '../../src/core/schemas';
-import { runtimeTexts } from '../../src/nodes/shared/i18n';
-import type { RedApi } from '../../src/nodes/shared/node-red';
-import { applyOutcome, describeCommandFailure, waitingBadge } from '../../src/nodes/shared/wait-outcome';
+import { UtmosNotFoundError } from '../../../src/core/errors';
+import type { CommandStatus } from '../../../src/core/schemas';
+import { runtimeTexts } from '../../../src/nodes/shared/i18n';
+import type { RedApi } from '../../../src/nodes/shared/node-red';
+import { applyOutcome, describeCommandFailure, waitingBadge } from '../../../src/nodes/shared/wait-outcome';
 
 const texts = runtimeTexts({} as RedApi, 'dji-command');
 const ctx = { commandId: 'c-1', deviceId: 'dock-7', commandType: 'cover_open', kind: 'command' as const, waitedSeconds: 60 };

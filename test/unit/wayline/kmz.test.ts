@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
-import { AIRCRAFT_MODELS, buildWayline, DEFAULT_SETTINGS, WaylineSettings } from '../../src/core/wayline';
-import { readWaylinesWpml } from '../../sim/wayline-file';
+import { AIRCRAFT_MODELS, buildWayline, DEFAULT_SETTINGS, WaylineSettings } from '../../../src/core/wayline';
+import { readWaylinesWpml } from '../../../sim/wayline-file';
 import { DOCK_CAMERAS, checkTemplateKml, checkWaylinesWpml, readZip } from './wpml-conformance';
+import { ROOT } from '../../helpers/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dji-wpml');
 
 const ROUTE = [

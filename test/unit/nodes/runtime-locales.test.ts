@@ -1,15 +1,15 @@
 // Static check of the runtime texts: every locale key the node code uses exists in en-US and
 // zh-CN, the core texts' English copy equals the core's own, and nothing in the shared runtime
-// section is left unused. (editor-files.test.ts checks that both locales have the same keys and
+// section is left unused. (test/unit/editor/texts.test.ts checks that both locales have the same keys and
 // placeholders.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { TERMINAL_STATUSES } from '../../src/core/status';
-import { CORE_TEXTS } from '../../src/core/texts-en';
+import { TERMINAL_STATUSES } from '../../../src/core/status';
+import { CORE_TEXTS } from '../../../src/core/texts-en';
+import { ROOT } from '../../helpers/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NODES = path.join(ROOT, 'src', 'nodes');
 /** Every node the package registers (package.json "node-red"), so a new node is checked too. */
 const TYPES = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))['node-red'].nodes as Record<string, string>);
