@@ -192,9 +192,10 @@ export class DeviceRequestFeed {
     else this.setDue(Math.min(this.dueAt, Math.max(this.lastRoundAt + MIN_GAP_MS, this.clock.now())));
   }
 
+  /** The next round by the interval, unless one is wanted sooner (an event, a joiner). */
   private scheduleNext(): void {
     if (this.closed || this.fetching || this.subs.size === 0) return;
-    this.setDue(Math.max(this.lastRoundAt + this.pollIntervalMs, this.clock.now()));
+    this.setDue(Math.min(this.dueAt, Math.max(this.lastRoundAt + this.pollIntervalMs, this.clock.now())));
   }
 
   private setDue(at: number): void {

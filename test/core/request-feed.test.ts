@@ -265,6 +265,22 @@ test('with the event stream connected, a hint fetches at once and the interval b
   f.feed.close();
 });
 
+test('a stream that drops right after a hint does not put off the round the hint asked for', async () => {
+  const f = setup();
+  f.subscribe();
+  f.feed.setEventDriven(true);
+  await f.clock.advance(0);
+  const hinted = f.clock.now();
+  f.feed.hint({});
+  await f.clock.advance(100);
+  f.feed.setEventDriven(false);
+  await f.clock.advance(100);
+  assert.deepEqual(f.since(hinted + 1).map((c) => c.at - hinted), [200], 'the hinted round, 200 ms after the last one');
+  await f.clock.advance(5_000);
+  assert.deepEqual(f.since(hinted + 1).map((c) => c.at - hinted), [200, 5_200], 'then every 5 s');
+  f.feed.close();
+});
+
 test('a subscriber that asks for more than one type is woken by a hint of either', async () => {
   const f = setup();
   f.subscribe({ filter: { vendor: 'dji', deviceId: 'dock-1', requestTypes: ['config', 'update_topo'], pendingOnly: true }, pollIntervalMs: 60_000 });
