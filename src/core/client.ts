@@ -10,6 +10,7 @@ import { UtmosInputError } from './errors';
 import { AgentLease, acquireAgent } from './http-transport';
 import { ObjectStorage, PresignedTarget, presignRequest } from './object-storage';
 import type { ProxySettings } from './proxy';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND, RateGate } from './rate-gate';
 import { RetryPolicy } from './retry-policy';
 import {
   CommandStatus,
@@ -59,6 +60,12 @@ export interface UtmosClientOptions {
   /** PEM CA certificate(s) to trust for an https baseUrl with a private CA. */
   ca?: string;
   maxSockets?: number;
+  /** API calls per second at most, every operation and attempt together. Default 100. */
+  maxRequestsPerSecond?: number;
+  /** API calls in flight at most. Default 16. */
+  maxConcurrentRequests?: number;
+  /** Told when a 429 lowered the rate in use, and when it is back at the cap. */
+  onRateChange?: (allowedPerSecond: number, capPerSecond: number) => void;
   /** Observability hook; receives no secrets. */
   onAttempt?: (info: AttemptInfo) => void;
   /** Injection points for tests. */
@@ -71,6 +78,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's attempt budget, e.g. 1 for the tracker, which schedules its own retries. */
   maxAttempts?: number;
+  /** Goes before every normal call waiting for its turn (a status query of a command someone waits on). */
+  urgent?: boolean;
 }
 
 export interface CreateCommandResult {
@@ -85,6 +94,8 @@ export interface CreateCommandResult {
 
 export class UtmosClient {
   readonly baseUrl: string;
+  /** The connection's rate gate: every signed call of this client passes it. */
+  readonly rate: RateGate;
   private readonly lease: AgentLease;
   private readonly api: SignedRequester;
   private readonly storage: ObjectStorage;
@@ -103,6 +114,12 @@ export class UtmosClient {
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const policy = new RetryPolicy({ ...options, clock });
     const closed = () => this.closed;
+    this.rate = new RateGate({
+      cap: options.maxRequestsPerSecond ?? DEFAULT_MAX_REQUESTS_PER_SECOND,
+      maxConcurrent: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT,
+      clock,
+      onRateChange: options.onRateChange,
+    });
     this.lease = acquireAgent(url, { ca: options.ca, maxSockets: options.maxSockets ?? 64, connectTimeoutMs: requestTimeoutMs, proxy: options.proxy });
     this.api = new SignedRequester({
       baseUrl: url,
@@ -116,6 +133,7 @@ export class UtmosClient {
       nonce: options.nonce ?? randomUUID,
       onAttempt: options.onAttempt,
       closed,
+      gate: this.rate,
     });
     this.baseUrl = this.api.baseUrl;
     this.storage = new ObjectStorage({ ca: options.ca, proxy: options.proxy, requestTimeoutMs, maxResponseBytes, policy, clock, onAttempt: options.onAttempt, closed });
@@ -139,6 +157,7 @@ export class UtmosClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.rate.close();
     this.lease.release();
   }
 
@@ -170,6 +189,7 @@ export class UtmosClient {
       identity: { field: 'command_id', value: id },
       signal: options.signal,
       maxAttempts: options.maxAttempts,
+      urgent: options.urgent,
     });
   }
 

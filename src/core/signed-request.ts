@@ -4,15 +4,19 @@
  * is checked against its schema and against the object asked for; a failure becomes a typed error
  * (error-mapping.ts) that the retry policy (retry-policy.ts) retries or ends the call with.
  *
+ * Every attempt first waits its turn at the connection's rate gate (rate-gate.ts: the cap for every
+ * API call, 429 adaptation), so retries count against the cap like first attempts.
+ *
  * Two 401s are fixed rather than retried unchanged, once each and at once: TIMESTAMP_EXPIRED, by
  * correcting for clock skew from the platform's Date header, and NONCE_REPLAYED, with a new nonce.
  */
 import type { z } from 'zod';
 import type { Clock } from './clock';
 import { errorFromResponse, headerString, transportFailure } from './error-mapping';
-import { Operation, UtmosError, UtmosInputError, UtmosResponseError, operationText } from './errors';
+import { Operation, UtmosAbortError, UtmosError, UtmosInputError, UtmosRateLimitError, UtmosResponseError, operationText } from './errors';
 import { ACCEPT_ENCODING, AgentLease, RawResponse, sendAttempt } from './http-transport';
 import { checkJsonData } from './plain-data';
+import type { RateGate } from './rate-gate';
 import { Retry, RetryPolicy } from './retry-policy';
 import { describeIssues } from './schemas';
 import { QueryInput, canonicalQuery, signRequest } from './signer';
@@ -50,6 +54,8 @@ export interface RequestSpec<T> {
   identity?: { field: 'command_id' | 'request_id'; value: string };
   /** Told the HTTP status of the successful answer (200 for an idempotent replay, 201 for a create). */
   onSuccessStatus?: (status: number) => void;
+  /** Goes before every normal call waiting at the rate gate (a status query of a command someone waits on). */
+  urgent?: boolean;
 }
 
 export interface SignedRequesterOptions {
@@ -64,6 +70,8 @@ export interface SignedRequesterOptions {
   nonce: () => string;
   onAttempt?: (info: AttemptInfo) => void;
   closed: () => boolean;
+  /** The connection's rate gate: every attempt waits its turn there. */
+  gate: RateGate;
 }
 
 /** Serialises once, after the JSON guard; the same bytes are signed and sent. */
@@ -94,6 +102,7 @@ export class SignedRequester {
   private readonly nonce: () => string;
   private readonly onAttempt?: (info: AttemptInfo) => void;
   private readonly closed: () => boolean;
+  private readonly gate: RateGate;
   /** Platform clock minus local clock, learnt from the Date header after TIMESTAMP_EXPIRED. */
   private clockOffset = 0;
 
@@ -113,6 +122,7 @@ export class SignedRequester {
     this.nonce = options.nonce;
     this.onAttempt = options.onAttempt;
     this.closed = options.closed;
+    this.gate = options.gate;
   }
 
   get clockOffsetMs(): number {
@@ -126,10 +136,15 @@ export class SignedRequester {
       const started = this.clock.now();
       const report = (outcome: { httpStatus?: number; errorCode?: string }) =>
         this.onAttempt?.({ operation: spec.operation, method: spec.method, path: spec.path, attempt, ...outcome, durationMs: this.clock.now() - started });
+      const sentAt = await this.gate.acquire({ urgent: spec.urgent, signal: spec.signal }, () => new UtmosAbortError(spec.operation));
       let response: RawResponse;
       try {
+        // Aborted or closed while it waited for its turn: it never goes out.
+        if (this.closed() || spec.signal?.aborted) throw new UtmosAbortError(spec.operation);
         response = await this.send(spec);
       } catch (err) {
+        this.gate.release();
+        if (err instanceof UtmosAbortError) throw err;
         const error = transportFailure(err, {
           operation: spec.operation,
           attempt,
@@ -141,13 +156,16 @@ export class SignedRequester {
         report({ errorCode: error.code });
         return this.policy.retryOrThrow(error, false, attempt, maxAttempts);
       }
+      this.gate.release();
       report({ httpStatus: response.status });
       if (response.status >= 200 && response.status < 300) {
+        this.gate.succeeded();
         const value = this.parseSuccess(response, spec);
         spec.onSuccessStatus?.(response.status);
         return value;
       }
       const error = errorFromResponse(response, { operation: spec.operation, attempt, subject: spec.subject, now: this.clock.now() });
+      if (error instanceof UtmosRateLimitError) this.gate.rateLimited(sentAt, error.retryAfterMs);
       if (error.code === 'TIMESTAMP_EXPIRED' && !skewCorrected) {
         const platformNow = Date.parse(headerString(response.headers['date']) ?? '');
         if (Number.isFinite(platformNow)) {

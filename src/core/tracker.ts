@@ -3,15 +3,18 @@
  *
  * - One scheduler timer for all commands (a heap of due polls and a heap of local deadlines),
  *   not one timer per command, so 10,000 waits cost a few hundred bytes each.
- * - Adaptive polling per command (poll-schedule.ts): fast at first, backing off while nothing
- *   changes; a sparse safety net while an event stream is connected.
- * - What it sends is bounded by a concurrency cap and the rate gate (rate-gate.ts: a sliding
- *   one-second window that adapts to 429s).
- * - Learned first poll (duration-model.ts): a wait until a terminal status aims its first poll at
- *   the recent durations of the same command type, followed by short look-agains.
- * - Event hints (from the optional event stream) move a command's next poll to "now"; the platform
- *   API stays the single source of truth, so a forged event can at most cause one signed GET of a
- *   command we already track. Hints that beat their command are kept briefly (early-hints.ts).
+ * - While the event stream is healthy (stream-health.ts), a command is not polled on a schedule:
+ *   its event says when to look, and one end check near its timeout (poll-schedule.ts) makes sure
+ *   no wait ends without having asked. When the stream drops or goes silent, every wait is polled
+ *   at once and then backs off with its age; when it is back, every wait is polled once more
+ *   (events may have been missed meanwhile).
+ * - Without events, the learned plan (duration-model.ts) aims the polls of a terminal wait at the
+ *   recent durations of the same command type; otherwise the back-off of poll-schedule.ts.
+ * - Every poll passes the connection's rate gate in the client (rate-gate.ts) as an urgent call;
+ *   the tracker bounds how many it has out at once and sends hinted polls first.
+ * - Event hints move a command's next poll to "now"; the platform API stays the single source of
+ *   truth, so a forged event can at most cause one signed GET of a command we already track. Hints
+ *   that beat their command are kept briefly (early-hints.ts).
  * - Every wait ends: reached, local deadline, fatal error (e.g. 404) or cancelled.
  */
 import { unlimitedAbortController } from './abort';
@@ -20,105 +23,78 @@ import { DurationModel } from './duration-model';
 import { EarlyHints } from './early-hints';
 import { UtmosError, UtmosRateLimitError, toUtmosError } from './errors';
 import { MinHeap } from './min-heap';
-import { PollLoad, PollSchedule, PollScheduleOptions } from './poll-schedule';
-import { RateGate } from './rate-gate';
+import { PollSchedule, PollScheduleOptions } from './poll-schedule';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND, RateView } from './rate-gate';
 import { isPermanentError } from './retry-policy';
 import type { CommandStatus } from './schemas';
-import { SUCCESS_STATUS, effectiveStatus, hasReached, isTerminalStatus } from './status';
+import { SUCCESS_STATUS, hasReached, isTerminalStatus } from './status';
+import { EventHealth, StreamHealth } from './stream-health';
+import { TrackedCommand, Waiter, announcedByEvents, newTrackedCommand, nextAim, nextEndCheck, nextPolledDue, recordStatus } from './tracked-command';
 import { WaitHandle, WaitOutcome, WaitRequest, ownCopy } from './waits';
 
+export { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND };
+
 export interface StatusSource {
-  getCommand(commandId: string, options?: { signal?: AbortSignal; maxAttempts?: number }): Promise<CommandStatus>;
+  getCommand(commandId: string, options?: { signal?: AbortSignal; maxAttempts?: number; urgent?: boolean }): Promise<CommandStatus>;
 }
 
 export interface TrackerOptions extends PollScheduleOptions {
   source: StatusSource;
-  maxRequestsPerSecond?: number;
+  /** The connection's rate gate, read only (the source's calls pass it): cap, rate in use, peak. */
+  rate?: RateView;
+  /** Polls out at once at most (waiting at the rate gate or in flight). */
   maxConcurrent?: number;
-  /**
-   * Aim the first poll of a terminal wait at the recent durations of the same command type (when
-   * known and at most maxIntervalMs). Default true.
-   */
+  /** Aim the polls of a terminal wait at the recent durations of the same command type. Default true. */
   learnDurations?: boolean;
-  /** Told when a 429 lowered the rate in use, and when it is back at the cap. */
-  onRateChange?: (allowedPerSecond: number, capPerSecond: number) => void;
+  /** Told when the event stream turns healthy, silent or off. */
+  onEventHealth?: (health: EventHealth, before: EventHealth) => void;
   clock?: Clock;
 }
 
-interface Waiter {
-  entry: Entry;
-  until: string;
-  deadline: number;
-  resolve: (outcome: WaitOutcome) => void;
-  onStatus?: (status: CommandStatus, effective: string) => void;
-  done: boolean;
-}
-
-interface Entry {
-  commandId: string;
-  waiters: Set<Waiter>;
-  /** Due time of the next poll; the heap may hold stale copies, recognised by `due` mismatch. */
-  due: number;
-  interval: number;
-  inFlight: boolean;
-  hinted: boolean;
-  last?: CommandStatus;
-  lastEffective?: string;
-  lastError?: UtmosError;
-  kind?: string;
-}
-
 interface HeapSlot {
-  entry: Entry;
+  entry: TrackedCommand;
   due: number;
 }
 
 /** Hinted polls sort before every timed one (a due time this far in the past), in hint order. */
 const URGENT_BIAS_MS = 1e9;
-/**
- * Status queries per second per config node. The platform documents no limit; a 429 lowers the rate
- * actually used (see rate-gate.ts), so the default can serve a busy fleet (50 docks finishing a
- * command a second need ~50 confirming queries a second) without being a hazard.
- */
-export const DEFAULT_MAX_REQUESTS_PER_SECOND = 100;
-/** Queries in flight at once: enough for the default rate at ~150 ms round trips to a remote platform. */
-export const DEFAULT_MAX_CONCURRENT = 16;
+const NO_RATE: RateView = { cap: DEFAULT_MAX_REQUESTS_PER_SECOND, allowed: DEFAULT_MAX_REQUESTS_PER_SECOND, peakPerSecond: 0 };
 
 export class StatusTracker {
   private readonly source: StatusSource;
+  private readonly rate: RateView;
   private readonly maxConcurrent: number;
   private readonly schedule: PollSchedule;
   private readonly clock: Clock;
   private readonly alarm: Alarm;
-  private readonly gate: RateGate;
-  /** Recent durations per command kind, or undefined when first polls are not aimed. */
+  private readonly health: StreamHealth;
+  /** Recent durations per command kind, or undefined when polls are not aimed. */
   private readonly durations: DurationModel | undefined;
   private readonly earlyHints: EarlyHints;
 
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, TrackedCommand>();
   private readonly polls = new MinHeap<HeapSlot>((s) => s.due);
   private readonly deadlines = new MinHeap<Waiter>((w) => w.deadline);
   private inFlight = 0;
-  private eventDriven = false;
   private closed = false;
   private readonly abort = unlimitedAbortController();
 
   /** Counters for status badges, tests and benchmarks. */
-  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0, aimedPolls: 0, rateLimited: 0 };
+  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0, aimedPolls: 0, endChecks: 0, rateLimited: 0, silences: 0 };
 
   constructor(options: TrackerOptions) {
     this.source = options.source;
     this.clock = options.clock ?? systemClock;
-    this.gate = new RateGate({
-      cap: options.maxRequestsPerSecond ?? DEFAULT_MAX_REQUESTS_PER_SECOND,
-      clock: this.clock,
-      onRateChange: options.onRateChange,
-    });
+    this.rate = options.rate ?? NO_RATE;
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     this.schedule = new PollSchedule(options);
     this.alarm = new Alarm(this.clock, () => this.tick());
     this.durations = options.learnDurations === false ? undefined : new DurationModel();
     this.earlyHints = new EarlyHints(this.clock);
+    this.health = new StreamHealth(this.clock, (health, before) => {
+      this.onHealthChange(health, before);
+      options.onEventHealth?.(health, before);
+    });
   }
 
   get size(): number {
@@ -132,34 +108,29 @@ export class StatusTracker {
   }
 
   get requestCapPerSecond(): number {
-    return this.gate.cap;
+    return this.rate.cap;
   }
 
   /** The rate allowed at the moment: the cap, or less after the platform answered 429. */
   get allowedRequestsPerSecond(): number {
-    return this.gate.allowed;
+    return this.rate.allowed;
   }
 
-  /**
-   * While an event stream is connected, polls become a sparse safety net. When it (re)connects,
-   * every tracked command is queried soon, because events may have been missed meanwhile.
-   */
+  /** Whether events announce results now: 'healthy'; 'silent' or 'off' mean polling. */
+  get eventHealth(): EventHealth {
+    return this.health.health;
+  }
+
+  /** The event stream is connected (subscribed) or not. */
   setEventDriven(connected: boolean): void {
     if (this.closed) return;
-    const was = this.eventDriven;
-    this.eventDriven = connected;
-    if (!connected && was) {
-      // Back to polling: make sure nothing waits on a long safety-net interval.
-      const soon = this.clock.now() + this.schedule.firstPollMs;
-      for (const entry of this.entries.values()) {
-        entry.interval = this.schedule.minIntervalMs;
-        if (entry.due > soon) this.pollAt(entry, soon);
-      }
-      this.arm();
-    } else if (connected && !was) {
-      for (const entry of this.entries.values()) this.pollAt(entry, this.clock.now());
-      this.arm();
-    }
+    this.health.connected(connected);
+    this.arm();
+  }
+
+  /** An event arrived that names no command (e.g. a device request): the stream is delivering. */
+  eventSeen(): void {
+    if (!this.closed) this.health.traffic();
   }
 
   wait(request: WaitRequest): WaitHandle {
@@ -170,11 +141,15 @@ export class StatusTracker {
       return { promise, cancel: () => undefined };
     }
     const now = this.clock.now();
-    const entry = this.entries.get(request.commandId) ?? this.track(request, now);
+    const deadlineMs = Math.max(0, request.deadlineMs);
+    const tracked = this.entries.get(request.commandId);
+    const entry = tracked ?? this.track(request, now);
     const waiter: Waiter = {
       entry,
       until: request.until,
-      deadline: now + Math.max(0, request.deadlineMs),
+      deadline: now + deadlineMs,
+      checkAt: now + this.schedule.endCheck(deadlineMs, request.platformTimeoutMs),
+      checked: false,
       resolve: resolveFn,
       onStatus: request.onStatus,
       done: false,
@@ -187,6 +162,8 @@ export class StatusTracker {
     }
     entry.waiters.add(waiter);
     this.deadlines.push(waiter);
+    if (!tracked) this.planFirst(entry, request, now);
+    else this.pollAt(entry, this.eventDrivenFor(entry) ? waiter.checkAt : Math.min(waiter.checkAt, now + this.schedule.firstPollMs));
     this.arm();
     return {
       promise,
@@ -197,6 +174,7 @@ export class StatusTracker {
   /** An event named this command: fetch it now (through the signed API) if we track it. */
   hint(commandId: string, claimedStatus?: string): void {
     if (this.closed || typeof commandId !== 'string' || commandId === '') return;
+    this.health.traffic(commandId, claimedStatus);
     const entry = this.entries.get(commandId);
     if (!entry) {
       this.earlyHints.remember(commandId, claimedStatus);
@@ -210,11 +188,11 @@ export class StatusTracker {
     }
     this.stats.hints++;
     if (entry.inFlight) {
-      entry.hinted = true; // poll again as soon as the current one returns
+      entry.hinted = true;
       return;
     }
     this.pollAt(entry, this.clock.now() - URGENT_BIAS_MS);
-    // Send now if the caps allow: a timer would add a turn of a busy event loop to the latency.
+    // Send now if the cap allows: a timer would add a turn of a busy event loop to the latency.
     this.sendDuePolls(this.clock.now());
     this.arm();
   }
@@ -234,54 +212,60 @@ export class StatusTracker {
     this.earlyHints.clear();
   }
 
-  /** Starts tracking a command: its known status, an early hint, and when to poll it first. */
-  private track(request: WaitRequest, now: number): Entry {
-    const entry: Entry = {
-      commandId: request.commandId,
-      waiters: new Set(),
-      due: Infinity,
-      interval: this.schedule.minIntervalMs,
-      inFlight: false,
-      hinted: false,
-      kind: request.kind,
-    };
+  /** Whether events say when to look at this command: the stream is healthy and announces what its waits wait for. */
+  private eventDrivenFor(entry: TrackedCommand): boolean {
+    if (this.health.health !== 'healthy') return false;
+    for (const w of entry.waiters) if (!announcedByEvents(w.until)) return false;
+    return true;
+  }
+
+  private track(request: WaitRequest, now: number): TrackedCommand {
+    const entry = newTrackedCommand(request.commandId, request.kind, now, this.schedule);
     this.entries.set(request.commandId, entry);
-    if (request.known) this.record(entry, request.known);
+    if (request.known) recordStatus(entry, request.known, now);
+    return entry;
+  }
+
+  /** The first poll of a newly tracked command: an early hint, the end check, the plan, or soon. */
+  private planFirst(entry: TrackedCommand, request: WaitRequest, now: number): void {
     const early = this.earlyHints.take(request.commandId);
     // An early event only matters if what it claims could end this wait (not e.g. command.accepted).
     const hinted = early !== undefined && (!early.claimed || hasReached(early.claimed, request.until));
     if (early !== undefined && !hinted) this.stats.hintsIgnored++;
-    if (hinted) {
-      this.pollAt(entry, now - URGENT_BIAS_MS);
-      return entry;
-    }
-    const aim = request.until === 'terminal' ? this.durations?.expectedMs(request.kind, this.schedule.maxIntervalMs) : undefined;
-    const plan = this.schedule.first(this.eventDriven, this.load(), aim);
-    if (plan.aimed) {
-      entry.interval = plan.intervalMs;
-      this.stats.aimedPolls++;
-    }
-    this.pollAt(entry, now + plan.delayMs);
-    return entry;
+    if (hinted) return this.pollAt(entry, now - URGENT_BIAS_MS);
+    if (early === undefined && entry.lastEffective === 'ACCEPTED') this.health.expectAccepted(entry.commandId);
+    // With events, a command whose status is known waits for its event (or its end check).
+    if (entry.last && this.eventDrivenFor(entry)) return this.pollAt(entry, nextEndCheck(entry));
+    const aims = request.until === 'terminal' ? this.durations?.plan(request.kind, this.schedule.maxIntervalMs) : undefined;
+    entry.aims = (aims ?? []).filter((ms) => ms > this.schedule.firstPollMs);
+    if (entry.aims.length > 0) return this.pollAt(entry, nextAim(entry));
+    this.pollAt(entry, Math.min(now + this.schedule.firstPollMs, nextEndCheck(entry)));
   }
 
-  private load(): PollLoad {
-    return { tracked: this.entries.size, allowedPerSecond: this.gate.allowed };
+  /** After a poll that left the command waited for: when to poll it next. */
+  private nextDue(entry: TrackedCommand, now: number): number {
+    return this.eventDrivenFor(entry) ? nextEndCheck(entry) : nextPolledDue(entry, now, this.schedule);
   }
 
-  private pollAt(entry: Entry, due: number): void {
+  private onHealthChange(health: EventHealth, before: EventHealth): void {
+    if (this.closed) return;
+    if (health === 'silent') this.stats.silences++;
+    // Into polling: every wait is polled at once, then backs off with its age. Back to healthy:
+    // every wait is polled once, for the events that may have been missed meanwhile.
+    if (health !== 'healthy' && before !== 'healthy') return;
+    const now = this.clock.now();
+    for (const entry of this.entries.values()) {
+      if (entry.inFlight) entry.hinted = true;
+      else this.pollAt(entry, now);
+    }
+    this.sendDuePolls(now);
+  }
+
+  private pollAt(entry: TrackedCommand, due: number): void {
     if (entry.inFlight) return;
     if (due >= entry.due) return;
     entry.due = due;
     this.polls.push({ entry, due });
-  }
-
-  private record(entry: Entry, status: CommandStatus): void {
-    const effective = effectiveStatus(status);
-    // Moving: look again soon (but an aimed first poll keeps its shorter look-again).
-    if (effective !== entry.lastEffective) entry.interval = this.schedule.moved(entry.interval);
-    entry.last = status;
-    entry.lastEffective = effective;
   }
 
   private finish(waiter: Waiter, outcome: WaitOutcome): void {
@@ -298,10 +282,10 @@ export class StatusTracker {
 
   private arm(): void {
     if (this.closed) return;
-    let at = Infinity;
+    let at = this.health.nextDue();
     const nextPoll = this.nextLivePoll();
-    // A poll waits for a free slot (a completing poll re-arms), its due time and the rate gate.
-    if (nextPoll && this.inFlight < this.maxConcurrent) at = Math.max(nextPoll.due, this.clock.now() + this.gate.waitMs());
+    // A poll waits for a free slot (a completing poll re-arms) and its due time.
+    if (nextPoll && this.inFlight < this.maxConcurrent) at = Math.min(at, nextPoll.due);
     const nextDeadline = this.nextLiveDeadline();
     if (nextDeadline) at = Math.min(at, nextDeadline.deadline);
     this.alarm.set(at);
@@ -323,61 +307,65 @@ export class StatusTracker {
       this.deadlines.pop();
       this.finish(w, { kind: 'deadline', last: w.entry.last, lastError: w.entry.lastError });
     }
+    this.health.check();
     this.sendDuePolls(now);
     this.earlyHints.prune();
     this.arm();
   }
 
-  /** Starts every poll that is due, as far as the concurrency cap and the rate gate allow. */
+  /** Starts every poll that is due, as far as the tracker's share of concurrency allows. */
   private sendDuePolls(now: number): void {
     for (let slot = this.nextLivePoll(); slot && slot.due <= now; slot = this.nextLivePoll()) {
-      if (this.inFlight >= this.maxConcurrent || this.gate.waitMs() > 0) break;
+      if (this.inFlight >= this.maxConcurrent) break;
       this.polls.pop();
-      this.startPoll(slot.entry);
+      this.startPoll(slot.entry, now, slot.due <= now - URGENT_BIAS_MS / 2);
     }
   }
 
-  private startPoll(entry: Entry): void {
-    const sentAt = this.gate.take();
+  private startPoll(entry: TrackedCommand, now: number, hinted: boolean): void {
     entry.inFlight = true;
     entry.due = Infinity;
     entry.hinted = false;
+    for (const w of entry.waiters) {
+      if (w.checked || w.checkAt > now) continue;
+      w.checked = true;
+      this.stats.endChecks++;
+    }
+    if (entry.aimed) this.stats.aimedPolls++;
     this.inFlight++;
     this.stats.polls++;
-    this.stats.peakPerSecond = this.gate.peakPerSecond;
-    // One attempt per poll: the tracker schedules its own retries so the request cap always holds.
-    this.source.getCommand(entry.commandId, { signal: this.abort.signal, maxAttempts: 1 }).then(
-      (status) => this.onPollResult(entry, sentAt, status, undefined),
-      (error: unknown) => this.onPollResult(entry, sentAt, undefined, error),
+    this.stats.peakPerSecond = this.rate.peakPerSecond;
+    const unfinishedAt = entry.unfinishedAt;
+    // One attempt per poll: the tracker schedules its own retries. Urgent at the rate gate: someone
+    // waits on every command polled, while a create can wait its turn.
+    this.source.getCommand(entry.commandId, { signal: this.abort.signal, maxAttempts: 1, urgent: true }).then(
+      (status) => this.onPollResult(entry, { status, unfinishedAt, hinted }),
+      (error: unknown) => this.onPollResult(entry, { error, unfinishedAt, hinted }),
     );
   }
 
-  private onPollResult(entry: Entry, sentAt: number, status: CommandStatus | undefined, error: unknown): void {
+  private onPollResult(entry: TrackedCommand, result: { status?: CommandStatus; error?: unknown; unfinishedAt: number; hinted: boolean }): void {
     this.inFlight--;
     entry.inFlight = false;
     if (this.closed) return;
     const now = this.clock.now();
-    if (status) {
-      this.gate.succeeded();
+    if (result.status) {
       entry.lastError = undefined;
-      this.onStatus(entry, status);
+      this.onStatus(entry, result.status, now);
+      // Found finished by a poll no event asked for: if its event was due on this stream, it should come.
+      if (isTerminalStatus(entry.lastEffective ?? '') && !result.hinted) this.health.expectCompleted(entry.commandId, result.unfinishedAt);
     } else {
       this.stats.pollErrors++;
-      const err = toUtmosError(error);
+      const err = toUtmosError(result.error);
       entry.lastError = err;
       if (err.code === 'ABORTED') return;
-      if (err instanceof UtmosRateLimitError) {
-        this.stats.rateLimited++;
-        this.gate.rateLimited(sentAt, err.retryAfterMs);
-      }
+      if (err instanceof UtmosRateLimitError) this.stats.rateLimited++;
       if (isPermanentError(err)) {
         for (const waiter of [...entry.waiters]) this.finish(waiter, { kind: 'error', error: err, last: entry.last });
       }
     }
     if (entry.waiters.size > 0) {
-      const plan = this.schedule.next(entry.interval, this.eventDriven, this.load());
-      entry.interval = plan.intervalMs;
-      this.pollAt(entry, entry.hinted ? now - URGENT_BIAS_MS : now + plan.delayMs);
+      this.pollAt(entry, entry.hinted ? now - URGENT_BIAS_MS : this.nextDue(entry, now));
       entry.hinted = false;
     }
     // A freed slot goes to the next due poll at once (e.g. a confirmation queued behind the cap).
@@ -386,10 +374,10 @@ export class StatusTracker {
   }
 
   /** A poll found `status`: tell the listeners of a change, learn from a success, end what it satisfies. */
-  private onStatus(entry: Entry, status: CommandStatus): void {
+  private onStatus(entry: TrackedCommand, status: CommandStatus, now: number): void {
     const before = entry.lastEffective;
-    this.record(entry, status);
-    const effective = effectiveStatus(status);
+    recordStatus(entry, status, now);
+    const effective = entry.lastEffective as string;
     if (effective !== before) {
       for (const waiter of [...entry.waiters]) {
         try {

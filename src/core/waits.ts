@@ -19,6 +19,11 @@ export interface WaitRequest {
   deadlineMs: number;
   /** A status already known (e.g. ACCEPTED from the create), so that no poll is spent learning it. */
   known?: CommandStatus;
+  /**
+   * The platform's own timeout of the command (the create's timeout_seconds), ms from now: one poll
+   * just after it ends the wait when no event did.
+   */
+  platformTimeoutMs?: number;
   /** What kind of command this is (e.g. the DJI method), for learned poll timing. */
   kind?: string;
   /** Told each time a poll finds the command in another status than before (e.g. ACCEPTED -> DELIVERED). */

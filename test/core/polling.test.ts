@@ -8,55 +8,58 @@ import { PollSchedule } from '../../src/core/poll-schedule';
 import type { CommandStatus } from '../../src/core/schemas';
 import { FakeClock } from './fake-clock';
 
-const load = (tracked: number, allowedPerSecond = 100) => ({ tracked, allowedPerSecond });
-
-test('polling only: 300 ms first, then backing off by 1.5 up to 5 s', () => {
+test('polling only: each delay at least 1.5 times the last and at least the age, up to a 120 s ceiling', () => {
   const s = new PollSchedule();
-  assert.deepEqual(s.first(false, load(1)), { delayMs: 300, intervalMs: 300, aimed: false });
-  let interval = 300;
-  const delays: number[] = [];
-  for (let i = 0; i < 8; i++) {
-    const plan = s.next(interval, false, load(1));
-    delays.push(plan.delayMs);
-    interval = plan.intervalMs;
+  assert.equal(s.firstPollMs, 300);
+  // From the first poll at 300 ms: the age rule doubles the spacing.
+  let previous = s.minIntervalMs;
+  let at = s.firstPollMs;
+  const polls = [at];
+  while (at < 300_000) {
+    previous = s.next(previous, at);
+    at += previous;
+    polls.push(at);
   }
-  assert.deepEqual(delays, [300, 450, 675, 1013, 1520, 2280, 3420, 5000]);
-  assert.equal(s.moved(5000), 300, 'a status change looks again soon');
-  assert.equal(s.moved(50), 50, 'a shorter look-again is kept');
+  assert.deepEqual(polls, [300, 750, 1500, 3000, 6000, 12_000, 24_000, 48_000, 96_000, 192_000, 312_000]);
+  assert.equal(polls.length, 11, 'a 300 s command costs 11 polls');
+  assert.equal(s.next(100_000, 200_000), 120_000, 'never more than the ceiling apart');
+  assert.equal(s.next(10, 0), 15, 'at least backoffFactor times the previous delay');
 });
 
-test('an aim beyond the first poll is used, with short look-agains after it', () => {
+test('after the learned plan found the command still running: a look-again after 50 ms, backing off from there', () => {
   const s = new PollSchedule({ nearIntervalMs: 50 });
-  assert.deepEqual(s.first(false, load(1), 900), { delayMs: 900, intervalMs: 50, aimed: true });
-  assert.deepEqual(s.first(false, load(1), 200), { delayMs: 300, intervalMs: 300, aimed: false }, 'an aim before the first poll is no better');
-  assert.equal(s.first(true, load(1), 900).aimed, false, 'with events the safety net rules');
+  const first = s.next(s.lookAgainSeed, 0);
+  assert.equal(first, 50);
+  assert.equal(s.next(first, first), 75);
 });
 
-test('with events, a safety net that stays within half of the allowed rate', () => {
+test('the end check: just after the platform timeout, or shortly before the local deadline', () => {
   const s = new PollSchedule();
-  assert.equal(s.first(true, load(10)).delayMs, 5_000);
-  // 10,000 tracked at 100/s: every command polled once per 200 s keeps to 50/s.
-  assert.equal(s.first(true, load(10_000)).delayMs, 200_000);
-  assert.equal(s.next(300, true, load(10_000)).delayMs, 200_000);
-  assert.equal(s.next(20_000, true, load(1)).intervalMs, 15_000, 'interval capped at 15 s with events');
+  assert.equal(s.endCheck(90_000, 60_000), 61_000, 'one second after the platform timed the command out');
+  assert.equal(s.endCheck(60_000), 59_000, 'a second before the deadline when the platform timeout is unknown');
+  assert.equal(s.endCheck(2_000), 1_600, 'a fifth of a short wait');
+  assert.equal(s.endCheck(30_500, 30_000), 29_500, 'never after the deadline leaves time for the answer');
 });
 
-test('durations: learned per kind; the 90th percentile when they agree, the 10th when they vary', () => {
+test('durations: learned per kind; one aim when they agree, two when they vary, the shortest while few', () => {
   const at = (ms: number): CommandStatus => ({ command_id: 'c', status: 'SUCCEEDED', accepted_at: '2026-01-01T00:00:00.000Z', completed_at: new Date(Date.UTC(2026, 0, 1) + ms).toISOString() });
   const model = new DurationModel();
-  assert.equal(model.expectedMs('cover_open', 5_000), undefined);
-  for (const ms of [1000, 1020, 1040, 1050]) model.learn('cover_open', at(ms));
-  assert.equal(model.expectedMs('cover_open', 5_000), 1050);
-  for (const ms of [500, 1500, 900, 1300, 700]) model.learn('fly', at(ms));
-  assert.equal(model.expectedMs('fly', 5_000), 500);
-  assert.equal(model.expectedMs('fly', 400), undefined, 'no aim beyond the longest interval');
-  assert.equal(model.expectedMs(undefined, 5_000), undefined);
+  assert.equal(model.plan('cover_open', 5_000), undefined);
+  model.learn('cover_open', at(1000));
+  assert.deepEqual(model.plan('cover_open', 5_000), [1000], 'fewer than four: the shortest seen');
+  for (const ms of [1020, 1040, 1050]) model.learn('cover_open', at(ms));
+  assert.deepEqual(model.plan('cover_open', 5_000), [1050], 'agreeing durations: their 90th percentile');
+  // Spread over 0.5-1.5 s: the 75th percentile first (three quarters found there), then the longest.
+  for (const ms of [500, 1500, 900, 1300, 700, 1100, 600, 1200]) model.learn('fly', at(ms));
+  assert.deepEqual(model.plan('fly', 5_000), [1300, 1500]);
+  assert.equal(model.plan('fly', 1_400), undefined, 'no plan reaching beyond the longest interval');
+  assert.equal(model.plan(undefined, 5_000), undefined);
   model.learn('odd', { command_id: 'c', status: 'SUCCEEDED' });
-  assert.equal(model.expectedMs('odd', 5_000), undefined, 'nothing learnt without both stamps');
+  assert.equal(model.plan('odd', 5_000), undefined, 'nothing learnt without both stamps');
   assert.equal(platformDurationMs({ command_id: 'c', status: 'SUCCEEDED', accepted_at: '2026-01-01T00:00:01Z', completed_at: '2026-01-01T00:00:00Z' }), undefined);
   // A ring: the 16 latest samples count.
   for (let i = 0; i < 16; i++) model.learn('cover_open', at(3000));
-  assert.equal(model.expectedMs('cover_open', 5_000), 3000);
+  assert.deepEqual(model.plan('cover_open', 5_000), [3000]);
 });
 
 test('early hints are kept for a minute and taken once', async () => {

@@ -66,3 +66,90 @@ test('successes win the rate back a tenth of the cap per second\'s worth, up to 
   assert.equal(gate.allowed, 20);
   assert.deepEqual(changes, [[10, 20], [20, 20]], 'told of the decrease and the full recovery only');
 });
+
+/** The most stamps in any sliding one-second window. */
+function peakPerSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  return peak;
+}
+
+/** Callers that each take a turn, hold it `holdMs` (the attempt in flight) and release it. */
+function caller(clock: FakeClock, gate: RateGate, log: Array<{ who: string; at: number }>, holdMs = 20) {
+  return async (who: string, urgent = false, signal?: AbortSignal): Promise<void> => {
+    await gate.acquire({ urgent, signal }, () => new Error(`${who} aborted`));
+    log.push({ who, at: clock.now() });
+    clock.setTimeout(() => gate.release(), holdMs);
+  };
+}
+
+test('creates and status queries share one cap: a burst of creates leaves at the cap, queries go first', async () => {
+  const clock = new FakeClock();
+  const gate = new RateGate({ cap: 50, maxConcurrent: 8, clock });
+  const log: Array<{ who: string; at: number }> = [];
+  const call = caller(clock, gate, log);
+  const creates = Array.from({ length: 300 }, (_, i) => call(`create-${i}`));
+  await clock.advance(1_500);
+  // Status queries of waits arrive while most creates still queue: they go before the queued creates.
+  const queriesFrom = clock.now();
+  const queries = Array.from({ length: 10 }, (_, i) => call(`query-${i}`, true));
+  await clock.until(Promise.all([...creates, ...queries]), 60_000);
+  assert.equal(log.length, 310, 'every call admitted once');
+  const peak = peakPerSecond(log.map((e) => e.at));
+  assert.ok(peak <= 50, `peak ${peak} calls in one second exceeds the cap of 50`);
+  assert.equal(gate.peakPerSecond, peak);
+  const lastQuery = Math.max(...log.filter((e) => e.who.startsWith('query')).map((e) => e.at));
+  assert.ok(lastQuery - queriesFrom <= 1_100, `the queries waited ${lastQuery - queriesFrom} ms behind ${300 - 75} queued creates`);
+  const order = log.map((e) => e.who);
+  assert.deepEqual(order.filter((w) => w.startsWith('create')), creates.map((_, i) => `create-${i}`), 'creates keep their order');
+  await clock.advance(20);
+  assert.equal(gate.inFlight, 0, 'every turn released');
+  assert.equal(gate.queued, 0);
+});
+
+test('no more than maxConcurrent calls hold a turn at once', async () => {
+  const clock = new FakeClock();
+  const gate = new RateGate({ cap: 1000, maxConcurrent: 3, clock });
+  const log: Array<{ who: string; at: number }> = [];
+  const call = caller(clock, gate, log, 100);
+  const calls = Array.from({ length: 9 }, (_, i) => call(`c${i}`));
+  await clock.until(Promise.all(calls));
+  assert.deepEqual(log.map((e) => e.at - log[0].at), [0, 0, 0, 100, 100, 100, 200, 200, 200]);
+});
+
+test('a 429 to any call pauses every queued call and halves the shared rate', async () => {
+  const clock = new FakeClock();
+  const gate = new RateGate({ cap: 20, maxConcurrent: 4, clock });
+  const log: Array<{ who: string; at: number }> = [];
+  const call = caller(clock, gate, log, 5);
+  const sentAt = await gate.acquire({}, () => new Error('aborted'));
+  gate.release();
+  gate.rateLimited(sentAt, 500);
+  assert.equal(gate.allowed, 10);
+  const pausedAt = clock.now();
+  const calls = [...Array.from({ length: 15 }, (_, i) => call(`create-${i}`)), ...Array.from({ length: 15 }, (_, i) => call(`query-${i}`, true))];
+  await clock.until(Promise.all(calls), 60_000);
+  assert.equal(log[0].at - pausedAt, 500, 'nothing before the Retry-After has passed');
+  const peak = peakPerSecond(log.map((e) => e.at));
+  assert.ok(peak <= 11, `peak ${peak} in one second while lowered to 10/s (one success may win 2 back)`);
+  assert.ok(log.slice(0, 15).every((e) => e.who.startsWith('query')), 'queries before creates after the pause');
+});
+
+test('an aborted or closed wait for a turn rejects with the caller\'s error and holds no slot', async () => {
+  const clock = new FakeClock();
+  const gate = new RateGate({ cap: 1, maxConcurrent: 1, clock });
+  await gate.acquire({}, () => new Error('x'));
+  const controller = new AbortController();
+  const aborted = gate.acquire({ signal: controller.signal }, () => new Error('aborted while queued'));
+  const closed = gate.acquire({}, () => new Error('closed while queued'));
+  controller.abort();
+  await assert.rejects(aborted, /aborted while queued/);
+  gate.close();
+  await assert.rejects(closed, /closed while queued/);
+  await assert.rejects(gate.acquire({}, () => new Error('after close')), /after close/);
+  assert.equal(clock.pending, 0, 'no timer left armed');
+});

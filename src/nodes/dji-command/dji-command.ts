@@ -212,6 +212,7 @@ export = function register(RED: RedApi): void {
             commandId: accepted.command_id,
             until: 'terminal',
             deadlineMs: (timeoutSeconds + RESULT_GRACE_SECONDS) * 1000,
+            platformTimeoutMs: timeoutSeconds * 1000,
             known: { command_id: accepted.command_id, status: accepted.status },
             kind: command.commandType,
             onStatus: (_status, effective) => {

@@ -7,7 +7,7 @@ import { catalogueForEditor, catalogueLanguage } from '../../core/catalogue';
 import { UtmosConnection } from '../../core/connection';
 import { UtmosInputError } from '../../core/errors';
 import type { ProxySettings } from '../../core/proxy';
-import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/tracker';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND } from '../../core/rate-gate';
 import { StatusListener, offerConfig } from '../shared/config-access';
 import type { RuntimeTexts } from '../shared/i18n';
 import type { Node, NodeDef, NodeStatus, RedApi } from '../shared/node-red';
@@ -91,7 +91,13 @@ export = function register(RED: RedApi): void {
         eventUsername: creds.eventUsername || undefined,
         eventPassword: creds.eventPassword || undefined,
         eventClientId: `utmos-dji-${node.id}-${Math.random().toString(16).slice(2, 8)}`,
-        tracker: { onRateChange: rateChanged },
+        onRateChange: rateChanged,
+        tracker: {
+          onEventHealth: (health, before) => {
+            if (health === 'silent') node.warn(texts.node('runtime.eventsSilent'));
+            else if (health === 'healthy' && before === 'silent') node.log(texts.node('runtime.eventsFlowing'));
+          },
+        },
         proxy: proxySettings(RED.settings?.proxyOptions),
       });
       const conn = connection;
