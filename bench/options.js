@@ -46,7 +46,9 @@
  *                         that an earlier run saved (bench-results/bench-*.json)
  *
  * Environment: BENCH_TRACE=1 (stage times of poll/push), BENCH_CPU_PROF=dir (V8 CPU profiles of
- * the workers and simulators), BENCH_HEAP_SNAPSHOT=dir (inflight heap snapshots), BENCH_NR_LOG=level.
+ * the workers and simulators; BENCH_CPU_PROF_INTERVAL_US=N samples the workers every N us, and
+ * bench/profile-layers.js sums a worker's profile by layer), BENCH_HEAP_SNAPSHOT=dir (inflight heap
+ * snapshots), BENCH_NR_LOG=level.
  */
 'use strict';
 const fs = require('fs');

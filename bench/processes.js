@@ -32,10 +32,16 @@ function startSim(dist, sim) {
   return spawnSimulator(args, { nodeArgs });
 }
 
+/** BENCH_CPU_PROF_INTERVAL_US=N: sample every N microseconds instead of V8's 1000. */
+function profInterval() {
+  const us = Number(process.env.BENCH_CPU_PROF_INTERVAL_US);
+  return us > 0 ? ['--cpu-prof-interval', String(Math.round(us))] : [];
+}
+
 function runWorker(config) {
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=dir: write a V8 CPU profile of each worker there (node --cpu-prof).
-    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF), ...profInterval()] : [];
     const child = spawn(process.execPath, ['--expose-gc', ...prof, path.join(__dirname, 'worker.js'), JSON.stringify(config)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: ROOT,

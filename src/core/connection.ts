@@ -29,14 +29,19 @@ export class UtmosConnection {
 
   constructor(options: ConnectionOptions) {
     this.client = new UtmosClient(options);
+    this.feed = new DeviceRequestFeed(this.client, { clock: options.clock });
     this.tracker = new StatusTracker({
       source: this.client,
       rate: this.client.rate,
       maxConcurrent: options.maxConcurrentRequests,
       clock: options.clock,
       ...options.tracker,
+      // The feed trusts events as the tracker does: a silent stream brings its interval back.
+      onEventHealth: (health, before) => {
+        this.feed.setEventDriven(health === 'healthy');
+        options.tracker?.onEventHealth?.(health, before);
+      },
     });
-    this.feed = new DeviceRequestFeed(this.client, { clock: options.clock });
     if (options.eventBrokerUrl) {
       try {
         this.events = new EventStream({
@@ -51,7 +56,7 @@ export class UtmosConnection {
           onHint: (hint) => {
             if (hint.commandId) this.tracker.hint(hint.commandId, hint.claimedStatus);
             else this.tracker.eventSeen();
-            if (hint.requestId) this.feed.hint();
+            if (hint.requestId) this.feed.hint(hint);
           },
           onState: (state, detail, detailText) => {
             this.tracker.setEventDriven(state === 'connected');

@@ -17,6 +17,9 @@ export const DEFAULT_EVENT_TOPICS = ['tenant/+/command/+', 'tenant/+/device_requ
 export interface EventHint {
   commandId?: string;
   requestId?: string;
+  /** The device and request type a device-request event names; only used to skip useless fetches. */
+  deviceId?: string;
+  requestType?: string;
   /** The status the event claims; only used to skip useless fetches, never trusted as a result. */
   claimedStatus?: string;
   topic: string;
@@ -94,7 +97,12 @@ export function hintFromEvent(topic: string, payload: Buffer): EventHint | undef
   const commandId = pick('command_id');
   const requestId = pick('request_id');
   if (!commandId && !requestId) return undefined;
-  return { commandId, requestId, claimedStatus: pick('public_status') ?? pick('status'), topic };
+  const hint: EventHint = { commandId, requestId, claimedStatus: pick('public_status') ?? pick('status'), topic };
+  if (requestId) {
+    hint.deviceId = pick('device_id');
+    hint.requestType = pick('request_type');
+  }
+  return hint;
 }
 
 export class EventStream {

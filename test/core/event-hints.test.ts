@@ -27,6 +27,12 @@ test('ids are read at the top level or under data, the top level first', () => {
   assert.equal(request?.requestId, 'r-1');
   assert.equal(request?.commandId, undefined);
   assert.equal(request?.topic, 'tenant/t-1/device_request/r-1');
+  // What the simulator's device_request.received carries: the device and the type, to skip fetches nobody wants.
+  const received = hintFromEvent(
+    'tenant/t-1/device_request/received',
+    event({ event_type: 'device_request.received', request_id: 'r-2', device_id: 'dock-7', request_type: 'config' }),
+  );
+  assert.deepEqual([received?.requestId, received?.deviceId, received?.requestType], ['r-2', 'dock-7', 'config']);
 });
 
 test('anything else is not a hint: no ids, wrong types, odd sizes, not JSON', () => {

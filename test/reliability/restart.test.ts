@@ -7,10 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RuntimeProcess, startRuntimeProcess } from '../helpers/runtime-process';
-import { morePlatformCalls, simControl, simulatorForFile } from '../helpers/simulator';
+import { callCount, simControl, simulatorForFile } from '../helpers/simulator';
 import { setUp } from '../helpers/setup';
+import { waitUntil } from '../helpers/wait';
 
-const sim = simulatorForFile({ docks: 2, replyDelayMs: 20 }, 'child process');
+/** A request type the platform answers itself: its event starts a round of the feed, with nothing to emit. */
+const ANSWERED_TYPE = 'airport_bind_status';
+const sim = simulatorForFile({ docks: 2, replyDelayMs: 20, autoReplyRequestTypes: [ANSWERED_TYPE] }, 'child process');
 let userDir: string;
 setUp(() => {
   userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'utmos-restart-'));
@@ -49,6 +52,19 @@ async function raise(n: number, tag: string): Promise<string[]> {
   return ids;
 }
 
+/**
+ * `n` more rounds of the request feed, each a list call. With the event stream connected the feed
+ * polls only once a minute, so each round is started by the event of a request the platform has
+ * already answered (pendingOnly: not emitted).
+ */
+async function moreRounds(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const from = await callCount(sim, LIST);
+    await simControl(sim, 'POST', 'docks/dock-001/requests', { request_type: ANSWERED_TYPE, data: {} });
+    await waitUntil(async () => (await callCount(sim, LIST)) > from, `a list call after the event of an answered request (${from} before)`, 15_000, 50);
+  }
+}
+
 test('restart with localfilesystem context: nothing emitted twice, nothing raised while down is missed', { timeout: 90_000 }, async () => {
   // Run 1: deploy, emit the first requests.
   const first = await startRuntimeProcess({ userDir, settings: { contextStorage, credentialSecret: 'reliability-test-secret' } });
@@ -58,7 +74,7 @@ test('restart with localfilesystem context: nothing emitted twice, nothing raise
     beforeIds = await raise(4, 'before');
     const got = await first.waitFor('d1', 4, 15_000);
     assert.deepEqual(got.map((m) => m.request_id).sort(), [...beforeIds].sort());
-    await morePlatformCalls(sim, LIST, 2); // a few more polls: still nothing new
+    await moreRounds(2); // a few more rounds: still nothing new
     assert.equal(deliveries(first), 4, 'each request emitted once before the restart');
   } finally {
     await first.stop();
@@ -79,7 +95,7 @@ test('restart with localfilesystem context: nothing emitted twice, nothing raise
     assert.deepEqual(got.map((m) => m.request_id).sort(), [...whileDown].sort(), 'exactly the requests raised while down');
     const after = await raise(1, 'after');
     await second.waitFor('d1', 4, 10_000);
-    await morePlatformCalls(sim, LIST, 3); // several poll cycles: nothing from before the restart shows up again
+    await moreRounds(3); // several rounds: nothing from before the restart shows up again
     assert.equal(deliveries(second), (second.delivered.get('d1') ?? []).length, 'only d1 receives messages');
     const all = (second.delivered.get('d1') ?? []).map((m) => m.request_id);
     assert.deepEqual(all.sort(), [...whileDown, ...after].sort());

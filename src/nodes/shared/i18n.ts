@@ -71,23 +71,45 @@ export interface RuntimeTexts {
   label(field: string): string;
 }
 
-/** The texts of node type `nodeType` (its locale section is named like the type). */
+/**
+ * The texts of node type `nodeType` (its locale section is named like the type).
+ *
+ * Each template is asked of RED._ once (uninterpolated) and filled here: i18next resolves a key
+ * through its language hierarchy on every call, which cost more CPU per command than signing it.
+ * Filling `__name__` here is what Node-RED's i18next does with these locale files (no nesting, no
+ * plural keys, no formats). The editor briefly switches the runtime's i18next to its own language
+ * while it loads a catalogue, so a template is only kept when the runtime's language is the one
+ * this node started with.
+ */
 export function runtimeTexts(RED: RedApi, nodeType: string): RuntimeTexts {
-  const lookup = (owner: string, key: string, params: Record<string, string>): string | undefined => {
-    const full = `${PACKAGE}/${owner}:${key}`;
-    let translated: unknown;
+  const templates = new Map<string, string | null>();
+  const ask = (full: string): unknown => {
     try {
-      translated = RED._?.(full, params);
+      return RED._?.(full, { skipInterpolation: true });
     } catch {
-      translated = undefined;
+      return undefined;
     }
-    if (typeof translated === 'string' && translated !== '' && translated !== full && translated !== key) return translated;
-    const english = lookupIn(englishCatalogue(owner), key);
-    return english === undefined ? undefined : interpolate(english, params);
+  };
+  const LANGUAGE_KEY = `${PACKAGE}/${SHARED_NODE}:${SHARED_NODE}.shared.language`;
+  const startedIn = ask(LANGUAGE_KEY);
+  const template = (owner: string, key: string): string | undefined => {
+    const full = `${PACKAGE}/${owner}:${key}`;
+    const known = templates.get(full);
+    if (known !== undefined) return known ?? undefined;
+    const translated = ask(full);
+    const found =
+      typeof translated === 'string' && translated !== '' && translated !== full && translated !== key
+        ? translated
+        : (lookupIn(englishCatalogue(owner), key) ?? null);
+    if (ask(LANGUAGE_KEY) === startedIn) templates.set(full, found);
+    return found ?? undefined;
+  };
+  const lookup = (owner: string, key: string, params: Record<string, string>): string | undefined => {
+    const found = template(owner, key);
+    return found === undefined ? undefined : interpolate(found, params);
   };
   const SHARED = `${SHARED_NODE}.shared`;
-  const languageTag = lookup(SHARED_NODE, `${SHARED}.language`, {}) ?? 'en-US';
-  const language: DjiLanguage = /^zh\b/i.test(languageTag) ? 'zh' : 'en';
+  const language: DjiLanguage = /^zh\b/i.test(lookup(SHARED_NODE, `${SHARED}.language`, {}) ?? 'en-US') ? 'zh' : 'en';
 
   const render = (params: TextParams | undefined): Record<string, string> => {
     const out: Record<string, string> = {};
