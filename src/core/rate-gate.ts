@@ -2,9 +2,12 @@
  * The rate gate of one connection: every signed API call (creates, status queries, device-request
  * lists and replies, presigns) passes it before each attempt goes out.
  *
- * - Sliding window: the send times of the last `cap` attempts sit in a ring; the next may go when
- *   the one `allowed` sends back is a second old. Unlike a token bucket, no one-second window can
- *   ever see more than the allowed rate.
+ * - Sliding window: the send times of the last `cap` attempts sit in a ring, stamped by `take()` right
+ *   before each goes out; the next may go when the one `allowed` sends back is a second old, counting
+ *   the turns granted and not yet sent as sending now. A turn is often granted inside a long
+ *   synchronous stretch (a burst of input messages, a batch of events) and only sent after it, so a
+ *   stamp taken at the grant would let a later window hold more than the cap. Unlike a token
+ *   bucket, no one-second window of real sends can ever see more than the allowed rate.
  * - Concurrency: at most `maxConcurrent` attempts in flight; a finished attempt frees its slot.
  * - A queue in two classes: urgent attempts (the tracker's status queries: someone waits on each)
  *   go before normal ones (creates, device-request lists and replies), each class first come
@@ -18,9 +21,9 @@
 import type { Clock, ClockTimer } from './clock';
 
 /**
- * Extra spacing of the window. A send is stamped just before the request is built; a GC pause or
- * descheduling between the stamp and the socket write (measured up to ~4 ms under the
- * 10,000-in-flight benchmark) would otherwise let an observer see cap+1 requests within one second.
+ * Extra spacing of the window. A send is stamped just before the request is signed and built; a GC
+ * pause or descheduling between the stamp and the socket write would otherwise let an observer see
+ * cap+1 requests within one second.
  */
 const SEND_MARGIN_MS = 10;
 /** A pause after a 429 without Retry-After. */
@@ -130,6 +133,8 @@ export class RateGate implements RateView {
   private windowCount = 0;
   private peak = 0;
   private active = 0;
+  /** Turns granted whose attempt has not been stamped (sent) or forgone yet. */
+  private pending = 0;
   private readonly urgent = new Queue();
   private readonly normal = new Queue();
   /** One abort listener per signal, however many attempts wait on it (10,000 creates share one). */
@@ -166,18 +171,25 @@ export class RateGate implements RateView {
     return this.active;
   }
 
-  /** How long until the window lets the next attempt go (0 = now): the Retry-After pause, then the window. */
+  /**
+   * How long until the window lets the next attempt go (0 = now): the Retry-After pause, then the
+   * window. Infinity while the turns granted and not yet sent fill the window: the next `take()` or
+   * `forgo()` decides.
+   */
   waitMs(): number {
+    const back = this.allowedRate - this.pending;
+    if (back <= 0) return Infinity;
     const now = this.clock.monotonic();
     const ring = this.sendTimes.length;
-    const oldest = this.sendTimes[(this.sendIndex + ring - this.allowedRate) % ring]!; // an index modulo the ring's length
+    const oldest = this.sendTimes[(this.sendIndex + ring - back) % ring]!; // an index modulo the ring's length
     return Math.max(0, this.pausedUntil - now, oldest + 1000 + SEND_MARGIN_MS - now);
   }
 
   /**
-   * Waits for a turn: resolves with the attempt's send stamp (for rateLimited) when the window and
-   * a free slot allow, right before the attempt is sent; the caller must `release()` the slot when
-   * the attempt is over. Rejects with `onAbort()` when `signal` aborts or the gate closes first.
+   * Waits for a turn: resolves (with the time it was granted) when the window and a free slot allow.
+   * The caller then calls `take()` right before the attempt goes out, or `forgo()` if it never will,
+   * and `release()` when the attempt is over. Rejects with `onAbort()` when `signal` aborts or the
+   * gate closes first.
    */
   acquire(options: AcquireOptions, onAbort: () => Error): Promise<number> {
     if (this.closed) return Promise.reject(onAbort());
@@ -197,12 +209,19 @@ export class RateGate implements RateView {
     this.pump();
   }
 
+  /** A granted turn whose attempt will not go out (aborted while it waited): the window forgets it. */
+  forgo(): void {
+    if (this.pending > 0) this.pending--;
+    this.pump();
+  }
+
   /**
-   * Records an attempt about to be sent and returns its stamp. Stamped with a fresh reading right
-   * before the send: a stamp older than the real send would let a later attempt into a window that
-   * in truth already holds `allowed` attempts.
+   * Records an attempt about to be sent (of a granted turn, if any is pending) and returns its
+   * stamp (for rateLimited). Called right before the send: a stamp older than the real send would
+   * let a later attempt into a window that in truth already holds `allowed` attempts.
    */
   take(): number {
+    if (this.pending > 0) this.pending--;
     const at = this.clock.monotonic();
     this.sendTimes[this.sendIndex] = at;
     this.sendIndex = (this.sendIndex + 1) % this.sendTimes.length;
@@ -212,6 +231,7 @@ export class RateGate implements RateView {
     }
     this.windowCount++;
     if (this.windowCount > this.peak) this.peak = this.windowCount;
+    if (this.queued > 0) this.pump();
     return at;
   }
 
@@ -254,7 +274,8 @@ export class RateGate implements RateView {
 
   private grant(): number {
     this.active++;
-    return this.take();
+    this.pending++;
+    return this.clock.monotonic();
   }
 
   /** Lets through whoever may go now, urgent first; arms one timer for when the window opens next. */
@@ -264,6 +285,7 @@ export class RateGate implements RateView {
       const queue = this.urgent.peek() ? this.urgent : this.normal;
       if (!queue.peek()) break;
       const wait = this.waitMs();
+      if (wait === Infinity) return; // the turns granted fill the window: take() or forgo() pumps again
       if (wait > 0) {
         this.armIn(wait);
         return;

@@ -138,11 +138,17 @@ export class SignedRequester {
         const started = this.clock.now();
         const report = (outcome: { httpStatus?: number; errorCode?: string }) =>
           this.onAttempt?.({ operation: spec.operation, method: spec.method, path: spec.path, attempt, ...outcome, durationMs: this.clock.now() - started });
-        const sentAt = await this.gate.acquire({ urgent: spec.urgent, signal: spec.signal }, () => new UtmosAbortError(spec.operation));
+        await this.gate.acquire({ urgent: spec.urgent, signal: spec.signal }, () => new UtmosAbortError(spec.operation));
         let response: RawResponse;
+        let sentAt: number;
         try {
           // Aborted or closed while it waited for its turn: it never goes out.
-          if (this.closed() || spec.signal?.aborted) throw new UtmosAbortError(spec.operation);
+          if (this.closed() || spec.signal?.aborted) {
+            this.gate.forgo();
+            throw new UtmosAbortError(spec.operation);
+          }
+          // Stamped here, not when the turn was granted: the grant may come long before this runs.
+          sentAt = this.gate.take();
           response = await this.send(spec);
         } catch (err) {
           this.gate.release();

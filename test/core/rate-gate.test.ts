@@ -92,7 +92,7 @@ function peakPerSecond(times: number[]): number {
 function caller(clock: FakeClock, gate: RateGate, log: Array<{ who: string; at: number }>, holdMs = 20) {
   return async (who: string, urgent = false, signal?: AbortSignal): Promise<void> => {
     await gate.acquire({ urgent, signal }, () => new Error(`${who} aborted`));
-    log.push({ who, at: clock.now() });
+    log.push({ who, at: gate.take() });
     clock.setTimeout(() => gate.release(), holdMs);
   };
 }
@@ -145,7 +145,8 @@ test('a 429 to any call pauses every queued call and halves the shared rate', as
   const gate = new RateGate({ cap: 20, maxConcurrent: 4, clock });
   const log: Array<{ who: string; at: number }> = [];
   const call = caller(clock, gate, log, 5);
-  const sentAt = await gate.acquire({}, () => new Error('aborted'));
+  await gate.acquire({}, () => new Error('aborted'));
+  const sentAt = gate.take();
   gate.release();
   gate.rateLimited(sentAt, 500);
   assert.equal(gate.allowed, 10);
@@ -177,4 +178,35 @@ test("an aborted or closed wait for a turn rejects with the caller's error and h
     /after close/,
   );
   assert.equal(clock.pending, 0, 'no timer left armed');
+});
+
+test('turns granted long before they are sent still keep every window of real sends within the cap', async () => {
+  const clock = new FakeClock();
+  const gate = new RateGate({ cap: 10, clock });
+  const sends: number[] = [];
+  // The first ten are granted at once but go out 900 ms later (granted inside a long synchronous
+  // stretch); the next ten would go at once if the window counted grants instead of sends.
+  const call = async (i: number): Promise<void> => {
+    await gate.acquire({}, () => new Error('aborted'));
+    if (i < 10) await new Promise<void>((resolve) => clock.setTimeout(resolve, 900));
+    sends.push(gate.take());
+    gate.release();
+  };
+  await clock.until(Promise.all(Array.from({ length: 20 }, (_, i) => call(i))), 10_000);
+  assert.equal(sends.length, 20);
+  assert.ok(peakPerSecond(sends) <= 10, `peak ${peakPerSecond(sends)} sends in one second: ${sends.join(', ')}`);
+});
+
+test('a granted turn that is forgone frees its place in the window', async () => {
+  const clock = new FakeClock();
+  const gate = new RateGate({ cap: 2, clock });
+  await gate.acquire({}, () => new Error('x'));
+  await gate.acquire({}, () => new Error('x'));
+  let third = false;
+  const waiting = gate.acquire({}, () => new Error('x')).then(() => (third = true));
+  await clock.advance(0);
+  assert.equal(third, false, 'two turns granted and not sent fill a window of 2');
+  gate.forgo();
+  await clock.until(waiting, 100);
+  assert.equal(third, true);
 });
