@@ -7,7 +7,8 @@
  *   its event says when to look, and one end check near its timeout (poll-schedule.ts) makes sure
  *   no wait ends without having asked. When the stream drops or goes silent, every wait is polled
  *   at once and then backs off with its age; when it is back, every wait is polled once more
- *   (events may have been missed meanwhile).
+ *   (events may have been missed meanwhile). One canary poll per connection every 15 s (the
+ *   longest-unpolled wait) finds a stream that went silent when no announcement was owed.
  * - Without events, the learned plan (duration-model.ts) aims the polls of a terminal wait at the
  *   recent durations of the same command type; otherwise the back-off of poll-schedule.ts.
  * - Every poll passes the connection's rate gate in the client (rate-gate.ts) as an urgent call;
@@ -23,33 +24,18 @@ import { DurationModel } from './duration-model';
 import { EarlyHints } from './early-hints';
 import { UtmosRateLimitError, toUtmosError } from './errors';
 import { MinHeap } from './min-heap';
-import { PollSchedule, PollScheduleOptions } from './poll-schedule';
+import { PollSchedule } from './poll-schedule';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND, RateView } from './rate-gate';
 import { isPermanentError } from './retry-policy';
 import type { CommandStatus } from './schemas';
 import { SUCCESS_STATUS, hasReached, isTerminalStatus } from './status';
 import { EventHealth, StreamHealth } from './stream-health';
 import { TrackedCommand, Waiter, announcedByEvents, newTrackedCommand, nextAim, nextEndCheck, nextPolledDue, recordStatus } from './tracked-command';
+import { StatusSource, TrackerOptions, TrackerStats, newTrackerStats } from './tracker-options';
 import { WaitHandle, WaitOutcome, WaitRequest, ownCopy } from './waits';
 
 export { DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_REQUESTS_PER_SECOND };
-
-export interface StatusSource {
-  getCommand(commandId: string, options?: { signal?: AbortSignal; maxAttempts?: number; urgent?: boolean }): Promise<CommandStatus>;
-}
-
-export interface TrackerOptions extends PollScheduleOptions {
-  source: StatusSource;
-  /** The connection's rate gate, read only (the source's calls pass it): cap, rate in use, peak. */
-  rate?: RateView;
-  /** Polls out at once at most (waiting at the rate gate or in flight). */
-  maxConcurrent?: number;
-  /** Aim the polls of a terminal wait at the recent durations of the same command type. Default true. */
-  learnDurations?: boolean;
-  /** Told when the event stream turns healthy, silent or off. */
-  onEventHealth?: (health: EventHealth, before: EventHealth) => void;
-  clock?: Clock;
-}
+export type { StatusSource, TrackerOptions };
 
 interface HeapSlot {
   entry: TrackedCommand;
@@ -58,6 +44,12 @@ interface HeapSlot {
 
 /** Hinted polls sort before every timed one (a due time this far in the past), in hint order. */
 const URGENT_BIAS_MS = 1e9;
+/**
+ * While events are trusted, one wait of the connection is polled this often: a broker that stops
+ * forwarding while no announcement is owed shows when the canary finds a command finished whose
+ * event never came. One call per connection, whatever the number of waits.
+ */
+export const CANARY_INTERVAL_MS = 15_000;
 const NO_RATE: RateView = { cap: DEFAULT_MAX_REQUESTS_PER_SECOND, allowed: DEFAULT_MAX_REQUESTS_PER_SECOND, peakPerSecond: 0 };
 
 export class StatusTracker {
@@ -76,17 +68,20 @@ export class StatusTracker {
   private readonly polls = new MinHeap<HeapSlot>((s) => s.due);
   private readonly deadlines = new MinHeap<Waiter>((w) => w.deadline);
   private inFlight = 0;
+  private readonly canaryMs: number;
+  private nextCanaryAt = Infinity;
   private closed = false;
   private readonly abort = unlimitedAbortController();
 
   /** Counters for status badges, tests and benchmarks. */
-  readonly stats = { polls: 0, pollErrors: 0, hints: 0, hintsIgnored: 0, peakPerSecond: 0, aimedPolls: 0, endChecks: 0, rateLimited: 0, silences: 0 };
+  readonly stats: TrackerStats = newTrackerStats();
 
   constructor(options: TrackerOptions) {
     this.source = options.source;
     this.clock = options.clock ?? systemClock;
     this.rate = options.rate ?? NO_RATE;
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    this.canaryMs = options.canaryIntervalMs ?? CANARY_INTERVAL_MS;
     this.schedule = new PollSchedule(options);
     this.alarm = new Alarm(this.clock, () => this.tick());
     this.durations = options.learnDurations === false ? undefined : new DurationModel();
@@ -250,6 +245,7 @@ export class StatusTracker {
   private onHealthChange(health: EventHealth, before: EventHealth): void {
     if (this.closed) return;
     if (health === 'silent') this.stats.silences++;
+    this.nextCanaryAt = health === 'healthy' ? this.clock.now() + this.canaryMs : Infinity;
     // Into polling: every wait is polled at once, then backs off with its age. Back to healthy:
     // every wait is polled once, for the events that may have been missed meanwhile.
     if (health !== 'healthy' && before !== 'healthy') return;
@@ -288,6 +284,7 @@ export class StatusTracker {
     if (nextPoll && this.inFlight < this.maxConcurrent) at = Math.min(at, nextPoll.due);
     const nextDeadline = this.nextLiveDeadline();
     if (nextDeadline) at = Math.min(at, nextDeadline.deadline);
+    if (this.entries.size > 0) at = Math.min(at, this.nextCanaryAt);
     this.alarm.set(at);
   }
 
@@ -308,9 +305,22 @@ export class StatusTracker {
       this.finish(w, { kind: 'deadline', last: w.entry.last, lastError: w.entry.lastError });
     }
     this.health.check();
+    if (now >= this.nextCanaryAt) this.canary(now);
     this.sendDuePolls(now);
     this.earlyHints.prune();
     this.arm();
+  }
+
+  /** Polls the wait canaried longest ago (or never), which then goes to the back of the line. */
+  private canary(now: number): void {
+    this.nextCanaryAt = now + this.canaryMs;
+    for (const entry of this.entries.values()) {
+      if (entry.inFlight || !this.eventDrivenFor(entry)) continue;
+      this.entries.delete(entry.commandId);
+      this.entries.set(entry.commandId, entry);
+      this.stats.canaries++;
+      return this.pollAt(entry, now);
+    }
   }
 
   /** Starts every poll that is due, as far as the tracker's share of concurrency allows. */

@@ -37,24 +37,46 @@ function setup(finishMs: number, options: Omit<TrackerOptions, 'source' | 'clock
   return { clock, tracker, wait, calls, count, healths, startedAt };
 }
 
-test('events healthy: a 60 s command costs one status call, the one its event asks for', async () => {
+test("events healthy: a 60 s command costs the status call its event asks for, plus the connection's canary", async () => {
   const { clock, tracker, wait, count } = setup(60_000);
   tracker.setEventDriven(true);
-  const waits = ['a', 'b', 'c'].map((id) => wait(id, 90));
-  await clock.advance(60_000);
-  assert.equal(count('a') + count('b') + count('c'), 0, 'no poll on a schedule while events flow');
-  for (const id of ['a', 'b', 'c']) tracker.hint(id, 'SUCCEEDED');
+  const ids = Array.from({ length: 30 }, (_, i) => `c${i}`);
+  const waits = ids.map((id) => wait(id, 90));
+  await clock.advance(59_999);
+  const total = () => ids.reduce((n, id) => n + count(id), 0);
+  assert.equal(total(), 3, 'no command polled on a schedule: one canary every 15 s for the connection');
+  assert.equal(tracker.stats.canaries, 3);
+  assert.deepEqual(ids.slice(0, 4).map(count), [1, 1, 1, 0], 'the canary takes the waits in turn');
+  await clock.advance(1);
+  for (const id of ids) tracker.hint(id, 'SUCCEEDED');
   const outcomes = await clock.until(Promise.all(waits.map((w) => w.promise)));
-  assert.deepEqual(
-    outcomes.map((o) => o.kind === 'reached' && o.effective),
-    ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
-  );
-  assert.deepEqual([count('a'), count('b'), count('c')], [1, 1, 1]);
+  assert.ok(outcomes.every((o) => o.kind === 'reached' && o.effective === 'SUCCEEDED'));
+  assert.ok(total() <= ids.length + 4, `${total()} status calls for ${ids.length} commands`);
+  assert.ok(ids.every((id) => count(id) <= 2));
+  tracker.close();
+});
+
+test('events healthy, none owed, and the broker stops forwarding: the canary finds a command whose event never came', async () => {
+  const { clock, tracker, wait, count, healths } = setup(20_000);
+  tracker.setEventDriven(true);
+  const start = clock.now();
+  // Created while nothing announces acceptances (so no announcement is owed); the stream then stays quiet.
+  const waits = ['q1', 'q2', 'q3'].map((id) => wait(id, 120));
+  // Canaries at 15 s (q1: not finished), 30 s (q2: finished 10 s ago, its event never came).
+  await clock.advance(30_000);
+  assert.deepEqual([count('q1'), count('q2'), count('q3')], [1, 1, 0]);
+  const done = await clock.until(Promise.race(waits.map((w, i) => w.promise.then(() => i))), 1);
+  assert.equal(done, 1, 'q2 ends with the canary that found it');
+  await clock.advance(ANNOUNCEMENT_GRACE_MS);
+  assert.deepEqual(healths, ['healthy', 'silent'], 'its completion was not announced within the grace: silent');
+  const outcomes = await clock.until(Promise.all(waits.map((w) => w.promise)));
+  assert.ok(outcomes.every((o) => o.kind === 'reached' && o.effective === 'SUCCEEDED'));
+  assert.equal(clock.now() - start, 40_000, 'every wait polled at once on the silence, 80 s before the end check');
   tracker.close();
 });
 
 test('events healthy but one event lost: the end check just after the platform timeout ends the wait', async () => {
-  const { clock, tracker, wait, calls } = setup(60_000);
+  const { clock, tracker, wait, calls } = setup(60_000, { canaryIntervalMs: Infinity });
   tracker.setEventDriven(true);
   const start = clock.now();
   const outcome = await clock.until(wait('lost', 90).promise);
@@ -97,7 +119,7 @@ test('the broker silently stops forwarding: silence is noticed, every wait polls
   await clock.advance(0);
   assert.equal(count('later'), 1, 'polled once on recovery (events may have been missed)');
   await clock.advance(30_000);
-  assert.equal(count('later'), 1, 'and then not on a schedule');
+  assert.equal(count('later'), 3, "and then only as the connection's canary (its only wait), every 15 s");
   assert.equal(tracker.stats.silences, 1);
   later.cancel();
   tracker.close();
@@ -115,7 +137,7 @@ test('without events a 300 s command costs at most 12 status calls', async () =>
 });
 
 test('the stream drops: polling resumes at once for every wait; when it is back, one poll each, then events', async () => {
-  const { clock, tracker, wait, count, healths } = setup(600_000);
+  const { clock, tracker, wait, count, healths } = setup(600_000, { canaryIntervalMs: Infinity });
   tracker.setEventDriven(true);
   const waits = ['d1', 'd2'].map((id) => wait(id, 300));
   await clock.advance(100_000);
