@@ -51,6 +51,8 @@ export interface AttemptSpec {
   signal?: AbortSignal;
   /** Arms the deadline. Default: the system clock. */
   clock?: Clock;
+  /** Told once when the request gets its socket, i.e. when it really goes out (the rate gate's stamp). */
+  onSocket?: () => void;
 }
 
 const DECODERS: Partial<Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>> = {
@@ -135,6 +137,7 @@ export function sendAttempt(spec: AttemptSpec): Promise<RawResponse> {
         });
       },
     );
+    if (spec.onSocket) request.once('socket', spec.onSocket);
     request.on('error', (err) => finish(classify(err)));
     if (spec.signal?.aborted) return onAbort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });

@@ -140,17 +140,17 @@ export class SignedRequester {
           this.onAttempt?.({ operation: spec.operation, method: spec.method, path: spec.path, attempt, ...outcome, durationMs: this.clock.now() - started });
         await this.gate.acquire({ urgent: spec.urgent, signal: spec.signal }, () => new UtmosAbortError(spec.operation));
         let response: RawResponse;
-        let sentAt: number;
+        // Stamped when the request gets its socket, not when the turn was granted nor when it was
+        // built: both may come long before it goes out (a long stretch of synchronous work or of
+        // promise callbacks runs first), and the window counts what really went out.
+        let sentAt: number | undefined;
+        const stamp = (): number => (sentAt ??= this.gate.take());
         try {
           // Aborted or closed while it waited for its turn: it never goes out.
-          if (this.closed() || spec.signal?.aborted) {
-            this.gate.forgo();
-            throw new UtmosAbortError(spec.operation);
-          }
-          // Stamped here, not when the turn was granted: the grant may come long before this runs.
-          sentAt = this.gate.take();
-          response = await this.send(spec);
+          if (this.closed() || spec.signal?.aborted) throw new UtmosAbortError(spec.operation);
+          response = await this.send(spec, stamp);
         } catch (err) {
+          if (sentAt === undefined) this.gate.forgo();
           this.gate.release();
           if (err instanceof UtmosAbortError) throw err;
           const error = transportFailure(err, {
@@ -164,6 +164,7 @@ export class SignedRequester {
           report({ errorCode: error.code });
           return this.policy.retryOrThrow(error, false, attempt, maxAttempts);
         }
+        stamp();
         this.gate.release();
         report({ httpStatus: response.status });
         if (response.status >= 200 && response.status < 300) {
@@ -173,7 +174,7 @@ export class SignedRequester {
           return value;
         }
         const error = errorFromResponse(response, { operation: spec.operation, attempt, subject: spec.subject, now: this.clock.now() });
-        if (error instanceof UtmosRateLimitError) this.gate.rateLimited(sentAt, error.retryAfterMs);
+        if (error instanceof UtmosRateLimitError) this.gate.rateLimited(stamp(), error.retryAfterMs);
         if (error.code === 'TIMESTAMP_EXPIRED' && !skewCorrected) {
           const platformNow = Date.parse(headerString(response.headers['date']) ?? '');
           if (Number.isFinite(platformNow)) {
@@ -194,7 +195,7 @@ export class SignedRequester {
     );
   }
 
-  private send(spec: RequestSpec<unknown>): Promise<RawResponse> {
+  private send(spec: RequestSpec<unknown>, onSocket: () => void): Promise<RawResponse> {
     const path = this.basePath + spec.path;
     const query = canonicalQuery(spec.query);
     const timestamp = Math.floor((this.clock.now() + this.clockOffset) / 1000);
@@ -217,6 +218,7 @@ export class SignedRequester {
       maxResponseBytes: this.maxResponseBytes,
       signal: spec.signal,
       clock: this.clock,
+      onSocket,
     });
   }
 
