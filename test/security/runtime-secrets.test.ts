@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
 import { Runtime, startRuntime } from '../helpers/runtime';
 import { simulatorForFile } from '../helpers/simulator';
 import { eventStreamState } from '../helpers/wait';
@@ -62,56 +63,11 @@ test('secrets appear nowhere: logs, messages, errors, status, flows.json, creden
     },
     // A good command, a bad one (Catch), a wrong key elsewhere (401 from the platform) and a status watcher.
     { id: 'i1', z: 't1', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', once: true, onceDelay: 0.5, wires: [['cmd', 'bad']] },
-    {
-      id: 'cmd',
-      z: 't1',
-      type: 'dji-command',
-      server: 'c1',
-      deviceId: 'dock-001',
-      deviceIdType: 'str',
-      commandType: 'debug_mode_open',
-      commandTypeType: 'str',
-      payload: '{}',
-      payloadType: 'json',
-      idempotencyKeyType: 'auto',
-      timeoutSeconds: 10,
-      waitForResult: true,
-      wires: [['d1'], ['d1']],
-    },
-    {
-      id: 'bad',
-      z: 't1',
-      type: 'dji-command',
-      server: 'c1',
-      deviceId: 'dock-001',
-      deviceIdType: 'str',
-      commandType: 'cover_opne',
-      commandTypeType: 'str',
-      payload: '{}',
-      payloadType: 'json',
-      idempotencyKeyType: 'auto',
-      timeoutSeconds: 10,
-      waitForResult: true,
-      wires: [['d1'], ['d1']],
-    },
+    { ...DJI_COMMAND_DEFAULTS, id: 'cmd', z: 't1', timeoutSeconds: 10, wires: [['d1'], ['d1']] },
+    { ...DJI_COMMAND_DEFAULTS, id: 'bad', z: 't1', commandType: 'cover_opne', timeoutSeconds: 10, wires: [['d1'], ['d1']] },
     { id: 'c2', type: 'utmos-config', name: 'wrong key', baseUrl: sim.http, credentials: { apiId: sim.apiId, apiKey: `${sim.apiKey.slice(0, -4)}0000` } },
     { id: 'i2', z: 't1', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', once: true, onceDelay: 0.5, wires: [['wrong']] },
-    {
-      id: 'wrong',
-      z: 't1',
-      type: 'dji-command',
-      server: 'c2',
-      deviceId: 'dock-001',
-      deviceIdType: 'str',
-      commandType: 'debug_mode_open',
-      commandTypeType: 'str',
-      payload: '{}',
-      payloadType: 'json',
-      idempotencyKeyType: 'auto',
-      timeoutSeconds: 10,
-      waitForResult: true,
-      wires: [['d1'], ['d1']],
-    },
+    { ...DJI_COMMAND_DEFAULTS, id: 'wrong', z: 't1', server: 'c2', timeoutSeconds: 10, wires: [['d1'], ['d1']] },
     { id: 'k1', z: 't1', type: 'catch', scope: null, uncaught: false, wires: [['d1']] },
     { id: 's1', z: 't1', type: 'status', scope: null, wires: [['d1']] },
     { id: 'd1', z: 't1', type: 'debug', active: true, tosidebar: true, console: false, complete: 'true', wires: [] },
