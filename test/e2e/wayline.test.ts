@@ -12,6 +12,7 @@ import { zipSync } from 'fflate';
 import { UtmosClient } from '../../src/core/client';
 import { Endpoint, Runtime, demoLib, startRuntime } from '../helpers/runtime';
 import { dockWhen, SimProcess, simControl, startSim } from '../helpers/simulator';
+import { DJI_WAYLINE_DEFAULTS } from '../helpers/node-defs';
 
 let sim: SimProcess;
 let rt: Runtime;
@@ -58,23 +59,7 @@ const command = (id: string, commandType: string, wires: string[][]) => ({
   waitForResult: true,
   wires,
 });
-const wayline = (id: string, wires: string[][]) => ({
-  id,
-  type: 'dji-wayline',
-  z: 'wl',
-  server: 'cfg',
-  bucket: BUCKET,
-  objectKeyPrefix: 'waylines/',
-  aircraft: 'M3D',
-  speed: 10,
-  height: 60,
-  finishAction: 'goHome',
-  lostLinkAction: 'goBack',
-  takeOffSecurityHeight: 20,
-  returnHomeHeight: 100,
-  urlLifetime: 3600,
-  wires,
-});
+const wayline = (id: string, wires: string[][]) => ({ ...DJI_WAYLINE_DEFAULTS, id, z: 'wl', server: 'cfg', bucket: BUCKET, wires });
 const sink = (id: string) => ({ id, type: 'debug', z: 'wl', active: false, wires: [] });
 
 function flows(endpoint: Endpoint): any[] {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pooledAgentCount } from '../../src/core/http-transport';
 import { ALL_NODES, badgeShown, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
-import { DJI_COMMAND_DEFAULTS } from '../helpers/node-defs';
+import { DJI_COMMAND_DEFAULTS, DJI_WAYLINE_DEFAULTS } from '../helpers/node-defs';
 import { leftBehind, resources } from '../helpers/resources';
 import { callCount, simControl, simulatorForFile } from '../helpers/simulator';
 import { eventStreamState, waitUntil } from '../helpers/wait';
@@ -47,19 +47,8 @@ function fullFlow(label: string) {
         wires: [[]],
       },
       {
+        ...DJI_WAYLINE_DEFAULTS,
         id: 'wl',
-        type: 'dji-wayline',
-        server: 'c1',
-        bucket: 'tenant-media',
-        objectKeyPrefix: 'waylines/',
-        aircraft: 'M3D',
-        speed: 10,
-        height: 60,
-        finishAction: 'goHome',
-        lostLinkAction: 'goBack',
-        takeOffSecurityHeight: 20,
-        returnHomeHeight: 100,
-        urlLifetime: 3600,
         wires: [[]],
       },
       { id: 'ok', type: 'helper' },
