@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { ALL_NODES, badgeShown, collect, connectionOf, credsFor, flowWith, helper, nodeRedForFile } from '../helpers/harness';
 import { morePlatformCalls, repliesAtDock, simulatorForFile } from '../helpers/simulator';
 import { eventStreamState } from '../helpers/wait';
+import { DJI_REQUEST_REPLY_DEFAULTS } from '../helpers/node-defs';
 
 const sim = simulatorForFile({ docks: 2, replyDelayMs: 50 });
 nodeRedForFile();
@@ -72,19 +73,7 @@ test('with pendingOnly, requests already replied are not emitted', async () => {
     sim,
     nodes: [
       { id: 'inj', type: 'helper', wires: [['rep']] },
-      {
-        id: 'rep',
-        type: 'dji-request-reply',
-        server: 'c1',
-        requestId: 'request_id',
-        requestIdType: 'msg',
-        replyCode: 'APPROVED',
-        replyCodeType: 'str',
-        replyMessage: '',
-        replyMessageType: 'str',
-        payloadType: 'none',
-        wires: [['replied']],
-      },
+      { ...DJI_REQUEST_REPLY_DEFAULTS, id: 'rep', wires: [['replied']] },
       { id: 'replied', type: 'helper' },
     ],
   });
@@ -105,15 +94,9 @@ test('a reply with a payload reaches the dock on requests_reply, and the platfor
     nodes: [
       requestIn({ requestType: 'flighttask_resource_get', deviceId: 'dock-002' }),
       {
+        ...DJI_REQUEST_REPLY_DEFAULTS,
         id: 'rep',
-        type: 'dji-request-reply',
-        server: 'c1',
-        requestId: 'request_id',
-        requestIdType: 'msg',
-        replyCode: 'APPROVED',
-        replyCodeType: 'str',
         replyMessage: 'wayline attached',
-        replyMessageType: 'str',
         payload: '{"file":{"url":"https://example.com/w.kmz","fingerprint":"abc"}}',
         payloadType: 'json',
         wires: [['replied']],
@@ -140,20 +123,7 @@ test('replying to an unknown request is a catchable error naming the request; ba
   const flow = flowWith({
     sim,
     nodes: [
-      {
-        id: 'rep',
-        type: 'dji-request-reply',
-        server: 'c1',
-        requestId: 'request_id',
-        requestIdType: 'msg',
-        replyCode: 'code',
-        replyCodeType: 'msg',
-        replyMessage: '',
-        replyMessageType: 'str',
-        payload: 'extra',
-        payloadType: 'msg',
-        wires: [['replied']],
-      },
+      { ...DJI_REQUEST_REPLY_DEFAULTS, id: 'rep', replyCode: 'code', replyCodeType: 'msg', payload: 'extra', payloadType: 'msg', wires: [['replied']] },
       { id: 'replied', type: 'helper' },
       { id: 'k1', type: 'catch', scope: ['rep'], uncaught: false, wires: [['caught']] },
       { id: 'caught', type: 'helper' },
