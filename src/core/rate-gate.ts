@@ -14,9 +14,9 @@
  *   first served. A burst of 10,000 creates therefore leaves at the cap, not at once, and queued creates
  *   keep their place (and their idempotency keys: the caller's body is untouched).
  * - The platform documents no rate limit, so the cap is generous and adapts (AIMD, as TCP does
- *   with its window): a 429 halves the allowed rate (once per burst of 429s) and pauses sending
- *   for its Retry-After; the rate then grows back a tenth of the cap per second's worth of
- *   successes.
+ *   with its window): a 429 halves the allowed rate (once per burst of 429s, down to a tenth of the
+ *   cap) and pauses sending for its Retry-After; the rate then grows back a tenth of the cap per
+ *   second's worth of successes.
  */
 import type { Clock, ClockTimer } from './clock';
 
@@ -124,6 +124,13 @@ export class RateGate implements RateView {
   private readonly sendTimes: number[];
   private sendIndex = 0;
   private allowedRate: number;
+  /**
+   * The rate a run of 429s lowers it to at the most: a tenth of the cap. Only successes win the rate
+   * back, so without a floor a burst of 429s followed by an outage (no successes) would leave a
+   * connection at one call a second, its retries queued behind each other, long after the platform
+   * is back; the Retry-After pause still holds every call back as long as the platform asks.
+   */
+  private readonly floorRate: number;
   private successesSinceChange = 0;
   /** When the last decrease happened: a 429 to a request sent no later belongs to the same burst. */
   private lastDecreaseAt = -Infinity;
@@ -146,6 +153,7 @@ export class RateGate implements RateView {
     this.cap = Math.max(1, Math.floor(options.cap));
     this.maxConcurrent = Math.max(1, Math.floor(options.maxConcurrent ?? Infinity));
     this.allowedRate = this.cap;
+    this.floorRate = Math.max(1, Math.ceil(this.cap / 10));
     this.clock = options.clock;
     this.onRateChange = options.onRateChange;
     this.sendTimes = new Array<number>(this.cap).fill(-Infinity);
@@ -164,6 +172,11 @@ export class RateGate implements RateView {
   /** Attempts waiting for their turn. */
   get queued(): number {
     return this.urgent.length + this.normal.length;
+  }
+
+  /** Turns granted whose attempt has not gone out (nor been given up) yet. */
+  get granted(): number {
+    return this.pending;
   }
 
   /** Attempts holding a slot (sent, not yet answered). */
@@ -249,7 +262,7 @@ export class RateGate implements RateView {
     const now = this.clock.monotonic();
     this.pausedUntil = Math.max(this.pausedUntil, now + (retryAfterMs ?? DEFAULT_PAUSE_MS));
     if (sentAt > this.lastDecreaseAt) {
-      this.allowedRate = Math.max(1, Math.floor(this.allowedRate / 2));
+      this.allowedRate = Math.max(this.floorRate, Math.floor(this.allowedRate / 2));
       this.lastDecreaseAt = now;
       this.successesSinceChange = 0;
       this.onRateChange?.(this.allowedRate, this.cap);

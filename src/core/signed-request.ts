@@ -144,12 +144,17 @@ export class SignedRequester {
         // built: both may come long before it goes out (a long stretch of synchronous work or of
         // promise callbacks runs first), and the window counts what really went out.
         let sentAt: number | undefined;
-        const stamp = (): number => (sentAt ??= this.gate.take());
+        let over = false;
+        // A socket assigned after the attempt was given up (its deadline passed first) is not a send.
+        const stamp = (): void => {
+          if (!over) sentAt ??= this.gate.take();
+        };
         try {
           // Aborted or closed while it waited for its turn: it never goes out.
           if (this.closed() || spec.signal?.aborted) throw new UtmosAbortError(spec.operation);
           response = await this.send(spec, stamp);
         } catch (err) {
+          over = true;
           if (sentAt === undefined) this.gate.forgo();
           this.gate.release();
           if (err instanceof UtmosAbortError) throw err;
@@ -164,7 +169,9 @@ export class SignedRequester {
           report({ errorCode: error.code });
           return this.policy.retryOrThrow(error, false, attempt, maxAttempts);
         }
-        stamp();
+        // Answered without a socket event (not seen from Node's http, but the window must count it).
+        const stampedAt = sentAt ?? this.gate.take();
+        over = true;
         this.gate.release();
         report({ httpStatus: response.status });
         if (response.status >= 200 && response.status < 300) {
@@ -174,7 +181,7 @@ export class SignedRequester {
           return value;
         }
         const error = errorFromResponse(response, { operation: spec.operation, attempt, subject: spec.subject, now: this.clock.now() });
-        if (error instanceof UtmosRateLimitError) this.gate.rateLimited(stamp(), error.retryAfterMs);
+        if (error instanceof UtmosRateLimitError) this.gate.rateLimited(stampedAt, error.retryAfterMs);
         if (error.code === 'TIMESTAMP_EXPIRED' && !skewCorrected) {
           const platformNow = Date.parse(headerString(response.headers['date']) ?? '');
           if (Number.isFinite(platformNow)) {

@@ -24,7 +24,7 @@
  * connection refused after its retries); nothing hangs, nothing is emitted twice.
  */
 import { randomBytes } from 'node:crypto';
-import { ALL_NODES, flowWith, helper } from '../helpers/harness';
+import { ALL_NODES, connectionOf, flowWith, helper } from '../helpers/harness';
 import { Simulator, startSim } from '../helpers/simulator';
 import { Changes, waitUntil } from '../helpers/wait';
 import { SecretScanner, prng } from './capture';
@@ -233,7 +233,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
       if (i - finishedCount >= concurrency) {
         await changes.until(
           () => i - finishedCount < concurrency,
-          `message ${i}: fewer than ${concurrency} waiting for their outcome`,
+          () => `message ${i}: fewer than ${concurrency} waiting for their outcome; ${connectionState()}`,
           (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000,
         );
       }
@@ -252,7 +252,13 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
 
     // ---- wait for every message (bounded: what never ends is counted as lost); stop injecting 3 s after the last was sent
     const stopInjecting = setTimeout(() => void faults.stop(), 3000);
-    await changes.until(() => finishedCount >= total, 'every message to end', (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000).catch(() => undefined);
+    await changes
+      .until(
+        () => finishedCount >= total,
+        () => `every message to end; ${connectionState()}`,
+        (TIMEOUT_SECONDS + RESULT_GRACE_SECONDS + 20) * 1000,
+      )
+      .catch((err: Error) => log(`soak: ${err.message}`));
     clearTimeout(stopInjecting);
     await faults.stop();
     // A second emission of any message would come before the outcome of a probe sent through each
@@ -310,4 +316,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<{ summary: Soa
 
 function dockSn(rnd: ReturnType<typeof prng>, dockCount: number): string {
   return `dock-${String(rnd.int(1, dockCount)).padStart(3, '0')}`;
+}
+
+/** What the connection's rate gate and tracker hold, for a timeout's message: where messages wait. */
+function connectionState(): string {
+  const connection = connectionOf();
+  const rate = connection?.client?.rate;
+  const tracker = connection?.tracker;
+  if (!rate || !tracker) return 'no connection';
+  const gate = { allowed: rate.allowed, granted: rate.granted, in_flight: rate.inFlight, queued: rate.queued, wait_ms: rate.waitMs() };
+  return JSON.stringify({ gate, tracker: { size: tracker.size, waiting: tracker.waiting, health: tracker.eventHealth, stats: tracker.stats } });
 }

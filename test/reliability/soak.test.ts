@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { runSoak } from './soak-lib';
 
 test('soak: 150 commands over 20 docks under random faults and one simulator restart', { timeout: 150_000 }, async () => {
-  const { summary, details } = await runSoak({ commands: 150, docks: 20, seed: 6150 });
+  const log = process.env.SOAK_LOG ? (line: string) => console.log(line) : undefined;
+  const { summary, details } = await runSoak({ commands: 150, docks: 20, seed: 6150, log });
   const line = JSON.stringify(summary);
   console.log(JSON.stringify({ details }));
   console.log(line);
