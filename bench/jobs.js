@@ -38,7 +38,7 @@ function fleetJob(o, variant) {
 function planJobs(o) {
   const jobs = [];
   const selected = (v) => o.variants.includes(v);
-  for (const v of ['diy', 'poll', 'push', 'diy-fixed', 'poll-fixed', 'push-fixed', 'diy-fast', 'push-fast']) {
+  for (const v of ['floor', 'diy', 'poll', 'push', 'diy-fixed', 'poll-fixed', 'push-fixed', 'diy-fast', 'push-fast']) {
     if (selected(v)) jobs.push(fleetJob(o, v));
   }
   if (selected('inflight')) {

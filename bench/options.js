@@ -37,7 +37,7 @@
  *   --silent-reply-delay-ms N  (default 10000)
  *   --silent-timeout-s S  dji-command timeout there (default 60)
  *   --silent-grace-s S    one poll interval allowed beyond the timeout (default 5)
- *   --variants a,b        subset of diy,poll,push,diy-fixed,poll-fixed,push-fixed,diy-fast,push-fast,
+ *   --variants a,b        subset of floor,diy,poll,push,diy-fixed,poll-fixed,push-fixed,diy-fast,push-fast,
  *                         inflight,request-in,long-wait,silent-stream
  *   --dist DIR            compiled output to benchmark (default dist; e.g. dist-bench)
  *   --out DIR             results folder (default bench-results)
@@ -55,7 +55,7 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const FLEET = ['diy', 'poll', 'push', 'diy-fixed', 'poll-fixed', 'push-fixed', 'diy-fast', 'push-fast'];
+const FLEET = ['floor', 'diy', 'poll', 'push', 'diy-fixed', 'poll-fixed', 'push-fixed', 'diy-fast', 'push-fast'];
 const VARIANTS = [...FLEET, 'inflight', 'request-in', 'long-wait', 'silent-stream'];
 
 function helpText() {

@@ -45,8 +45,8 @@ function fleetSections(o, folded) {
   const diyNote = `diy waits ${o.replyDelayMs} ms (the typical duration) before its first query, then every 1 s, keep-alive on`;
   const sections = [
     [
-      ['diy', 'poll', 'push'],
-      `main workload: N=${o.n} commands over ${o.docks} docks that answer in ${o.replyDelayMs - o.replySpreadMs}-${o.replyDelayMs + o.replySpreadMs} ms (uniform), each dock one command at a time; poll/push: ${settings}; ${diyNote}`,
+      ['floor', 'diy', 'poll', 'push'],
+      `main workload: N=${o.n} commands over ${o.docks} docks that answer in ${o.replyDelayMs - o.replySpreadMs}-${o.replyDelayMs + o.replySpreadMs} ms (uniform), each dock one command at a time; poll/push: ${settings}; ${diyNote}; floor: the same protocol from a bare client, no Node-RED (create, then one status query on the completed event)`,
       ceiling,
     ],
     [['diy-fixed', 'poll-fixed', 'push-fixed'], `second line: the same with every dock answering after exactly ${o.replyDelayMs} ms`, ceiling],

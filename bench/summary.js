@@ -96,6 +96,7 @@ function buildSummary(o, results) {
   return {
     folded,
     line: {
+      floor: fleet(folded, 'floor'),
       diy: fleet(folded, 'diy'),
       poll: fleet(folded, 'poll'),
       push: fleet(folded, 'push'),

@@ -11,7 +11,8 @@
 const { now, sleep, startRuntime, waitForEventStream, simControl, cpuMeter, errorLog, dockId } = require('./runtime');
 const { diyFlows, commandFlows } = require('./flows');
 const { installTrace } = require('./trace');
-const { percentile, peakInWindow, round } = require('../stats');
+const { detectionFigures } = require('./detection');
+const { peakInWindow, round } = require('../stats');
 
 const COMMAND = 'debug_mode_open';
 
@@ -89,15 +90,7 @@ async function runFleet(cfg, memory) {
   const apiPeak = peakInWindow(api.times(undefined, firstIn, lastOut + 1));
 
   const records = await sim.commands();
-  const terminal = new Map([...records].map(([id, c]) => [id, c.terminal_at_ms]));
-  const detect = [];
-  let missingTerminal = 0;
-  for (const [id, rec] of emitted) {
-    const t = terminal.get(id);
-    if (typeof t !== 'number') missingTerminal++;
-    else detect.push(rec.at - t);
-  }
-  detect.sort((a, b) => a - b);
+  const detection = detectionFigures(emitted, records);
   const dupes = [...emitted.values()].filter((r) => r.count !== 1).length;
   let trackerStats;
   if (cfg.flow !== 'diy') {
@@ -114,10 +107,7 @@ async function runFleet(cfg, memory) {
     completed: outputs,
     timed_out: why === 'timeout',
     throughput_per_s: round(outputs / elapsedS, 1),
-    detect_ms_p50: round(percentile(detect, 50), 1),
-    detect_ms_p99: round(percentile(detect, 99), 1),
-    detect_ms_min: round(detect[0], 1),
-    detect_ms_max: round(detect[detect.length - 1], 1),
+    ...detection,
     http_per_command: round(counters.total_calls / N, 2),
     http_calls: counters.calls,
     cpu_ms_per_command: round(cpuMs / N, 2),
@@ -127,10 +117,9 @@ async function runFleet(cfg, memory) {
     emitted_once: outputs === N && dupes === 0 && errors.count === 0,
     duplicates: dupes,
     ...errors.report(),
-    missing_terminal_at: missingTerminal,
     elapsed_s: round(elapsedS, 2),
     tracker: trackerStats,
-    stages: trace?.stages(terminal, emitted),
+    stages: trace?.stages(new Map([...records].map(([id, c]) => [id, c.terminal_at_ms])), emitted),
   };
 }
 
