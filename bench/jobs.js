@@ -61,7 +61,7 @@ function planJobs(o) {
         jobs.push({
           key: `request-in/${onOff(events)}/${nodes}`,
           sim: { docks: nodes, replyDelayMs: 100 },
-          worker: { workload: 'request-in', nodes, events, windowMs: o.requestInWindowS * 1000, cap: o.cap },
+          worker: { workload: 'request-in', nodes, events, windowMs: (events ? o.requestInEventsWindowS : o.requestInWindowS) * 1000, cap: o.cap },
         });
       }
     }

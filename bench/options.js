@@ -23,7 +23,8 @@
  *   --inflight-reply-delay-ms N  (default 60000)
  *   --inflight-cap N      maxRequestsPerSecond for the inflight run (default 200)
  *   --request-in-nodes L  idle dji-request-in nodes on one connection, comma list (default 1,10,50)
- *   --request-in-window-s S  measuring window (default 20, four 5 s poll intervals)
+ *   --request-in-window-s S  measuring window without events (default 20, four 5 s poll intervals)
+ *   --request-in-events-window-s S  with the event stream (default 60, one safety-net interval)
  *   --long-wait L         commands waiting at once, comma list (default 100,1000,5000)
  *   --long-wait-docks N   (default 100)
  *   --long-wait-reply-delay-ms N  how long those docks take (default 60000)
@@ -78,6 +79,7 @@ function parseArgs(argv) {
     inflightCap: 200,
     requestInNodes: [1, 10, 50],
     requestInWindowS: 20,
+    requestInEventsWindowS: 60,
     longWait: [100, 1000, 5000],
     longWaitDocks: 100,
     longWaitReplyDelayMs: 60000,
@@ -123,6 +125,7 @@ function parseArgs(argv) {
     '--inflight-cap': (v) => (o.inflightCap = whole('--inflight-cap', v)),
     '--request-in-nodes': (v) => (o.requestInNodes = list('--request-in-nodes', v)),
     '--request-in-window-s': (v) => (o.requestInWindowS = seconds('--request-in-window-s', v)),
+    '--request-in-events-window-s': (v) => (o.requestInEventsWindowS = seconds('--request-in-events-window-s', v)),
     '--long-wait': (v) => (o.longWait = list('--long-wait', v)),
     '--long-wait-docks': (v) => (o.longWaitDocks = whole('--long-wait-docks', v)),
     '--long-wait-reply-delay-ms': (v) => (o.longWaitReplyDelayMs = whole('--long-wait-reply-delay-ms', v)),

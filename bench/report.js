@@ -101,7 +101,7 @@ function requestInSection(o, folded) {
   if (rows.length === 1) return [];
   return [
     '',
-    `request-in scaling: N idle dji-request-in nodes on one connection, one dock each, palette defaults (5 s poll); list calls in a ${o.requestInWindowS} s window after 2 s of settling`,
+    `request-in scaling: N idle dji-request-in nodes on one connection, one dock each, palette defaults (5 s poll); list calls in a window after 2 s of settling: ${o.requestInWindowS} s without events, ${o.requestInEventsWindowS ?? o.requestInWindowS} s with them (the feed's safety net polls once a minute while events flow)`,
     ...table(rows),
   ];
 }

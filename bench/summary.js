@@ -81,7 +81,10 @@ function buildSummary(o, results) {
     folded[key] = foldRuns(runs);
   }
   const requestIn = byEventsAndCount(folded, 'request-in', o.requestInNodes, (f) => ({ value: f.value.list_calls_per_s, range: f.range.list_calls_per_s }));
-  if (requestIn) requestIn.window_s = o.requestInWindowS;
+  if (requestIn) {
+    requestIn.window_s = o.requestInWindowS;
+    requestIn.events_window_s = o.requestInEventsWindowS ?? o.requestInWindowS;
+  }
   const longWait = byEventsAndCount(folded, 'long-wait', o.longWait, (f) => {
     const p = pick(f, LONG_WAIT_FIELDS);
     const { range } = p;

@@ -69,7 +69,14 @@ async function runFloor(cfg, memory) {
   const create = (d) => {
     if (perDock[d] === 0) return;
     perDock[d]--;
-    const body = { vendor: 'dji', device_id: dockId(d), command_type: 'debug_mode_open', payload: {}, idempotency_key: crypto.randomUUID(), timeout_seconds: 60 };
+    const body = {
+      vendor: 'dji',
+      device_id: dockId(d),
+      command_type: 'debug_mode_open',
+      payload: {},
+      idempotency_key: crypto.randomUUID(),
+      timeout_seconds: 60,
+    };
     client.call('POST', COMMANDS_PATH, body).then(
       (res) => waiting.set(res.command_id, d),
       (err) => errors.push(err.message),
