@@ -68,6 +68,8 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
         '2',
         '--request-in-window-s',
         '1',
+        '--request-in-events-window-s',
+        '1.5',
         '--long-wait',
         '4,8',
         '--long-wait-docks',
@@ -98,6 +100,7 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
     const result = JSON.parse(lines.at(-1)!); // split always returns at least one line
     assert.deepEqual(Object.keys(result).sort(), [
       'diy',
+      'floor',
       'inflight',
       'long_wait',
       'poll',
@@ -111,6 +114,9 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
     assert.equal(result.runs, 1);
     assert.deepEqual(result.settings.reply_ms, [100, 300], 'the main workload spreads durations around the typical one');
 
+    // The bare client (no Node-RED) runs the main workload only: it is the CPU targets' yardstick.
+    assertFleet('floor', result.floor);
+    assert.equal(result.floor.http_per_command, 2, 'floor: one create and one status query per command');
     for (const v of ['diy', 'poll', 'push']) {
       assertFleet(v, result[v]);
       assertFleet(`${v}.fixed_delay`, result[v].fixed_delay);
@@ -150,6 +156,7 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
 
     const ri = result.request_in;
     assert.equal(ri.window_s, 1);
+    assert.equal(ri.events_window_s, 1.5);
     for (const side of ['events_off', 'events_on']) {
       assert.ok(isNum(ri[side]['2']) && ri[side]['2'] >= 0, `request_in.${side}.2 = ${ri[side]['2']}`);
       assert.ok(Array.isArray(ri.range[side]['2']), `request_in.range.${side}.2`);
@@ -189,13 +196,16 @@ test('bench: every workload once with tiny numbers prints the tables and one JSO
       assert.ok(row, `table row for target ${t.target}`);
       assert.match(row!, t.met === true ? /\| met +\|$/ : t.met === false ? /\| NOT MET +\|$/ : /\| not measured +\|$/);
     }
+    const cpuTargets = t14.filter((t: any) => /CPU per command/.test(t.target));
+    assert.equal(cpuTargets.length, 2);
+    for (const t of cpuTargets) assert.match(t.measured, /bare-client floor \d/, 'the CPU targets are shown beside the floor');
     assert.ok(
       result.targets.some((t: any) => t.issue === 5),
       'what the performance page already meets is checked too',
     );
 
     // Tables on stdout before the JSON line, and the results saved.
-    for (const row of ['| diy ', '| poll-fixed ', '| push-fast ', '| 8     | off '])
+    for (const row of ['| floor ', '| diy ', '| poll-fixed ', '| push-fast ', '| 8     | off '])
       assert.ok(
         lines.some((l) => l.startsWith(row)),
         `table row ${row}`,
