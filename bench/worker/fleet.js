@@ -12,6 +12,7 @@ const { now, sleep, startRuntime, waitForEventStream, simControl, cpuMeter, erro
 const { diyFlows, commandFlows } = require('./flows');
 const { installTrace } = require('./trace');
 const { detectionFigures } = require('./detection');
+const { dockPlan } = require('./dock-plan');
 const { peakInWindow, round } = require('../stats');
 
 const COMMAND = 'debug_mode_open';
@@ -28,8 +29,6 @@ async function runFleet(cfg, memory) {
   const trace = process.env.BENCH_TRACE && cfg.flow !== 'diy' ? installTrace(RED) : undefined;
 
   const N = cfg.n;
-  const docks = cfg.docks;
-  const perDock = Array.from({ length: docks }, (_, d) => Math.floor(N / docks) + (d < N % docks ? 1 : 0));
   const emitted = new Map(); // command_id -> { at, count }
   let outputs = 0;
   let lastOut = 0;
@@ -37,11 +36,7 @@ async function runFleet(cfg, memory) {
   let finish;
   const finished = new Promise((r) => (finish = r));
 
-  const inject = (d) => {
-    if (perDock[d] === 0) return;
-    perDock[d]--;
-    entry.receive({ device_id: dockId(d), command_type: COMMAND, payload: {}, bench_dock: d });
-  };
+  const plan = dockPlan(N, cfg.docks, cfg.typicalReplyMs, (d) => entry.receive({ device_id: dockId(d), command_type: COMMAND, payload: {}, bench_dock: d }));
 
   RED.hooks.add('onSend.bench', (events) => {
     for (const ev of events) {
@@ -59,7 +54,7 @@ async function runFleet(cfg, memory) {
       lastOut = t;
       const d = msg.bench_dock;
       setImmediate(() => {
-        inject(d);
+        plan.next(d);
         if (outputs >= N) finish();
       });
     }
@@ -71,13 +66,7 @@ async function runFleet(cfg, memory) {
   api.reset();
   const cpu = cpuMeter();
   const firstIn = now();
-  // Docks start spread over one typical reply duration (dock d after d/docks of it), as a fleet whose
-  // docks are not synchronised; then each dock's next command follows its previous one's output.
-  for (let d = 0; d < docks; d++) {
-    const at = (d * cfg.typicalReplyMs) / docks;
-    if (at === 0) inject(d);
-    else setTimeout(() => inject(d), at);
-  }
+  plan.start();
   const timeout = setTimeout(() => finish('timeout'), cfg.timeoutMs);
   const why = await finished;
   cpuMs = cpu();
@@ -101,7 +90,7 @@ async function runFleet(cfg, memory) {
   return {
     variant: cfg.variant,
     commands: N,
-    docks,
+    docks: cfg.docks,
     reply_delay_ms: cfg.replyDelayMs,
     reply_delay_max_ms: cfg.replyDelayMaxMs || cfg.replyDelayMs,
     completed: outputs,

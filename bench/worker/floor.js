@@ -14,6 +14,7 @@ const path = require('path');
 const { now, sleep, simControl, cpuMeter, dockId } = require('./runtime');
 const { apiCallRecorder } = require('./api-calls');
 const { detectionFigures } = require('./detection');
+const { dockPlan } = require('./dock-plan');
 const { peakInWindow, round } = require('../stats');
 
 const COMMANDS_PATH = '/api/v1/open/downlink/commands';
@@ -57,7 +58,6 @@ async function runFloor(cfg, memory) {
   await events.subscribeAsync(['tenant/+/command/+', 'tenant/+/device_request/+'], { qos: 1 });
 
   const N = cfg.n;
-  const perDock = Array.from({ length: cfg.docks }, (_, d) => Math.floor(N / cfg.docks) + (d < N % cfg.docks ? 1 : 0));
   const waiting = new Map(); // command_id -> dock
   const emitted = new Map(); // command_id -> { at, count }
   const errors = [];
@@ -67,8 +67,6 @@ async function runFloor(cfg, memory) {
   const finished = new Promise((r) => (finish = r));
 
   const create = (d) => {
-    if (perDock[d] === 0) return;
-    perDock[d]--;
     const body = {
       vendor: 'dji',
       device_id: dockId(d),
@@ -88,7 +86,7 @@ async function runFloor(cfg, memory) {
     outputs++;
     lastOut = t;
     if (outputs >= N) finish();
-    else create(d);
+    else plan.next(d);
   };
   events.on('message', (topic, payload) => {
     if (!topic.endsWith('/completed')) return;
@@ -102,15 +100,12 @@ async function runFloor(cfg, memory) {
     );
   });
 
+  const plan = dockPlan(N, cfg.docks, cfg.typicalReplyMs, create);
   memory.sample();
   api.reset();
   const cpu = cpuMeter();
   const firstIn = now();
-  for (let d = 0; d < cfg.docks; d++) {
-    const at = (d * cfg.typicalReplyMs) / cfg.docks;
-    if (at === 0) create(d);
-    else setTimeout(() => create(d), at);
-  }
+  plan.start();
   const timeout = setTimeout(() => finish('timeout'), cfg.timeoutMs);
   const why = await finished;
   const cpuMs = cpu();
