@@ -11,7 +11,7 @@
 const crypto = require('crypto');
 const http = require('http');
 const path = require('path');
-const { now, sleep, simControl, cpuMeter, dockId } = require('./runtime');
+const { now, simControl, cpuMeter, dockId } = require('./runtime');
 const { apiCallRecorder } = require('./api-calls');
 const { detectionFigures } = require('./detection');
 const { dockPlan } = require('./dock-plan');
@@ -110,7 +110,6 @@ async function runFloor(cfg, memory) {
   const why = await finished;
   const cpuMs = cpu();
   clearTimeout(timeout);
-  await sleep(500);
   memory.sample();
   const counters = await sim.get('counters');
   const apiPeak = peakInWindow(api.times(undefined, firstIn, lastOut + 1));
