@@ -59,6 +59,7 @@ async function runFloor(cfg, memory) {
 
   const N = cfg.n;
   const waiting = new Map(); // command_id -> dock
+  const completedEarly = new Set(); // completed events that came before their create's answer
   const emitted = new Map(); // command_id -> { at, count }
   const errors = [];
   let outputs = 0;
@@ -76,10 +77,18 @@ async function runFloor(cfg, memory) {
       timeout_seconds: 60,
     };
     client.call('POST', COMMANDS_PATH, body).then(
-      (res) => waiting.set(res.command_id, d),
+      (res) => {
+        if (completedEarly.delete(res.command_id)) readResult(res.command_id, d);
+        else waiting.set(res.command_id, d);
+      },
       (err) => errors.push(err.message),
     );
   };
+  const readResult = (id, d) =>
+    client.call('GET', `${COMMANDS_PATH}/${encodeURIComponent(id)}`).then(
+      (res) => output(res, d),
+      (err) => errors.push(err.message),
+    );
   const output = (res, d) => {
     const t = now();
     emitted.set(res.command_id, { at: t, count: 1 });
@@ -92,12 +101,12 @@ async function runFloor(cfg, memory) {
     if (!topic.endsWith('/completed')) return;
     const id = JSON.parse(payload.toString('utf8')).command_id;
     const d = waiting.get(id);
-    if (d === undefined) return;
+    if (d === undefined) {
+      completedEarly.add(id);
+      return;
+    }
     waiting.delete(id);
-    client.call('GET', `${COMMANDS_PATH}/${encodeURIComponent(id)}`).then(
-      (res) => output(res, d),
-      (err) => errors.push(err.message),
-    );
+    readResult(id, d);
   });
 
   const plan = dockPlan(N, cfg.docks, cfg.typicalReplyMs, create);
