@@ -11,9 +11,9 @@
 const { now, sleep, startRuntime, waitForEventStream, simControl, cpuMeter, errorLog, dockId } = require('./runtime');
 const { diyFlows, commandFlows } = require('./flows');
 const { installTrace } = require('./trace');
-const { detectionFigures } = require('./detection');
+const { fleetFigures } = require('./fleet-figures');
 const { dockPlan } = require('./dock-plan');
-const { peakInWindow, round } = require('../stats');
+const { peakInWindow } = require('../stats');
 
 const COMMAND = 'debug_mode_open';
 
@@ -79,7 +79,6 @@ async function runFleet(cfg, memory) {
   const apiPeak = peakInWindow(api.times(undefined, firstIn, lastOut + 1));
 
   const records = await sim.commands();
-  const detection = detectionFigures(emitted, records);
   const dupes = [...emitted.values()].filter((r) => r.count !== 1).length;
   let trackerStats;
   if (cfg.flow !== 'diy') {
@@ -88,25 +87,20 @@ async function runFleet(cfg, memory) {
   }
   await rt.stop();
   return {
-    variant: cfg.variant,
-    commands: N,
-    docks: cfg.docks,
-    reply_delay_ms: cfg.replyDelayMs,
-    reply_delay_max_ms: cfg.replyDelayMaxMs || cfg.replyDelayMs,
-    completed: outputs,
-    timed_out: why === 'timeout',
-    throughput_per_s: round(outputs / elapsedS, 1),
-    ...detection,
-    http_per_command: round(counters.total_calls / N, 2),
-    http_calls: counters.calls,
-    cpu_ms_per_command: round(cpuMs / N, 2),
-    peak_api_calls_per_s: apiPeak,
-    rss_mb: memory.rssMb(),
-    heap_mb: memory.heapMb(),
-    emitted_once: outputs === N && dupes === 0 && errors.count === 0,
+    ...fleetFigures(cfg, {
+      outputs,
+      why,
+      elapsedS,
+      emitted,
+      records,
+      counters,
+      cpuMs,
+      apiPeak,
+      memory,
+      emittedOnce: outputs === N && dupes === 0 && errors.count === 0,
+    }),
     duplicates: dupes,
     ...errors.report(),
-    elapsed_s: round(elapsedS, 2),
     tracker: trackerStats,
     stages: trace?.stages(new Map([...records].map(([id, c]) => [id, c.terminal_at_ms])), emitted),
   };

@@ -13,9 +13,9 @@ const http = require('http');
 const path = require('path');
 const { now, simControl, cpuMeter, dockId } = require('./runtime');
 const { apiCallRecorder } = require('./api-calls');
-const { detectionFigures } = require('./detection');
+const { fleetFigures } = require('./fleet-figures');
 const { dockPlan } = require('./dock-plan');
-const { peakInWindow, round } = require('../stats');
+const { peakInWindow } = require('../stats');
 
 const COMMANDS_PATH = '/api/v1/open/downlink/commands';
 
@@ -127,26 +127,21 @@ async function runFloor(cfg, memory) {
   client.close();
   const elapsedS = (lastOut - firstIn) / 1000;
   return {
-    variant: cfg.variant,
-    commands: N,
-    docks: cfg.docks,
-    reply_delay_ms: cfg.replyDelayMs,
-    reply_delay_max_ms: cfg.replyDelayMaxMs || cfg.replyDelayMs,
-    completed: outputs,
-    timed_out: why === 'timeout',
-    throughput_per_s: round(outputs / elapsedS, 1),
-    ...detectionFigures(emitted, await sim.commands()),
-    http_per_command: round(counters.total_calls / N, 2),
-    http_calls: counters.calls,
-    cpu_ms_per_command: round(cpuMs / N, 2),
-    peak_api_calls_per_s: apiPeak,
-    rss_mb: memory.rssMb(),
-    heap_mb: memory.heapMb(),
-    emitted_once: outputs === N && errors.length === 0,
+    ...fleetFigures(cfg, {
+      outputs,
+      why,
+      elapsedS,
+      emitted,
+      records: await sim.commands(),
+      counters,
+      cpuMs,
+      apiPeak,
+      memory,
+      emittedOnce: outputs === N && errors.length === 0,
+    }),
     duplicates: 0,
     error_count: errors.length,
     errors: errors.slice(0, 5),
-    elapsed_s: round(elapsedS, 2),
   };
 }
 
